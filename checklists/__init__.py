@@ -1,0 +1,1 @@
+"""The environment-variable catalog and the checklist exporters (no UI, no network)."""

@@ -1,0 +1,186 @@
+"""Load the variable catalog (``catalog.toml``) and validate values offline.
+
+``validate_format`` is the one offline format check: the TUI, the plain flow, ``vars set``
+and ``check`` all call it, so a value is judged the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+DESTINATIONS = ("render", "vercel", "wizard")
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One value the wizard collects."""
+
+    name: str
+    #: id of the phase whose screen asks for it
+    phase: str
+    #: where it ends up: ``render`` (backend env), ``vercel`` (frontend env), ``wizard`` (only used here)
+    destinations: tuple[str, ...]
+    required: bool
+    #: secrets live only in the secret store and are masked everywhere
+    secret: bool
+    description: str
+    #: an example that is obviously not a real value
+    example: str
+    #: the plan's directions to find the value
+    where: str
+    default: str | None = None
+    #: name of a generator (``jwt-secret``) that can produce the value
+    generator: str | None = None
+    prefixes: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()
+    min_length: int = 0
+    pattern: str | None = None
+    pattern_help: str = ""
+    #: a prefix people paste by mistake -> what it really is and what to paste instead
+    wrong_prefixes: dict[str, str] = field(default_factory=dict)
+    #: provider ids whose live checks use this value
+    checks: tuple[str, ...] = ()
+
+    @property
+    def app_env(self) -> bool:
+        """True when the value goes into the application's environment (Render or Vercel)."""
+        return any(d in ("render", "vercel") for d in self.destinations)
+
+
+@cache
+def catalog() -> dict[str, Variable]:
+    """All variables by name, in the order of the plan's checklist."""
+    with CATALOG_FILE.open("rb") as fh:
+        raw = tomllib.load(fh)["vars"]
+    out: dict[str, Variable] = {}
+    for name, entry in raw.items():
+        out[name] = Variable(
+            name=name,
+            phase=entry["phase"],
+            destinations=tuple(entry["destinations"]),
+            required=bool(entry["required"]),
+            secret=bool(entry["secret"]),
+            description=entry["description"],
+            example=entry["example"],
+            where=entry["where"],
+            default=entry.get("default"),
+            generator=entry.get("generator"),
+            prefixes=tuple(entry.get("prefixes", ())),
+            schemes=tuple(entry.get("schemes", ())),
+            min_length=int(entry.get("min_length", 0)),
+            pattern=entry.get("pattern"),
+            pattern_help=entry.get("pattern_help", ""),
+            wrong_prefixes=dict(entry.get("wrong_prefixes", {})),
+            checks=tuple(entry.get("checks", ())),
+        )
+    return out
+
+
+def variable(name: str) -> Variable:
+    """The catalog entry for ``name``; ``KeyError`` when there is none."""
+    return catalog()[name]
+
+
+def for_destination(destination: str) -> list[Variable]:
+    """Variables that go to ``destination``, in catalog order."""
+    return [v for v in catalog().values() if destination in v.destinations]
+
+
+def for_phase(phase: str) -> list[Variable]:
+    """Variables a phase asks for, in catalog order."""
+    return [v for v in catalog().values() if v.phase == phase]
+
+
+def normalise(value: str) -> str:
+    """Strip what pastes and pipes add: surrounding whitespace/newlines and one pair of quotes.
+
+    Peers store ``"sk_live_…"\\n`` verbatim and the app breaks later; we never do.
+    """
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        value = value[1:-1].strip()
+    return value
+
+
+def _url_problem(var: Variable, value: str) -> str | None:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return f"{var.name} is not a valid URL; expected e.g. {var.example}"
+    scheme = parts.scheme.lower()
+    allowed = set(var.schemes)
+    # Plain http is accepted only on loopback, for local testing (DESIGN: "Provider base URLs").
+    if "https" in allowed and scheme == "http" and host in LOOPBACK_HOSTS:
+        allowed.add("http")
+    if scheme not in allowed:
+        wanted = " or ".join(f"{s}://" for s in var.schemes)
+        got = f"{scheme}://" if scheme else "no scheme"
+        return f"{var.name} must start with {wanted} (got {got}); expected e.g. {var.example}"
+    # libpq also takes the host (or a unix socket directory) as a ?host= parameter.
+    if not host and "host=" not in parts.query:
+        return f"{var.name} has no host; expected e.g. {var.example}"
+    return None
+
+
+def validate_format(name: str, value: str) -> list[str]:
+    """Offline problems with ``value`` for variable ``name`` (empty list: the format is fine).
+
+    Messages name the variable and say what to paste instead; they never echo the value.
+    """
+    var = variable(name)
+    value = normalise(value)
+    if not value:
+        return [f"{name} is empty" + ("; it is required" if var.required else "")]
+    for bad, why in var.wrong_prefixes.items():
+        if value.startswith(bad) and not any(value.startswith(p) for p in var.prefixes):
+            return [f"{name}: {why}"]
+    problems: list[str] = []
+    if any(ch.isspace() for ch in value):
+        problems.append(f"{name} contains whitespace; paste the value alone")
+    if var.prefixes and not value.startswith(var.prefixes):
+        wanted = ", ".join(var.prefixes)
+        problems.append(f"{name} should start with {wanted}; find it at {var.where}")
+    if var.schemes:
+        problem = _url_problem(var, value)
+        if problem:
+            problems.append(problem)
+    if var.min_length and len(value) < var.min_length:
+        problems.append(
+            f"{name} is {len(value)} characters; it needs at least {var.min_length}"
+            + (
+                " (generate one: convoai-setup generate jwt-secret --store)"
+                if var.generator
+                else ""
+            )
+        )
+    if var.pattern and not re.search(var.pattern, value):
+        problems.append(f"{name} should be {var.pattern_help or 'in the documented format'}")
+    return problems
+
+
+def mask(name: str, value: str | None) -> str:
+    """How a value is shown without ``--reveal``: secrets as ``sk_live_…4f2a``, others as is."""
+    if value is None or value == "":
+        return ""
+    var = catalog().get(name)
+    if var is None or not var.secret:
+        return value
+    parts = urlsplit(value) if "://" in value else None
+    if parts is not None and parts.password:
+        # URLs with a password: keep scheme, user and host, hide the password completely.
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        user = parts.username or ""
+        return f"{parts.scheme}://{user}:…@{host}{port}{parts.path}"
+    tail = value[-4:] if len(value) >= 16 else ""
+    prefix = next((p for p in var.prefixes if value.startswith(p)), "")
+    return f"{prefix}…{tail}"

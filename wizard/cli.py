@@ -1,0 +1,133 @@
+"""The ``convoai-setup`` command line: argparse, dispatch, and the error/exit-code contract.
+
+Each command lives in ``wizard/commands/<name>.py`` with ``register(subparsers, common)`` and
+``run(args)``; command modules import their heavy dependencies inside ``run`` so ``--help`` and
+``status`` start fast. Front ends (Textual, questionary) are imported only by the commands that
+draw them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from wizard import __version__
+from wizard.errors import EXIT_INTERRUPTED, EXIT_USAGE, WizardError
+
+#: command modules, in the order --help lists them
+COMMAND_MODULES = (
+    "wizard.commands.phase",
+    "wizard.commands.status",
+    "wizard.commands.check",
+    "wizard.commands.stripe",
+    "wizard.commands.vars",
+    "wizard.commands.generate",
+    "wizard.commands.migrate",
+    "wizard.commands.write",
+    "wizard.commands.export",
+)
+
+DESCRIPTION = """\
+Walks a ConvoAI checkout through the production deployment plan: Supabase, Upstash, Render,
+Vercel, GitHub Actions, then Stripe webhooks, custom domain and Sentry.
+Run without a command to open the wizard (resumes where you stopped)."""
+
+EPILOG = """\
+exit codes: 0 success, 1 a check or validation failed, 2 usage or configuration error,
+130 interrupted. Secrets are never accepted as arguments: they come from a hidden prompt or stdin.
+environment: CONVOAI_SETUP_KEYRING=system|vault, CONVOAI_SETUP_PASSPHRASE, CONVOAI_SETUP_VAULT,
+NO_COLOR."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's own usage errors follow the same one-line, exit-2 contract.
+        self.print_usage(sys.stderr)
+        print(f"convoai-setup: {message} (see: {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _available_modules() -> list[ModuleType]:
+    modules: list[ModuleType] = []
+    for name in COMMAND_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a --project given before the command must not be reset by the subparser default.
+    common.add_argument(
+        "--project",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the ConvoAI checkout (default: the current directory)",
+    )
+    parser = _Parser(
+        prog="convoai-setup",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"convoai-setup {__version__}")
+    parser.add_argument("--project", metavar="DIR", default=None, help="the ConvoAI checkout")
+    parser.add_argument(
+        "--plain", action="store_true", help="line-by-line prompts instead of the TUI"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in _available_modules():
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "project", None):
+        args.project = "."
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from wizard.commands.phase import run_wizard
+
+            return run_wizard(args)
+        return int(handler(args))
+    except KeyboardInterrupt:
+        print("\nconvoai-setup: interrupted; what was already saved is kept.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        from providers.base import ProviderError
+
+        if not isinstance(exc, WizardError | ProviderError):
+            return _unexpected(exc)
+        from wizard.console import error
+
+        error(exc.line())
+        return exc.exit_code
+
+
+def _unexpected(exc: Exception) -> int:
+    if isinstance(exc, BrokenPipeError):
+        return 0
+    if os.environ.get("CONVOAI_SETUP_DEBUG"):
+        raise exc
+    from wizard.console import error
+
+    # The exception text is not shown: it might quote a value. The type is enough to report.
+    error(
+        f"unexpected {type(exc).__name__}; nothing further was changed. "
+        "Re-run with CONVOAI_SETUP_DEBUG=1 for details and report it."
+    )
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""``convoai-setup status``: phases and the plan's todos as done / stale / pending / failed."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from wizard.commands import print_json, project_of
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "status",
+        parents=[common],
+        help="phases and todos: done / stale / pending / failed",
+        description="Show each phase and the plan's todos, read from the project's state only "
+        "(the secret store is not opened).",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(handler=run)
+
+
+def collect(project: Any) -> dict[str, Any]:
+    """The status document (also what ``--json`` prints)."""
+    from checklists.catalog import catalog
+    from wizard.phases import TODOS, all_status
+    from wizard.state import StateFile
+
+    state = StateFile(project).read()
+    phases = all_status(project, state)
+    values = state.get("values", {})
+    required = [v for v in catalog().values() if v.required]
+    set_required = [v.name for v in required if v.name in values or v.default is not None]
+    doc: dict[str, Any] = {
+        "project": {
+            "name": project.name,
+            "root": str(project.root),
+            "state": str(project.state_file),
+        },
+        "store": state.get("store", {}).get("backend"),
+        "values": {"required": len(required), "required_set": len(set_required)},
+        "phases": [],
+        "todos": [],
+    }
+    for ps in phases:
+        doc["phases"].append(
+            {
+                "id": ps.phase.id,
+                "title": ps.phase.title,
+                "status": ps.status,
+                "at": ps.at,
+                "verified_at": ps.verified_at,
+                "message": ps.message,
+                "changed": list(ps.changed),
+                "todos": list(ps.phase.todos),
+            }
+        )
+        for todo in ps.phase.todos:
+            doc["todos"].append({"id": todo, "content": TODOS[todo], "status": ps.status})
+    migrations = state.get("migrations")
+    if migrations:
+        doc["migrations"] = migrations
+    return doc
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.console import paint, table
+
+    project = project_of(args)
+    doc = collect(project)
+    if args.json:
+        print_json(doc)
+        return 0
+    print(f"Project  {paint(doc['project']['name'], 'bold')}  ({doc['project']['root']})")
+    store = doc["store"] or "not chosen yet (the first secret you store decides)"
+    print(f"Secrets  {store}")
+    v = doc["values"]
+    print(f"Values   {v['required_set']} of {v['required']} required values set")
+    if "migrations" in doc:
+        m = doc["migrations"]
+        print(
+            f"Database {m.get('applied', 0)} applied, {m.get('pending', 0)} pending, "
+            f"{m.get('edited', 0)} edited migrations (as of {m.get('at', '?')})"
+        )
+    print()
+    rows = []
+    for ph in doc["phases"]:
+        when = ph["at"] or ""
+        note = ph["message"]
+        if ph["verified_at"]:
+            note = (note + "; " if note else "") + f"verified live at {ph['verified_at']}"
+        rows.append([ph["id"], ph["status"], when, ", ".join(ph["todos"]), note])
+    print(table(["PHASE", "STATUS", "SINCE", "TODO", "NOTE"], rows, status_col=1))
+    pending = [ph["id"] for ph in doc["phases"] if ph["status"] != "done"]
+    if pending:
+        print(f"\nNext: convoai-setup phase {pending[0]}")
+    return 0

@@ -1,0 +1,203 @@
+"""``convoai-setup vars set|list|get|unset|import``: every catalog variable, safely."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from wizard.commands import print_json, project_of
+from wizard.errors import EXIT_FAILED, UsageError, ValidationError
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("vars", parents=[common], help="set, list, get, unset or import values")
+    vs = p.add_subparsers(dest="vars_command", metavar="ACTION", required=True)
+
+    s = vs.add_parser(
+        "set",
+        parents=[common],
+        help="store one value (secrets only from a hidden prompt or stdin)",
+        description="Store one catalog value. A secret is read from a hidden prompt, or from "
+        "stdin when piped; never from the command line, where ps and shell history would see it.",
+    )
+    s.add_argument("name")
+    s.add_argument("value", nargs="?", help="non-secret values only")
+    s.add_argument(
+        "--allow-invalid", action="store_true", help="store even if the format looks wrong"
+    )
+    s.set_defaults(handler=run_set)
+
+    ls = vs.add_parser("list", parents=[common], help="every variable, masked")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(handler=run_list)
+
+    g = vs.add_parser("get", parents=[common], help="one value (masked unless --reveal)")
+    g.add_argument("name")
+    g.add_argument("--reveal", action="store_true", help="print the real value")
+    g.set_defaults(handler=run_get)
+
+    u = vs.add_parser("unset", parents=[common], help="forget one value")
+    u.add_argument("name")
+    u.set_defaults(handler=run_unset)
+
+    i = vs.add_parser("import", parents=[common], help="import catalog values from a .env file")
+    i.add_argument("file", metavar="FILE.env")
+    i.add_argument("--allow-invalid", action="store_true")
+    i.set_defaults(handler=run_import)
+
+
+def _answers(args: argparse.Namespace) -> Any:
+    from wizard.values import Answers
+
+    return Answers(project_of(args))
+
+
+def _read_value(name: str, secret: bool) -> str:
+    """A value from a hidden prompt (TTY) or all of stdin (pipe)."""
+    if sys.stdin.isatty():
+        import getpass
+
+        prompt = f"{name} (hidden): " if secret else f"{name}: "
+        return getpass.getpass(prompt) if secret else input(prompt)
+    return sys.stdin.read()
+
+
+def run_set(args: argparse.Namespace) -> int:
+    from checklists.catalog import mask
+    from wizard.console import info, warn
+    from wizard.values import lookup
+
+    var = lookup(args.name)
+    if var.secret and args.value is not None:
+        raise UsageError(
+            f"{var.name} is a secret and is never taken from the command line (ps and shell "
+            "history would keep it); nothing was stored.",
+            f"Run 'convoai-setup vars set {var.name}' and paste at the hidden prompt, or pipe it: "
+            f"... | convoai-setup vars set {var.name}",
+        )
+    answers = _answers(args)
+    store_note = ""
+    if var.secret:
+        store = answers.store  # open (and possibly unlock) before asking for the value
+        store_note = f" in the {store.description}"
+        if store.reason and not store.reason.startswith("chosen earlier"):
+            info(f"Using the {store.description}: {store.reason}.")
+    raw = args.value if args.value is not None else _read_value(var.name, var.secret)
+    problems = answers.set(var.name, raw, allow_invalid=args.allow_invalid)
+    for problem in problems:
+        warn(problem + " (stored anyway: --allow-invalid)")
+    value = answers.resolve(var.name).value
+    info(f"{var.name} stored{store_note}: {mask(var.name, value)}")
+    return 0
+
+
+def _status_of(record: dict[str, Any] | None, resolved: Any) -> str:
+    if resolved.value is None:
+        return "missing"
+    if record is not None and record.get("format_ok") is False:
+        return "invalid"
+    from checklists.catalog import validate_format
+
+    return "invalid" if validate_format(resolved.name, resolved.value) else "set"
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from checklists.catalog import catalog, mask
+    from wizard.console import info, table
+
+    answers = _answers(args)
+    state = answers.state_file.read()
+    if any(v.secret and v.name in state["values"] for v in catalog().values()):
+        info(f"Secrets: {answers.store.description}")
+    rows = []
+    doc = []
+    for name, resolved in answers.resolve_all().items():
+        var = catalog()[name]
+        status = _status_of(state["values"].get(name), resolved)
+        shown = mask(name, resolved.value)
+        doc.append(
+            {
+                "name": name,
+                "phase": var.phase,
+                "destinations": list(var.destinations),
+                "required": var.required,
+                "secret": var.secret,
+                "status": status,
+                "source": resolved.source,
+                "value": shown,
+            }
+        )
+        rows.append(
+            [name, var.phase, ",".join(var.destinations), "yes" if var.required else "no", status,
+             resolved.source or "", shown]
+        )  # fmt: skip
+    if args.json:
+        print_json(doc)
+    else:
+        print(table(["NAME", "PHASE", "GOES TO", "REQUIRED", "STATUS", "SOURCE", "VALUE"], rows, 4))
+    return 0
+
+
+def run_get(args: argparse.Namespace) -> int:
+    from checklists.catalog import mask
+    from wizard.console import error
+    from wizard.values import lookup
+
+    var = lookup(args.name)
+    resolved = _answers(args).resolve(var.name)
+    if resolved.value is None:
+        error(f"{var.name} is not set. Set it: convoai-setup vars set {var.name}")
+        return EXIT_FAILED
+    print(resolved.value if args.reveal else mask(var.name, resolved.value))
+    return 0
+
+
+def run_unset(args: argparse.Namespace) -> int:
+    from wizard.console import info
+    from wizard.values import lookup
+
+    var = lookup(args.name)
+    removed = _answers(args).unset(var.name)
+    info(f"{var.name} {'removed' if removed else 'was not set; nothing to do'}.")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dotenv import dotenv_values
+
+    from checklists.catalog import catalog
+    from wizard.console import info, warn
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(
+            f"{path} does not exist or is not a file.", "Pass the path of a .env file."
+        )
+    try:
+        raw = dotenv_values(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Cannot read {path} ({type(exc).__name__}).", "Check the file.") from None
+    known = {k: v for k, v in raw.items() if k in catalog() and v not in (None, "")}
+    unknown = sorted(k for k in raw if k not in catalog())
+    empty = sorted(k for k, v in raw.items() if k in catalog() and v in (None, ""))
+    if not known:
+        raise ValidationError(
+            f"{path} holds no value for a catalog variable; nothing was imported.",
+            "See the names with: convoai-setup vars list",
+        )
+    answers = _answers(args)
+    if any(catalog()[k].secret for k in known):
+        info(f"Secrets: {answers.store.description}")
+    problems = answers.set_many(known, source="imported", allow_invalid=args.allow_invalid)
+    for _name, found in problems.items():
+        for problem in found:
+            warn(f"{problem} (imported anyway: --allow-invalid)")
+    info(f"Imported {len(known)} values from {path}: {', '.join(known)}.")
+    if unknown:
+        info(f"Ignored {len(unknown)} names the catalog doesn't have: {', '.join(unknown)}.")
+    if empty:
+        info(f"Skipped {len(empty)} empty values: {', '.join(empty)}.")
+    return 0

@@ -1,0 +1,62 @@
+"""Plain-terminal output: one-line errors on stderr, simple tables, colour only on a TTY.
+
+Deliberately tiny so commands that don't draw the TUI start fast (no Rich, no Textual).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+COLOURS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "dim": "2", "bold": "1"}
+STATUS_COLOURS = {
+    "done": "green", "ok": "green", "set": "green", "verified": "green", "applied": "green",
+    "stale": "yellow", "warn": "yellow", "pending": "dim", "skip": "dim", "missing": "dim",
+    "failed": "red", "fail": "red", "invalid": "red", "edited": "red",
+}  # fmt: skip
+
+
+def use_colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def paint(text: str, colour: str, stream: TextIO = sys.stdout) -> str:
+    if not colour or not use_colour(stream):
+        return text
+    return f"\033[{COLOURS[colour]}m{text}\033[0m"
+
+
+def error(message: str) -> None:
+    print(paint(f"convoai-setup: {message}", "red", sys.stderr), file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(paint(f"warning: {message}", "yellow", sys.stderr), file=sys.stderr)
+
+
+def info(message: str) -> None:
+    """Progress and notes go to stderr so stdout stays clean for data (--json, values)."""
+    print(message, file=sys.stderr)
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], status_col: int | None = None
+) -> str:
+    """A left-aligned text table; ``status_col`` is coloured by its value."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        cells = []
+        for i, (cell, w) in enumerate(zip(row, widths, strict=True)):
+            padded = cell.ljust(w)
+            if i == status_col:
+                padded = paint(padded, STATUS_COLOURS.get(cell, ""))
+            cells.append(padded)
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

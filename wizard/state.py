@@ -1,0 +1,135 @@
+"""``.convoai-setup/state.json``: non-secret answers, phase status, fingerprints, timestamps.
+
+Versioned, written atomically, and changed only under an exclusive lock so two wizards on the
+same project can't interleave writes. It never holds a secret value: secrets are represented
+only by a keyed digest (see ``wizard.fingerprint``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from wizard.errors import StateError
+from wizard.fsutil import atomic_write
+from wizard.project import Project
+
+SCHEMA_VERSION = 1
+LOCK_WAIT_SECONDS = 10.0
+
+StateData = dict[str, Any]
+
+
+def now_iso() -> str:
+    """UTC timestamp used everywhere in the state (second precision, ``Z`` suffix)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def empty_state() -> StateData:
+    return {
+        "version": SCHEMA_VERSION,
+        "values": {},
+        "phases": {},
+        "checks": {},
+        "files": {},
+        "store": {},
+    }
+
+
+class StateFile:
+    """Reads and updates one project's state file."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.path = project.state_file
+
+    def read(self) -> StateData:
+        """The current state; an empty one if the file doesn't exist yet."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return empty_state()
+        except OSError as exc:
+            raise StateError(
+                f"Cannot read {self.path}: {exc.strerror}.", "Check the file's permissions."
+            ) from None
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+                raise ValueError("not a convoai-setup state document")
+        except ValueError as exc:
+            aside = self._move_aside()
+            raise StateError(
+                f"The state file {self.path} was unreadable ({_short(exc)}); it was moved to {aside}.",
+                "Run the command again to start from a fresh state: your secrets in the store are "
+                "untouched, and the old file is kept for you to inspect.",
+            ) from None
+        if data["version"] > SCHEMA_VERSION:
+            raise StateError(
+                f"{self.path} was written by a newer convoai-setup (state version {data['version']}).",
+                "Upgrade convoai-setup (pip install -U convoai-setup) and try again.",
+            )
+        base = empty_state()
+        base.update(data)
+        return base
+
+    def _move_aside(self) -> str:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"state.json.corrupt-{stamp}")
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.path.with_name(f"state.json.corrupt-{stamp}-{n}")
+        os.replace(self.path, aside)
+        return str(aside)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Exclusive lock on the project's state; waits up to ``LOCK_WAIT_SECONDS``."""
+        self.project.ensure_state_dir()
+        lock_path = self.project.state_dir / "state.lock"
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StateError(
+                            "Another convoai-setup is changing this project's state right now.",
+                            "Wait for it to finish (or close the other wizard), then retry.",
+                        ) from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+    @contextlib.contextmanager
+    def update(self) -> Iterator[StateData]:
+        """Lock, read, let the caller change the state, then write it back atomically.
+
+        If the block raises, nothing is written: the file stays as it was.
+        """
+        with self.lock():
+            data = self.read()
+            before = json.dumps(data, sort_keys=True)
+            yield data
+            if json.dumps(data, sort_keys=True) != before:
+                data["version"] = SCHEMA_VERSION
+                data["updated_at"] = now_iso()
+                data.setdefault("created_at", data["updated_at"])
+                payload = json.dumps(data, indent=2, sort_keys=True) + "\n"
+                atomic_write(self.path, payload.encode("utf-8"), mode=0o600)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
