@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures.secret_service", "tests.fixtures.postgres"]
+pytest_plugins = [
+    "tests.fixtures.secret_service",
+    "tests.fixtures.postgres",
+    "tests.fixtures.tls",
+    "tests.fixtures.redis_tls",
+]
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "convoai"

@@ -121,6 +121,11 @@ class SecretStore:
     reason: str
     service: str
 
+    @property
+    def fell_back(self) -> bool:
+        """True when the vault is used because the system keyring failed its probe just now."""
+        return self.kind == "vault" and bool(self.reason) and not self.reason.startswith("chosen")
+
     def get(self, name: str) -> str | None:
         try:
             value = self.backend.get_password(self.service, name)

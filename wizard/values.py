@@ -37,10 +37,12 @@ class Resolved:
 def lookup(name: str) -> Variable:
     """The catalog entry, or a usage error that lists what exists."""
     try:
-        return catalog()[name]
+        return catalog()[name.strip().upper()]
     except KeyError:
-        close = [n for n in catalog() if name.upper() in n or n in name.upper()]
-        hint = f"Did you mean {', '.join(close[:3])}?" if close else "See: convoai-setup vars list"
+        from difflib import get_close_matches
+
+        close = get_close_matches(name.upper(), list(catalog()), n=3, cutoff=0.6)
+        hint = f"Did you mean {', '.join(close)}?" if close else "See: convoai-setup vars list"
         raise UsageError(f"{name!r} is not a variable convoai-setup knows.", hint) from None
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
@@ -47,12 +48,10 @@ def _unb64(text: Any) -> bytes:
 class VaultKeyring(KeyringBackend):
     """Keyring backend over one encrypted file. Only ever chosen explicitly, never auto-detected."""
 
-    @classmethod
-    def _not_auto(cls) -> float:
+    @properties.classproperty
+    def priority(cls) -> float:
+        # A priority that raises keeps keyring's own backend discovery from picking the vault.
         raise RuntimeError("the convoai-setup vault is selected explicitly, never automatically")
-
-    # A priority that raises keeps keyring's own backend discovery from picking the vault.
-    priority = property(lambda self: self._not_auto())
 
     def __init__(self, path: Path, passphrase: Callable[[bool], str]) -> None:
         """``passphrase(new)`` returns the passphrase; ``new`` is True when creating the vault."""

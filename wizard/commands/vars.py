@@ -81,7 +81,7 @@ def run_set(args: argparse.Namespace) -> int:
     if var.secret:
         store = answers.store  # open (and possibly unlock) before asking for the value
         store_note = f" in the {store.description}"
-        if store.reason and not store.reason.startswith("chosen earlier"):
+        if store.fell_back:
             info(f"Using the {store.description}: {store.reason}.")
     raw = args.value if args.value is not None else _read_value(var.name, var.secret)
     problems = answers.set(var.name, raw, allow_invalid=args.allow_invalid)
