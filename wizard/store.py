@@ -126,6 +126,12 @@ class SecretStore:
         """True when the vault is used because the system keyring failed its probe just now."""
         return self.kind == "vault" and bool(self.reason) and not self.reason.startswith("chosen")
 
+    def unlock(self) -> None:
+        """Ask for what the backend needs (the vault passphrase) before asking for values."""
+        unlock = getattr(self.backend, "unlock", None)
+        if callable(unlock):
+            unlock()
+
     def get(self, name: str) -> str | None:
         try:
             value = self.backend.get_password(self.service, name)

@@ -79,7 +79,22 @@ class VaultKeyring(KeyringBackend):
             del entries[service]
         self._save(entries)
 
+    def unlock(self) -> None:
+        """Ask for the passphrase now (before the user types a value), not at the first write."""
+        if self.path.exists():
+            self._load()
+        elif self._key is None:
+            self._new_key()
+
     # -- file format -------------------------------------------------------------------------
+    def _new_key(self) -> None:
+        kdf = {"name": "scrypt", "salt": _b64(os.urandom(16)), "n": SCRYPT_N, "r": SCRYPT_R}
+        kdf["p"] = SCRYPT_P
+        header = {"format": FORMAT, "version": VERSION, "kdf": kdf}
+        key, verifier = self._derive(self._passphrase(True), kdf)
+        self._key, self._header = key, header
+        self._check = hashlib.sha256(verifier).digest()
+
     def _derive(self, passphrase: str, kdf: dict[str, Any]) -> tuple[bytes, bytes]:
         raw = Scrypt(
             salt=_unb64(kdf["salt"]), length=64, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])
@@ -126,13 +141,7 @@ class VaultKeyring(KeyringBackend):
 
     def _save(self, entries: Entries) -> None:
         if self._key is None or self._header is None:
-            # First write: a new vault with a fresh salt.
-            kdf = {"name": "scrypt", "salt": _b64(os.urandom(16)), "n": SCRYPT_N, "r": SCRYPT_R}
-            kdf["p"] = SCRYPT_P
-            header = {"format": FORMAT, "version": VERSION, "kdf": kdf}
-            key, verifier = self._derive(self._passphrase(True), kdf)
-            self._key, self._header = key, header
-            self._check = hashlib.sha256(verifier).digest()
+            self._new_key()  # first write: a new vault with a fresh salt
         nonce = os.urandom(12)
         data = AESGCM(self._key).encrypt(
             nonce, json.dumps(entries).encode("utf-8"), _aad(self._header)

@@ -79,7 +79,8 @@ def run_set(args: argparse.Namespace) -> int:
     answers = _answers(args)
     store_note = ""
     if var.secret:
-        store = answers.store  # open (and possibly unlock) before asking for the value
+        store = answers.store
+        store.unlock()  # a wrong passphrase should fail before the user pastes anything
         store_note = f" in the {store.description}"
         if store.fell_back:
             info(f"Using the {store.description}: {store.reason}.")
