@@ -128,9 +128,8 @@ class SecretStore:
 
     def unlock(self) -> None:
         """Ask for what the backend needs (the vault passphrase) before asking for values."""
-        unlock = getattr(self.backend, "unlock", None)
-        if callable(unlock):
-            unlock()
+        if self.kind == "vault":
+            self.backend.unlock()
 
     def get(self, name: str) -> str | None:
         try:

@@ -142,6 +142,7 @@ class VaultKeyring(KeyringBackend):
     def _save(self, entries: Entries) -> None:
         if self._key is None or self._header is None:
             self._new_key()  # first write: a new vault with a fresh salt
+        assert self._key is not None and self._header is not None
         nonce = os.urandom(12)
         data = AESGCM(self._key).encrypt(
             nonce, json.dumps(entries).encode("utf-8"), _aad(self._header)
