@@ -1,0 +1,84 @@
+"""``convoai-setup write [TARGET ...] [--dry-run] [--force]``: the files the plan asks for."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from wizard.commands import project_of
+
+TARGET_NAMES = ("env-example", "vercel", "ci", "render")  # = wizard.outputs.TARGETS (kept light)
+
+DESCRIPTION = """\
+Write .env.example, vercel.json, .github/workflows/ci.yml and render.yaml (all by default, or
+the TARGETs named). A unified diff of each change is printed on stdout first; writes are atomic;
+an existing vercel.json is merged, keeping what you added. Never prompts.
+
+A file edited by hand since convoai-setup last wrote it (or one it didn't write) is a conflict:
+nothing is written and the exit code is 1, unless --force, which overwrites it and keeps the
+old file as NAME.bak. Bad input (no APP_URL, an http:// backend, an invalid vercel.json, a
+symlink or an unwritable directory) is exit 2, with nothing written."""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "write",
+        parents=[common],
+        help="write .env.example, vercel.json, the CI workflow and render.yaml",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="TARGET",
+        help=f"what to write: {', '.join(TARGET_NAMES)} (default: all)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show the diffs, write nothing")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite hand-edited files, keeping NAME.bak"
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from checklists.catalog import catalog
+    from wizard.console import info, warn
+    from wizard.outputs import apply, plan
+    from wizard.values import Answers
+
+    project = project_of(args)
+    # Only non-secret values feed the files: the secret store is never opened here.
+    names = [v.name for v in catalog().values() if not v.secret]
+    values = Answers(project).values(names)
+    changes = plan(project, values, args.targets or None)
+    for change in changes:
+        if change.diff:
+            sys.stdout.write(change.diff)
+    sys.stdout.flush()
+    pending = [c for c in changes if c.status != "unchanged"]
+    for change in changes:
+        note = (
+            " (edited by hand since convoai-setup wrote it)" if change.status == "conflict" else ""
+        )
+        info(f"{change.relpath}: {change.status}{note}")
+    if args.dry_run:
+        info("--dry-run: nothing was written." if pending else "--dry-run: nothing to change.")
+        return 0
+    # Even with nothing to write, apply records the files and phases (a no-op when current).
+    written = apply(project, changes, force=args.force)
+    if not pending:
+        info(f"Nothing to change: {len(changes)} file(s) already up to date.")
+    for change in written:
+        backup = (
+            f" (previous version kept as {change.relpath}.bak)"
+            if change.status == "conflict"
+            else ""
+        )
+        info(f"wrote {change.relpath}{backup}")
+    not_ready = [c.relpath for c in changes if not c.ready]
+    if not_ready:
+        warn(f"{', '.join(not_ready)}: the owning phase still needs required values, so it is "
+             "not marked done (see: convoai-setup status).")  # fmt: skip
+    return 0

@@ -1,0 +1,158 @@
+"""The files the wizard writes: ``.env.example``, ``vercel.json``, the CI workflow, ``render.yaml``.
+
+``plan`` renders every requested file, merges ``vercel.json``, and diffs each against the disk
+without touching anything (bad input raises a ``WizardError``). ``apply`` then writes the changes
+atomically, records what it wrote so a later hand edit is recognised, and marks the phases done.
+The CLI (``convoai-setup write``) and the TUI both call these two functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from checklists.catalog import catalog
+from wizard.errors import UsageError
+from wizard.outputs import vercel
+from wizard.outputs.env_example import render_env_example
+from wizard.outputs.render_yaml import render_render_yaml
+from wizard.outputs.workflow import read_package_json, render_ci_workflow
+from wizard.outputs.writer import (
+    OutputConflict,
+    OutputError,
+    check_writable,
+    classify,
+    read_existing,
+    refuse_symlinks,
+    sha256,
+    unified_diff,
+    write_file,
+)
+from wizard.phases import PHASES, get_phase, phase_status, record_outcome
+from wizard.project import Project
+from wizard.state import StateData, StateFile, now_iso
+
+__all__ = ["PATHS", "TARGETS", "FileChange", "OutputConflict", "OutputError", "apply", "plan"]
+
+#: CLI names of the outputs, in the order they are written
+TARGETS = ("env-example", "vercel", "ci", "render")
+PATHS = {
+    "env-example": ".env.example",
+    "vercel": "vercel.json",
+    "ci": ".github/workflows/ci.yml",
+    "render": "render.yaml",
+}
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file as ``plan`` found it and as ``apply`` would leave it."""
+
+    target: str
+    path: Path
+    #: the current text (None: the file doesn't exist)
+    old: str | None
+    new: str
+    #: unified diff from ``old`` to ``new`` ("" when unchanged)
+    diff: str
+    #: create | update | unchanged | conflict (edited by hand since we last wrote it)
+    status: str
+    #: the owning phase's required inputs are all set (``apply`` then marks it done)
+    ready: bool = True
+
+    @property
+    def relpath(self) -> str:
+        return PATHS[self.target]
+
+
+def _chosen(targets: Sequence[str] | None) -> list[str]:
+    unknown = [t for t in targets or () if t not in TARGETS]
+    if unknown:
+        raise UsageError(
+            f"Unknown write target {unknown[0]!r}.", f"Targets are: {', '.join(TARGETS)}."
+        )
+    return [t for t in TARGETS if not targets or t in targets]
+
+
+def _render(
+    project: Project, target: str, values: Mapping[str, str | None], old: str | None
+) -> str:
+    if target == "env-example":
+        return render_env_example()
+    if target == "vercel":
+        return vercel.render_text(old, vercel.backend_url(values), PATHS["vercel"])
+    if target == "ci":
+        return render_ci_workflow(read_package_json(project.package_json))
+    return render_render_yaml(values)
+
+
+def _owner(target: str) -> str:
+    return next(p.id for p in PHASES if target in p.writes)
+
+
+def _ready(state: StateData, target: str, values: Mapping[str, str | None]) -> bool:
+    """Required inputs of the owning phase are set (secrets: recorded as stored in the state)."""
+    if target not in ("vercel", "render"):
+        return True
+    needed = [n for n in get_phase(_owner(target)).inputs if catalog()[n].required]
+    return all(values.get(n) or n in state.get("values", {}) for n in needed)
+
+
+def plan(
+    project: Project, values: Mapping[str, str | None], targets: Sequence[str] | None = None
+) -> list[FileChange]:
+    """Render, merge and diff the requested outputs (all by default); writes nothing."""
+    state = StateFile(project).read()
+    records = state.get("files", {})
+    changes = []
+    for target in _chosen(targets):
+        rel = PATHS[target]
+        old = read_existing(project.root, project.root / rel)
+        new = _render(project, target, values, old)
+        status = classify(old, new, records.get(rel), merged=target == "vercel")
+        diff = "" if status == "unchanged" else unified_diff(rel, old, new)
+        ready = _ready(state, target, values)
+        changes.append(FileChange(target, project.root / rel, old, new, diff, status, ready))
+    return changes
+
+
+def apply(project: Project, changes: Sequence[FileChange], force: bool = False) -> list[FileChange]:
+    """Write what ``plan`` found; returns the files written.
+
+    Without ``force`` a conflict stops everything before the first write. With it, the
+    hand-edited file is kept as ``NAME.bak`` next to the new one.
+    """
+    conflicts = [c.relpath for c in changes if c.status == "conflict"]
+    if conflicts and not force:
+        raise OutputConflict(
+            f"{', '.join(conflicts)} changed since convoai-setup last wrote "
+            f"{'it' if len(conflicts) == 1 else 'them'} (or existed before); nothing was written.",
+            "See the diff with --dry-run; rerun with --force to overwrite (a .bak copy is kept), "
+            "or name only the other targets.",
+        )
+    todo = [c for c in changes if c.status != "unchanged"]
+    for change in changes:
+        refuse_symlinks(project.root, change.path)
+    check_writable(project.root, [c.path for c in todo])
+    written: list[FileChange] = []
+    with StateFile(project).update() as state:
+        files = state.setdefault("files", {})
+        for change in changes:
+            if change.status != "unchanged":
+                try:
+                    write_file(change.path, change.new, backup=change.status == "conflict")
+                except OSError as exc:
+                    done = ", ".join(c.relpath for c in written) or "nothing"
+                    raise OutputError(
+                        f"Writing {change.relpath} failed ({exc.strerror}); written before it: {done}."
+                    ) from None
+                written.append(change)
+            digest = sha256(change.new)
+            if files.get(change.relpath, {}).get("sha256") != digest:
+                files[change.relpath] = {"sha256": digest, "written_at": now_iso()}
+        for change in changes:
+            phase = get_phase(_owner(change.target))
+            if change.ready and phase_status(project, state, phase).status != "done":
+                record_outcome(project, state, phase.id, True, f"wrote {change.relpath}")
+    return written
