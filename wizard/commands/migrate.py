@@ -1,0 +1,125 @@
+"""``convoai-setup migrate [--dry-run]`` and ``convoai-setup migrate status [--json]``.
+
+Exit codes: 0 success; 1 a migration failed, was refused, or a file was edited after it was
+applied; 2 configuration (no SUPABASE_DB_URL, an unreadable URL or file).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from wizard.commands import print_json, project_of
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "migrate",
+        parents=[common],
+        help="apply supabase/schema.sql and supabase/migrations in order",
+        description="Apply supabase/schema.sql, then supabase/migrations/<version>_<name>.sql by "
+        "version, each in its own transaction, recorded in supabase_migrations.schema_migrations "
+        "as the Supabase CLI does. 'migrate status' lists applied / pending / edited files "
+        "(exit 1 if a file was edited after it was applied). Uses SUPABASE_DB_URL from the "
+        "secret store.",
+    )
+    p.add_argument("action", nargs="?", choices=["status"], help="show status instead of applying")
+    p.add_argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    p.add_argument("--json", action="store_true", help="with status: one JSON document on stdout")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="connect timeout (s)")
+    p.set_defaults(handler=run)
+
+
+def _db_url(project: Any) -> str:
+    from wizard.errors import UsageError
+    from wizard.values import Answers
+
+    url = Answers(project).resolve("SUPABASE_DB_URL").value
+    if not url:
+        raise UsageError(
+            "SUPABASE_DB_URL is not set (the Postgres connection string migrations run with).",
+            "Set it: convoai-setup vars set SUPABASE_DB_URL",
+        )
+    return url
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.errors import UsageError
+
+    if args.action == "status" and args.dry_run:
+        raise UsageError("--dry-run goes with 'migrate', not 'migrate status'.")
+    if args.action is None and args.json:
+        raise UsageError("--json goes with 'migrate status'.")
+    project = project_of(args)
+    url = _db_url(project)
+    return _status(project, url, args) if args.action == "status" else _apply(project, url, args)
+
+
+def _status(project: Any, url: str, args: argparse.Namespace) -> int:
+    from wizard.console import paint, table
+    from wizard.migrations import STATUSES, inspect_database, record_summary
+
+    statuses, vector = inspect_database(url, project, args.timeout)
+    record_summary(project, statuses, vector.installed)
+    counts = {s: sum(1 for x in statuses if x.status == s) for s in STATUSES}
+    if args.json:
+        print_json(
+            {
+                "migrations": [
+                    {
+                        "version": s.version,
+                        "name": s.name,
+                        "file": s.file.path.relative_to(project.root).as_posix()
+                        if s.file
+                        else None,
+                        "status": s.status,
+                    }
+                    for s in statuses
+                ],
+                "counts": counts,
+                "vector": {
+                    "installed": vector.installed,
+                    "available": vector.available,
+                    "schema": vector.schema,
+                },
+            }
+        )
+    else:
+        rows = [[s.version, s.name, s.status] for s in statuses]
+        print(table(["VERSION", "NAME", "STATUS"], rows, status_col=2))
+        print(", ".join(f"{n} {s}" for s, n in counts.items()))
+        vec = f"pgvector {vector.installed} installed" if vector.installed else (
+            f"pgvector {vector.available} available, not installed" if vector.available else "pgvector not available")  # fmt: skip
+        print(paint(vec, "dim"))
+    return 1 if counts["edited"] else 0
+
+
+def _apply(project: Any, url: str, args: argparse.Namespace) -> int:
+    from wizard.console import error, info, warn
+    from wizard.migrations import MigrationEvent, apply
+
+    def progress(event: MigrationEvent) -> None:
+        name = event.file.path.name
+        verb = {"start": "applying", "done": "applied", "skipped": "skipped", "failed": "FAILED"}[
+            event.stage
+        ]
+        if event.stage != "failed":  # the failure is printed once, below
+            info(
+                f"[{event.index}/{event.total}] {verb} {name}"
+                + (f" ({event.message})" if event.message else "")
+            )
+
+    report = apply(url, project, dry_run=args.dry_run, progress=progress, timeout=args.timeout)
+    for line in report.warnings:
+        warn(line)
+    for s in report.statuses:
+        if s.status == "edited" and s.file:
+            warn(f"{s.file.path.name} was edited after it was applied: it is not re-run. Restore it, or put the change in a new migration.")  # fmt: skip
+    if report.error:
+        error(report.error)
+        return 1
+    counts = ", ".join(f"{report.count(s)} {s}" for s in ("applied", "pending", "edited"))
+    vec = f"pgvector {report.vector}" if report.vector else "pgvector not installed"
+    verb = "Dry run: nothing changed" if args.dry_run else f"Applied {len(report.applied)} files"
+    info(f"{verb}. {counts}; {vec}.")
+    return 0 if report.ok else 1
