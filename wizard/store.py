@@ -164,14 +164,10 @@ class SecretStore:
 
     def delete(self, name: str) -> bool:
         """Remove ``name``; False when it was not stored."""
-        from keyring.errors import PasswordDeleteError
-
         if self.get(name) is None:
             return False
         try:
             self.backend.delete_password(self.service, name)
-        except PasswordDeleteError:
-            return False
         except StoreError:
             raise
         except Exception as exc:
@@ -228,9 +224,10 @@ def open_store(
         reason = (
             "chosen by CONVOAI_SETUP_KEYRING=vault" if forced else "chosen earlier for this project"
         )
-    from wizard.vault import VaultKeyring
+    # The vault core, not its keyring adapter: the same file and format without loading keyring.
+    from wizard.vault import Vault
 
     path = vault_path()
     return SecretStore(
-        VaultKeyring(path, passphrase), "vault", f"encrypted vault ({path})", reason, service
+        Vault(path, passphrase), "vault", f"encrypted vault ({path})", reason, service
     )

@@ -1,4 +1,4 @@
-"""An encrypted vault file that behaves as a keyring backend.
+"""An encrypted vault file with the keyring backend interface (``VaultKeyring`` adapts it).
 
 Used where the OS keyring is unusable (headless Linux, containers, CI). The file holds one
 JSON header plus AES-256-GCM ciphertext of all entries; the key comes from scrypt over a
@@ -20,9 +20,6 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from jaraco.classes import properties
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
 from wizard.errors import StoreError
 from wizard.fsutil import atomic_write
@@ -45,17 +42,20 @@ def _unb64(text: Any) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-class VaultKeyring(KeyringBackend):
-    """Keyring backend over one encrypted file. Only ever chosen explicitly, never auto-detected."""
+class EntryMissing(KeyError):
+    """``delete_password`` of an entry that isn't there (keyring's PasswordDeleteError, adapted)."""
 
-    @properties.classproperty
-    def priority(cls) -> float:
-        # A priority that raises keeps keyring's own backend discovery from picking the vault.
-        raise RuntimeError("the convoai-setup vault is selected explicitly, never automatically")
+
+class Vault:
+    """One encrypted file with keyring's get/set/delete_password interface.
+
+    It does not import keyring: the CLI uses it directly so a vault-backed command doesn't pay
+    for loading keyring (~70 ms). ``wizard.vault_keyring.VaultKeyring`` is the real keyring
+    backend over it.
+    """
 
     def __init__(self, path: Path, passphrase: Callable[[bool], str]) -> None:
         """``passphrase(new)`` returns the passphrase; ``new`` is True when creating the vault."""
-        super().__init__()  # type: ignore[no-untyped-call]
         self.path = Path(path)
         self._passphrase = passphrase
         self._key: bytes | None = None
@@ -73,7 +73,7 @@ class VaultKeyring(KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         entries = self._load()
         if username not in entries.get(service, {}):
-            raise PasswordDeleteError(f"{username} is not in the vault")
+            raise EntryMissing(username)
         del entries[service][username]
         if not entries[service]:
             del entries[service]

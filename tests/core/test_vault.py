@@ -6,33 +6,45 @@ import base64
 import json
 from pathlib import Path
 
+import keyring
 import pytest
 from keyring.errors import PasswordDeleteError
 
 from wizard.errors import StoreError
-from wizard.vault import VaultKeyring
+from wizard.vault import Vault
+from wizard.vault_keyring import VaultKeyring
 
 SECRET = "sk_live_VAULTsecretVALUE0123456789"
 
 
-def vault(path: Path, passphrase: str = "right passphrase") -> VaultKeyring:
-    return VaultKeyring(path, lambda new: passphrase)
+def vault(path: Path, passphrase: str = "right passphrase") -> Vault:
+    return Vault(path, lambda new: passphrase)
 
 
-def test_round_trip_private_file_and_no_plaintext(tmp_path: Path) -> None:
+def test_round_trip_through_the_keyring_api(tmp_path: Path) -> None:
     path = tmp_path / "v" / "vault.json"
-    v = vault(path)
-    v.set_password("convoai-setup:p", "STRIPE_SECRET_KEY", SECRET)
-    assert path.stat().st_mode & 0o777 == 0o600
-    assert SECRET.encode() not in path.read_bytes()
-    assert b"STRIPE_SECRET_KEY" not in path.read_bytes()  # names are encrypted too
-    fresh = vault(path)
-    assert fresh.get_password("convoai-setup:p", "STRIPE_SECRET_KEY") == SECRET
-    assert fresh.get_password("convoai-setup:p", "MISSING") is None
-    fresh.delete_password("convoai-setup:p", "STRIPE_SECRET_KEY")
-    assert vault(path).get_password("convoai-setup:p", "STRIPE_SECRET_KEY") is None
-    with pytest.raises(PasswordDeleteError):
-        fresh.delete_password("convoai-setup:p", "STRIPE_SECRET_KEY")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(VaultKeyring(path, lambda new: "right passphrase"))
+    try:
+        keyring.set_password("convoai-setup:p", "STRIPE_SECRET_KEY", SECRET)
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert SECRET.encode() not in path.read_bytes()
+        assert b"STRIPE_SECRET_KEY" not in path.read_bytes()  # names are encrypted too
+        assert vault(path).get_password("convoai-setup:p", "STRIPE_SECRET_KEY") == SECRET
+        assert keyring.get_password("convoai-setup:p", "MISSING") is None
+        keyring.delete_password("convoai-setup:p", "STRIPE_SECRET_KEY")
+        assert vault(path).get_password("convoai-setup:p", "STRIPE_SECRET_KEY") is None
+        with pytest.raises(PasswordDeleteError):
+            keyring.delete_password("convoai-setup:p", "STRIPE_SECRET_KEY")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_the_cli_and_the_keyring_backend_read_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "vault.json"
+    vault(path).set_password("convoai-setup:p", "OPENAI_API_KEY", SECRET)
+    backend = VaultKeyring(path, lambda new: "right passphrase")
+    assert backend.get_password("convoai-setup:p", "OPENAI_API_KEY") == SECRET
 
 
 def test_wrong_passphrase_is_a_clear_error_and_changes_nothing(tmp_path: Path) -> None:
