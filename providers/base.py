@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import httpx
@@ -45,6 +46,18 @@ class CheckContext:
     #: base-URL overrides and other settings (os.environ in real runs)
     env: Mapping[str, str] = field(default_factory=dict)
     send_test_event: bool = False
+    #: the ConvoAI checkout (for vercel.json and the schema's table names); None: not known
+    project_root: Path | None = None
+
+    @property
+    def budget(self) -> float:
+        """Seconds an operation inside a check may take: a little under ``timeout``, so the
+        check's own, more specific message wins the race against the runner's ``wait_for``."""
+        return self.timeout * 0.9
+
+    def value(self, name: str) -> str:
+        """The value of ``name``, or ``""`` when it is not set."""
+        return (self.values.get(name) or "").strip()
 
 
 class ProviderError(Exception):
@@ -70,3 +83,52 @@ class Stopwatch:
     @property
     def ms(self) -> float:
         return round((time.perf_counter() - self.start) * 1000, 1)
+
+
+class CheckError(Exception):
+    """An expected failure inside a check, already phrased as the one line a person reads.
+
+    Raised by the shared helpers (``providers.http``) and turned into a ``fail`` result by the
+    check that called them, so each check reads as a straight line of happy-path code.
+    """
+
+    def __init__(self, message: str, outcome: Outcome = "fail") -> None:
+        super().__init__(message)
+        self.message = message
+        self.outcome: Outcome = outcome
+
+
+@dataclass
+class Results:
+    """Collects one provider's results with its service id and phase filled in."""
+
+    service: str
+    phase: str
+    items: list[CheckResult] = field(default_factory=list)
+
+    def add(
+        self,
+        check: str,
+        outcome: Outcome,
+        message: str,
+        variables: tuple[str, ...] = (),
+        watch: Stopwatch | None = None,
+        detail: str = "",
+    ) -> CheckResult:
+        result = CheckResult(
+            self.service,
+            check,
+            outcome,
+            message,
+            variables,
+            self.phase,
+            detail,
+            watch.ms if watch else 0.0,
+        )
+        self.items.append(result)
+        return result
+
+    def error(
+        self, check: str, exc: CheckError, variables: tuple[str, ...], watch: Stopwatch
+    ) -> CheckResult:
+        return self.add(check, exc.outcome, exc.message, variables, watch)

@@ -1,0 +1,128 @@
+"""``convoai-setup check`` concurrency: ten loopback HTTP services, each answering after 200 ms.
+
+Run: python -m bench.check_bench [--runs N] [--delay S]
+Ten services (Supabase, Stripe key + prices, Stripe webhook, OpenAI, Anthropic, Sentry test
+event, Render, Vercel, GitHub, the app) each get their own threaded HTTP server on 127.0.0.1 that
+sleeps ``--delay`` before every answer. Printed: the median wall time of one ``run_checks`` over
+all ten, the median of the slowest single service run alone, and their ratio.
+Target (issue 3): ratio <= 1.3, i.e. the checks really run concurrently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import time
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from wizard.checks import run_checks
+
+PRICES = ("price_starter01", "price_growth001", "price_business1")
+EVENTS = [
+    "checkout.session.completed",
+    "customer.subscription.created",
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+]
+
+
+def _answer(path: str, app_url: str) -> Any:
+    """The documented good answer for each path the checks call."""
+    if path == "/rest/v1/":
+        return {"paths": {p: {} for p in ("/organizations", "/chatbots", "/documents", "/conversations", "/messages", "/subscriptions", "/rpc/match_documents")}}  # fmt: skip
+    if path == "/v1/balance":
+        return {"object": "balance", "livemode": False}
+    if path.startswith("/v1/prices/"):
+        pid = path.rsplit("/", 1)[-1]
+        return {"id": pid, "object": "price", "active": True, "livemode": False, "type": "recurring"}  # fmt: skip
+    if path == "/v1/webhook_endpoints":
+        url = f"{app_url}/api/subscriptions/webhook"
+        return {"data": [{"id": "we_bench", "url": url, "enabled_events": EVENTS, "status": "enabled"}]}  # fmt: skip
+    if path == "/v1/models":
+        return {"object": "list", "data": [{"id": "m"}]}
+    if path == "/v1/services":
+        return [{"cursor": "c", "service": {"id": "srv-1", "name": "convoai-backend"}}]
+    return {"ok": True}
+
+
+def _server(delay: float, shared: dict[str, str]) -> HTTPServer:
+    server = HTTPServer(host="127.0.0.1", threaded=True)
+
+    def handler(request: Request) -> Response:
+        time.sleep(delay)
+        body = json.dumps(_answer(request.path, shared["APP_URL"]))
+        return Response(body, content_type="application/json")
+
+    server.expect_request("").respond_with_handler(handler)
+    server.start()
+    return server
+
+
+def _world(delay: float) -> tuple[list[HTTPServer], dict[str, str], dict[str, str | None], list[str]]:  # fmt: skip
+    names = ["supabase", "stripe", "stripe-webhook", "openai", "anthropic", "sentry", "render", "vercel", "github", "app"]  # fmt: skip
+    shared: dict[str, str] = {}
+    servers = {name: _server(delay, shared) for name in names}
+
+    def url(name: str) -> str:
+        return f"http://127.0.0.1:{servers[name].port}"
+
+    env = {
+        "CONVOAI_SETUP_STRIPE_API": url("stripe"), "OPENAI_BASE_URL": url("openai") + "/v1",
+        "ANTHROPIC_BASE_URL": url("anthropic"), "CONVOAI_SETUP_RENDER_API": url("render"),
+        "CONVOAI_SETUP_VERCEL_API": url("vercel"), "CONVOAI_SETUP_GITHUB_API": url("github"),
+    }  # fmt: skip
+    values: dict[str, str | None] = {
+        "SUPABASE_URL": url("supabase"), "SUPABASE_SERVICE_KEY": "sb_secret_bench000000000000000000000",
+        "STRIPE_SECRET_KEY": "sk_test_bench0000000000000000",
+        "STRIPE_STARTER_PRICE_ID": PRICES[0], "STRIPE_GROWTH_PRICE_ID": PRICES[1],
+        "STRIPE_BUSINESS_PRICE_ID": PRICES[2], "APP_URL": url("app"),
+        "OPENAI_API_KEY": "sk-bench000000000000000000", "ANTHROPIC_API_KEY": "sk-ant-bench0000000000000",
+        "SENTRY_DSN": f"http://pk@127.0.0.1:{servers['sentry'].port}/1",
+        "RENDER_API_KEY": "rnd_bench00000000", "RENDER_SERVICE_NAME": "convoai-backend",
+        "VERCEL_TOKEN": "bench-token-000", "VERCEL_PROJECT": "convoai",
+        "GITHUB_TOKEN": "github_pat_bench000000000000", "GITHUB_REPOSITORY": "acme/convoai",
+    }  # fmt: skip
+    shared["APP_URL"] = url("app")  # the webhook endpoint Stripe lists points at the app
+    return list(servers.values()), env, values, names
+
+
+def _timed(values: dict[str, str | None], env: dict[str, str], services: list[str]) -> float:
+    start = time.perf_counter()
+    results = asyncio.run(run_checks(values, None, 10.0, env, True, services=services))
+    elapsed = time.perf_counter() - start
+    live = [r for r in results if r.ms > 0]
+    failed = [f"{r.service}.{r.check}: {r.message}" for r in live if r.outcome == "fail"]
+    if failed:
+        raise SystemExit("benchmark world is broken: " + "; ".join(failed))
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--delay", type=float, default=0.2)
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    servers, env, values, names = _world(args.delay)
+    try:
+        _timed(values, env, names)  # warm-up: imports, first TLS contexts
+        full = statistics.median(_timed(values, env, names) for _ in range(args.runs))
+        singles = {n: statistics.median(_timed(values, env, [n]) for _ in range(args.runs)) for n in names}  # fmt: skip
+    finally:
+        for server in servers:
+            server.stop()
+    slowest = max(singles, key=lambda n: singles[n])
+    print(f"services            {len(names)} on loopback, each answering after {args.delay * 1000:.0f} ms")  # fmt: skip
+    print(f"full check (median) {full * 1000:.0f} ms over {args.runs} runs")
+    print(f"slowest single      {singles[slowest] * 1000:.0f} ms ({slowest})")
+    print(f"ratio               {full / singles[slowest]:.2f}  (target <= 1.3)")
+
+
+if __name__ == "__main__":
+    main()

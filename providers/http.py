@@ -1,0 +1,176 @@
+"""The one place where HTTP failures become sentences.
+
+Every provider calls ``send``/``get_json`` and gets back a response or a ``CheckError`` whose
+message is one line a person can act on: connection refused, DNS failure, TLS verification
+failure, a silent server, 401/403/404/429/5xx, a body that is not JSON. Messages name the service
+and never quote a request (URLs and headers may carry secrets).
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from providers.base import CheckContext, CheckError
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def ssl_context(env: Mapping[str, str]) -> ssl.SSLContext:
+    """The verifying context httpx would build, but from ``env`` instead of ``os.environ``.
+
+    httpx only reads ``SSL_CERT_FILE`` from the process environment; the runner is also called
+    in-process (TUI, tests) with an explicit env, so the CA must come from that mapping.
+    Verification is never turned off.
+    """
+    if env.get("SSL_CERT_FILE"):
+        return ssl.create_default_context(cafile=env["SSL_CERT_FILE"])
+    if env.get("SSL_CERT_DIR"):
+        return ssl.create_default_context(capath=env["SSL_CERT_DIR"])
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def make_client(env: Mapping[str, str], timeout: float) -> httpx.AsyncClient:
+    """The one client a check run shares: verifying TLS, explicit timeouts, pooled connections.
+
+    ``timeout`` is per network operation: pass ``CheckContext.budget`` (below the check's limit).
+    """
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    return httpx.AsyncClient(
+        verify=ssl_context(env),
+        timeout=httpx.Timeout(timeout),
+        limits=limits,
+        follow_redirects=False,
+        # Proxies from the environment would route loopback test servers through them.
+        trust_env=False,
+        headers={"User-Agent": "convoai-setup"},
+    )
+
+
+def base_url(env: Mapping[str, str], override: str, default: str) -> str:
+    """A vendor base URL, replaced by ``env[override]`` when set (DESIGN: provider base URLs)."""
+    url = (env.get(override) or default).rstrip("/")
+    require_tls(url, override if env.get(override) else "the base URL")
+    return url
+
+
+def require_tls(url: str, name: str) -> None:
+    """Plain http:// is allowed only to loopback hosts; anything else must be https://."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" or (
+        parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
+    ):
+        return
+    raise CheckError(f"{name} must be an https:// URL (plain http:// only for localhost)")
+
+
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes: anyio hides "connection refused" two levels down."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _transport_message(label: str, exc: httpx.HTTPError, timeout: float) -> str:
+    chain = exception_chain(exc)
+    text = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        text += " refused"
+    if isinstance(exc, httpx.TimeoutException):
+        stage = "connection" if isinstance(exc, httpx.ConnectTimeout) else "request"
+        return f"{label} did not answer within {timeout:g}s ({stage} timed out); check the URL and retry, or raise --timeout"
+    if "certificate" in text or "ssl" in text or "tls" in text:
+        return f"{label}: TLS verification failed (certificate not trusted or wrong host); check the URL. Verification is never switched off"
+    if isinstance(exc, httpx.ConnectError):
+        if "name or service not known" in text or "nodename" in text or "getaddrinfo" in text:
+            return f"{label}: host not found (DNS); check the URL for typos"
+        if "refused" in text:
+            return f"{label}: connection refused; is the URL right and the service running?"
+        return f"{label}: could not connect; check the URL and your network"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return (
+            f"{label} closed the connection without a valid HTTP answer; retry, and check the URL"
+        )
+    return f"{label}: request failed ({type(exc).__name__}); check the URL and your network"
+
+
+async def send(
+    ctx: CheckContext, label: str, method: str, url: str, **kwargs: Any
+) -> httpx.Response:
+    """One request on the shared client; transport failures become a ``CheckError``."""
+    try:
+        return await ctx.client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise CheckError(_transport_message(label, exc, ctx.timeout)) from None
+    except ssl.SSLError:
+        raise CheckError(f"{label}: TLS handshake failed; check the URL") from None
+
+
+def error_text(response: httpx.Response) -> str:
+    """The vendor's own error message, if the body carries one (Stripe, OpenAI, Vercel …)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    err = body.get("error")
+    if isinstance(err, dict) and isinstance(err.get("message"), str):
+        return str(err["message"])
+    for key in ("message", "error"):
+        if isinstance(body.get(key), str):
+            return str(body[key])
+    return ""
+
+
+def status_message(response: httpx.Response, label: str, auth_hint: str) -> str:
+    """A non-2xx answer as one line: what happened and what to do next."""
+    code = response.status_code
+    if code == 401:
+        return f"{label} rejected the credentials (401). {auth_hint}"
+    if code == 403:
+        return (
+            f"{label} refused access (403): the credential works but lacks permission. {auth_hint}"
+        )
+    if code == 404:
+        return f"{label}: not found (404); check the URL or id"
+    if code == 429:
+        after = response.headers.get("Retry-After", "").strip()
+        when = f"retry in {after}s" if after.isdigit() else "wait a minute and retry"
+        return f"{label} is rate limiting requests (429); {when}"
+    if code >= 500:
+        return f"{label} had a server error ({code}); it is on their side: retry in a few minutes"
+    return f"{label} answered {code} unexpectedly; check the URL"
+
+
+def json_body(response: httpx.Response, label: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise CheckError(
+            f"{label} answered {response.status_code} but not with JSON; is the URL the right service?"
+        ) from None
+
+
+async def get_json(
+    ctx: CheckContext,
+    label: str,
+    url: str,
+    auth_hint: str,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str | int] | None = None,
+) -> Any:
+    """GET that must answer 2xx with JSON; anything else is a ``CheckError``."""
+    response = await send(ctx, label, "GET", url, headers=headers, params=params)
+    if not response.is_success:
+        raise CheckError(status_message(response, label, auth_hint))
+    return json_body(response, label)

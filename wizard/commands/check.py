@@ -1,0 +1,76 @@
+"""``convoai-setup check [ID ...] [--json] [--timeout S] [--send-test-event]``: live validation."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from wizard.commands import print_json, project_of
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate every value live, all services at once",
+        description="Check every value of the chosen phases (all by default): formats and "
+        "cross-variable rules offline first, then each service live and concurrently. "
+        "Exit 0 when nothing failed, 1 otherwise. Nothing stored is changed.",
+    )
+    p.add_argument("phases", nargs="*", metavar="ID", help="phase ids (default: all)")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.add_argument(
+        "--timeout", type=float, default=10.0, metavar="S", help="seconds per check (default 10)"
+    )
+    p.add_argument(
+        "--send-test-event", action="store_true", help="post a real test event to SENTRY_DSN"
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    from wizard.checks import record_results, run_checks
+    from wizard.errors import EXIT_FAILED, UsageError
+    from wizard.phases import PHASE_IDS
+    from wizard.values import Answers
+
+    unknown = [p for p in args.phases if p not in PHASE_IDS]
+    if unknown:
+        raise UsageError(f"{', '.join(unknown)}: not a phase.", f"Phases are: {', '.join(PHASE_IDS)}.")  # fmt: skip
+    if not args.timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds.")
+    project = project_of(args)
+    values = Answers(project).values()
+    results = asyncio.run(
+        run_checks(values, args.phases or None, args.timeout, os.environ, args.send_test_event,
+                   project_root=project.root)
+    )  # fmt: skip
+    order = {p: i for i, p in enumerate(PHASE_IDS)}
+    results.sort(key=lambda r: order.get(r.phase, len(order)))  # stable: arrival order within
+    record_results(project, results)
+    counts = {o: sum(r.outcome == o for r in results) for o in ("ok", "warn", "fail", "skip")}
+    if args.json:
+        print_json(
+            {
+                "ok": counts["fail"] == 0,
+                "phases": list(args.phases or PHASE_IDS),
+                "timeout": args.timeout,
+                "summary": counts,
+                "results": [
+                    {"service": r.service, "check": r.check, "phase": r.phase,
+                     "outcome": r.outcome, "message": r.message,
+                     "variables": list(r.variables), "ms": r.ms}
+                    for r in results
+                ],
+            }
+        )  # fmt: skip
+    else:
+        from wizard.console import info, table
+
+        rows = [[r.service, r.check, r.outcome, r.message, f"{r.ms:.0f}"] for r in results]
+        print(table(["SERVICE", "CHECK", "RESULT", "MESSAGE", "MS"], rows, status_col=2))
+        info(", ".join(f"{n} {o}" for o, n in counts.items()))
+    return EXIT_FAILED if counts["fail"] else 0
