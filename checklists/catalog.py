@@ -141,7 +141,10 @@ def validate_format(name: str, value: str) -> list[str]:
     if not value:
         return [f"{name} is empty" + ("; it is required" if var.required else "")]
     for bad, why in var.wrong_prefixes.items():
-        if value.startswith(bad) and not any(value.startswith(p) for p in var.prefixes):
+        # A wrong prefix wins over a shorter allowed one: sk-ant-… starts with sk- too.
+        if value.startswith(bad) and not any(
+            value.startswith(p) and len(p) >= len(bad) for p in var.prefixes
+        ):
             return [f"{name}: {why}"]
     problems: list[str] = []
     if any(ch.isspace() for ch in value):

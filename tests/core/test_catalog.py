@@ -56,6 +56,8 @@ def test_format_rules_catch_the_classic_mistakes() -> None:
     assert "REST URL" in validate_format("REDIS_URL", "https://eu1-x.upstash.io")[0]
     assert "rediss://" in validate_format("REDIS_URL", "redis://default:pw@x.upstash.io:6379")[0]
     assert "publishable" in validate_format("STRIPE_SECRET_KEY", "pk_live_abcdefghijklmnopqrst")[0]
+    assert "Anthropic key" in validate_format("OPENAI_API_KEY", "sk-ant-abcdefghijklmnopqrstuv")[0]
+    assert validate_format("OPENAI_API_KEY", "sk-proj-abcdefghijklmnopqrstuv") == []
     assert "product id" in validate_format("STRIPE_GROWTH_PRICE_ID", "prod_abcdefghijkl")[0]
     assert "at least 32" in validate_format("JWT_SECRET", "x" * 31)[0]
     assert validate_format("JWT_SECRET", "x" * 32) == []
