@@ -11,9 +11,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import httpx
+if TYPE_CHECKING:  # httpx costs ~100 ms to import; the migrate and vars paths never need it
+    import httpx
 
 Outcome = Literal["ok", "warn", "fail", "skip"]
 OUTCOMES: tuple[Outcome, ...] = ("ok", "warn", "fail", "skip")

@@ -11,13 +11,12 @@ import asyncio
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
 from psycopg import conninfo
 
-if TYPE_CHECKING:
-    from providers.base import CheckContext, CheckResult, Stopwatch
+from providers.base import CheckContext, CheckResult, Outcome, ProviderError, Stopwatch
 
 SERVICE = "postgres"
 PHASE = "supabase"
@@ -35,22 +34,12 @@ _DIRECT_HOST = re.compile(r"^db\.([a-z0-9]+)\.supabase\.co$")
 _MIGRATION_FILE = re.compile(r"^([0-9]+)_(.*)\.sql$")
 
 
-class PostgresError(Exception):
-    """A connection or configuration failure; ``exit_code`` 2 when the URL itself is wrong.
-
-    Not a ``ProviderError`` on purpose: ``providers.base`` imports httpx, which the migration
-    runner doesn't need (start-up time is measured). ``wizard.migrations`` turns it into a
-    ``WizardError``; ``line()`` and ``exit_code`` follow the same contract.
-    """
+class PostgresError(ProviderError):
+    """A connection or configuration failure; ``exit_code`` 2 when the URL itself is wrong."""
 
     def __init__(self, message: str, hint: str = "", exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+        super().__init__(message, hint)
         self.exit_code = exit_code
-
-    def line(self) -> str:
-        return f"{self.message} {self.hint}".strip() if self.hint else self.message
 
 
 @dataclass(frozen=True)
@@ -212,9 +201,9 @@ def _local_versions(root: Path | None) -> set[str] | None:
     return {m.group(1) for p in folder.glob("*.sql") if (m := _MIGRATION_FILE.match(p.name))}
 
 
-def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, str, str]]:
+def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, Outcome, str]]:
     """The blocking part of the check: (check, outcome, message) triples."""
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, Outcome, str]] = []
     try:
         conn, target = connect(url, timeout)
     except PostgresError as exc:
@@ -267,7 +256,7 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, str, 
     else:
         pending = len(local - set(recorded))
         unknown = len(set(recorded) - local)
-        outcome = "ok" if not pending and not unknown else "warn"
+        outcome: Outcome = "ok" if not pending and not unknown else "warn"
         msg = f"{len(recorded)} migrations recorded, {pending} pending"
         msg += f", {unknown} recorded with no local file" if unknown else ""
         out.append(
@@ -282,8 +271,6 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, str, 
 
 async def check_postgres(ctx: CheckContext) -> list[CheckResult]:
     """Connect with SUPABASE_DB_URL; pgvector installed or installable; migration history."""
-    from providers.base import Stopwatch
-
     watch = Stopwatch()
     url = (ctx.values.get("SUPABASE_DB_URL") or "").strip()
     if not url:
@@ -314,7 +301,5 @@ async def check_postgres(ctx: CheckContext) -> list[CheckResult]:
     return [_result(check, outcome, message, watch) for check, outcome, message in rows]
 
 
-def _result(check: str, outcome: str, message: str, watch: Stopwatch) -> CheckResult:
-    from providers.base import CheckResult
-
-    return CheckResult(SERVICE, check, outcome, message, VARIABLES, PHASE, "", watch.ms)  # type: ignore[arg-type]
+def _result(check: str, outcome: Outcome, message: str, watch: Stopwatch) -> CheckResult:
+    return CheckResult(SERVICE, check, outcome, message, VARIABLES, PHASE, "", watch.ms)
