@@ -26,8 +26,10 @@ from wizard.fsutil import atomic_write
 
 FORMAT = "convoai-setup-vault"
 VERSION = 1
-# scrypt cost: ~0.1 s and 32 MiB on a laptop; enough to make guessing a passphrase expensive.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# scrypt cost: the scrypt paper's parameters for interactive use (N=2^14, r=8, p=1: 16 MiB,
+# ~50 ms), since every command that reads a secret derives the key once. The parameters are
+# stored in each vault file, so raising them later doesn't break existing vaults.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 Entries = dict[str, dict[str, str]]
 
