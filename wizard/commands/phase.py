@@ -1,9 +1,21 @@
-"""The wizard itself: ``convoai-setup [--plain]`` and ``convoai-setup phase ID``."""
+"""The wizard itself: ``convoai-setup [--plain]`` and ``convoai-setup phase ID``.
+
+Both front ends live in ``screens/`` and are imported here, inside the handlers, so no other
+command pays for Textual or questionary.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
+
+from wizard.errors import EXIT_USAGE
+
+NO_TERMINAL = (
+    "convoai-setup: no terminal for the interactive wizard; use the non-interactive commands: "
+    "vars set/import, check, migrate, write, export (see --help)"
+)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -16,12 +28,24 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_wizard(args: argparse.Namespace) -> int:
-    """No command given: the interactive wizard. Until the TUI lands, show the status."""
-    from wizard.commands import status
-
-    args.json = False
-    return status.run(args)
+    """No command given: the interactive wizard (resumes where the person stopped)."""
+    return _run(args, None)
 
 
 def run_phase(args: argparse.Namespace) -> int:
-    return run_wizard(args)
+    """``phase ID``: open that phase directly."""
+    return _run(args, args.phase_id)
+
+
+def _run(args: argparse.Namespace, phase_id: str | None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(NO_TERMINAL, file=sys.stderr)
+        return EXIT_USAGE
+    project = getattr(args, "project", None) or "."
+    if getattr(args, "plain", False):
+        from screens.run import run_plain
+
+        return run_plain(project, phase_id)
+    from screens.run import run_tui
+
+    return run_tui(project, phase_id)

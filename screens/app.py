@@ -1,0 +1,218 @@
+"""The Textual app: owns the project's ``Answers``, navigation between phases, quit and export.
+
+The app is thin: every screen renders state read from ``wizard/`` and calls into it. Blocking
+work runs in workers on the screens; the app only routes between them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
+
+from screens.commands import WizardCommands
+from screens.overview import OverviewScreen
+from wizard.phases import PHASE_IDS, PhaseStatus, all_status
+
+if TYPE_CHECKING:
+    from wizard.values import Answers
+
+FINISH = "finish"
+#: the order Ctrl+N / Ctrl+B walk: every phase, then the summary
+STEPS = (*PHASE_IDS, FINISH)
+#: errors longer than this open a dialog instead of a notification
+LONG_ERROR = 160
+
+
+class WizardApp(App[int]):
+    """``convoai-setup``: the overview, a screen per phase, and the summary."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "convoai-setup"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        WizardCommands
+    }
+    #: below 90 columns the phase list beside each screen is hidden (see app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]  # noqa: RUF012 (Textual's own type)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next_phase", "Next", id="next_phase", tooltip="Next phase"),
+        Binding("ctrl+b", "previous_phase", "Back", id="previous_phase", tooltip="Previous phase"),
+        Binding("ctrl+o", "export", "Export", id="export", tooltip="Export the checklist"),
+        Binding("f1", "help", "Help", id="help", tooltip="Keys and commands"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, answers: Answers, phase_id: str | None = None) -> None:
+        super().__init__()
+        self.answers = answers
+        self.project = answers.project
+        #: ``convoai-setup phase ID``: open that phase directly
+        self.start_phase = phase_id
+
+    # -- screens -------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[Any]:
+        return OverviewScreen()
+
+    def on_mount(self) -> None:
+        if self.start_phase:
+            self.open_step(self.start_phase)
+
+    def statuses(self) -> list[PhaseStatus]:
+        """Every phase's status, read fresh from the state file."""
+        return all_status(self.project, self.answers.state_file.read())
+
+    def current_step(self) -> str | None:
+        return getattr(self.screen, "step_id", None)
+
+    def open_step(self, step: str) -> None:
+        """Show a phase (or the summary), asking first if the current screen has unsaved input."""
+        from screens.finish import FinishScreen
+        from screens.phase import phase_screen
+
+        def show() -> None:
+            new = FinishScreen() if step == FINISH else phase_screen(step)
+            if self.current_step() is not None:
+                self.switch_screen(new)
+            else:
+                self.push_screen(new)
+
+        self.leave_screen(show)
+
+    def leave_screen(self, then: Any) -> None:
+        """Run ``then`` now, or after the person agreed to drop unsaved input."""
+        unsaved: list[str] = getattr(self.screen, "unsaved", list)()
+        if not unsaved:
+            then()
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                then()
+
+        from screens.modals import YesNoModal
+
+        question = f"Unsaved input: {', '.join(unsaved)}.\nLeave without saving it?"
+        self.push_screen(YesNoModal(question, yes="Leave", no="Stay"), answered)
+
+    def show_overview(self) -> None:
+        def back() -> None:
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
+                self.pop_screen()
+            if isinstance(self.screen, OverviewScreen):
+                self.screen.refresh_status()
+
+        self.leave_screen(back)
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_next_phase(self) -> None:
+        self._step(+1)
+
+    def action_previous_phase(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        current = self.current_step()
+        if current is None:
+            if delta > 0:
+                self.open_step(self.resume_step())
+            return
+        index = STEPS.index(current) + delta
+        if 0 <= index < len(STEPS):
+            self.open_step(STEPS[index])
+        elif index < 0:
+            self.show_overview()
+
+    def resume_step(self) -> str:
+        """The first phase that is not done (the summary when all are)."""
+        for status in self.statuses():
+            if status.status != "done":
+                return status.phase.id
+        return FINISH
+
+    def action_help(self) -> None:
+        from screens.modals import HelpModal
+
+        self.push_screen(HelpModal())
+
+    def action_export(self, fmt: str = "markdown") -> None:
+        from screens.modals import ExportModal
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer:
+                self.export(*answer)
+
+        self.push_screen(ExportModal(fmt), chosen)
+
+    def export(self, fmt: str, path: str) -> None:
+        """Write the checklist in ``fmt`` to ``path`` (relative to the project)."""
+        from screens.export import export_checklist
+
+        try:
+            written = export_checklist(self.answers, fmt, Path(path))
+        except Exception as exc:
+            self.report_error(exc, "Export failed")
+            return
+        self.notify(f"Exported the {fmt} checklist to {written}", title="Export")
+
+    async def action_quit(self) -> None:
+        unsaved: list[str] = getattr(self.screen, "unsaved", list)()
+        if not unsaved:
+            self.exit(0)
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit(0)
+
+        from screens.modals import YesNoModal
+
+        question = f"Unsaved input: {', '.join(unsaved)}.\nQuit without saving it?"
+        self.push_screen(YesNoModal(question, yes="Quit", no="Stay"), answered)
+
+    # -- errors --------------------------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """A crash prints one line, not Textual's traceback: its locals could hold a secret."""
+        if os.environ.get("CONVOAI_SETUP_DEBUG"):
+            super()._fatal_error()
+            return
+        from rich.text import Text
+
+        self.bell()
+        name = type(self._exception).__name__ if self._exception else "error"
+        self._exit_renderables.append(
+            Text(
+                f"convoai-setup: unexpected {name}; what was saved is kept. "
+                "Re-run with CONVOAI_SETUP_DEBUG=1 for details and report it."
+            )
+        )
+        self._return_code = 2
+        self._close_messages_no_wait()
+
+    def report_error(self, exc: BaseException, title: str = "Error") -> None:
+        """A core error as a person reads it: a notification, or a dialog when it is long."""
+        self.report_error_text(describe_error(exc), title)
+
+    def report_error_text(self, text: str, title: str = "Error") -> None:
+        if len(text) > LONG_ERROR or "\n" in text:
+            from screens.modals import ErrorModal
+
+            self.push_screen(ErrorModal(title, text))
+        else:
+            self.notify(text, title=title, severity="error", timeout=8)
+
+
+def describe_error(exc: BaseException) -> str:
+    """The message of a ``WizardError``/``ProviderError``; only the type of anything else.
+
+    An unexpected exception's text might quote a value, so it is not shown (as in the CLI).
+    """
+    line = getattr(exc, "line", None)
+    if callable(line):
+        return str(line())
+    return f"Unexpected {type(exc).__name__}; nothing further was changed."

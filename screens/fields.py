@@ -1,0 +1,104 @@
+"""One catalog variable as a form field: description, where to find it, input, format errors.
+
+Built from the catalog entry alone (copier: questions are data), so every phase screen gets
+the same field for the same variable.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Input, Label, Static
+
+from checklists.catalog import Variable, normalise, validate_format
+
+
+class FieldRow(Vertical):
+    """A labelled input for one variable; tracks the saved value to know what is unsaved."""
+
+    def __init__(self, var: Variable) -> None:
+        super().__init__(id=f"field-{var.name}", classes="field")
+        self.var = var
+        #: the value as stored (or resolved from a default/the environment), "" when none
+        self.saved = ""
+        self.source: str | None = None
+
+    def compose(self) -> ComposeResult:
+        var = self.var
+        need = "required" if var.required else "optional"
+        yield Label(
+            Content.assemble((var.name, "bold"), f"  {need}", "  · secret" if var.secret else ""),
+            classes="field-name",
+        )
+        yield Static(var.description, classes="field-help", markup=False)
+        with Horizontal(classes="field-input"):
+            yield Input(
+                placeholder=var.example,
+                password=var.secret,
+                id=f"input-{var.name}",
+                compact=True,
+                valid_empty=True,
+            )
+            if var.generator:
+                yield Button(
+                    "Generate", id=f"generate-{var.name}", compact=True, classes="generate"
+                )
+            if var.secret:
+                yield Button("Show", id=f"reveal-{var.name}", compact=True, classes="reveal")
+        yield Static(f"Where: {var.where}", classes="field-where", markup=False)
+        yield Static("", classes="field-error", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    def load(self, value: str | None, source: str | None) -> None:
+        """Show the resolved value without marking it unsaved."""
+        self.saved = value or ""
+        self.source = source
+        self.input.value = self.saved
+        self.show_problems()
+
+    @property
+    def value(self) -> str:
+        return normalise(self.input.value)
+
+    @property
+    def dirty(self) -> bool:
+        return self.value != self.saved
+
+    def problems(self) -> list[str]:
+        """Format problems of the current input ("" is fine here: required is judged on Done)."""
+        return validate_format(self.var.name, self.value) if self.value else []
+
+    def show_problems(self) -> list[str]:
+        problems = self.problems()
+        error = self.query_one(".field-error", Static)
+        error.update("\n".join(f"✗ {p}" for p in problems))
+        error.display = bool(problems)
+        self.set_class(bool(problems), "-invalid")
+        self.set_class(self.dirty, "-dirty")
+        return problems
+
+    def mark_saved(self) -> None:
+        self.saved = self.value
+        self.source = "entered"
+        self.show_problems()
+
+    def reveal(self, show: bool) -> None:
+        if not self.var.secret:
+            return
+        self.input.password = not show
+        self.query_one(".reveal", Button).label = "Hide" if show else "Show"
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.show_problems()
+
+    @on(Button.Pressed, ".reveal")
+    def toggle(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.reveal(self.input.password)

@@ -1,0 +1,145 @@
+"""Phases that write files (Render, Vercel, GitHub Actions, .env.example): a diff, then Write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from textual import on, work
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, Static, TabPane
+
+from screens.messages import ChangesPlanned, FilesWritten
+from screens.modals import YesNoModal
+from screens.phase import PhaseScreen
+from screens.text import badge
+
+DIFF_STYLES = {"+": "$text-success", "-": "$text-error", "@": "$text-accent"}
+
+
+def render_diff(diff: str) -> Content:
+    """A unified diff with added/removed lines in the theme's colours."""
+    lines = []
+    for line in diff.splitlines():
+        style = "" if line.startswith(("+++", "---")) else DIFF_STYLES.get(line[:1], "")
+        lines.append(Content.styled(line, style) if style else Content(line))
+    return Content("\n").join(lines)
+
+
+class FilesScreen(PhaseScreen):
+    """Shows what writing the phase's files would change and writes them on request."""
+
+    changes: list[Any] | None = None
+
+    def extra_tabs(self) -> Iterator[Widget]:
+        with TabPane("Files", id="tab-files"), VerticalScroll(id="files"):
+            yield Static("Working out what would change…", id="files-hint", classes="step-hint")
+            yield Vertical(id="file-list")
+        yield from ()
+
+    def action_buttons(self) -> Iterator[Widget]:
+        yield from super().action_buttons()
+        yield Button("Write files", id="write", variant="warning", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if not self.variables:
+            self.show_tab("tab-files")
+        self.plan_files()
+
+    @work(thread=True, exclusive=True, group="files", exit_on_error=False)
+    def plan_files(self) -> None:
+        """Render and diff (YAML and difflib load here, not at start-up)."""
+        from screens.app import describe_error
+        from wizard.outputs import plan
+
+        try:
+            values = self.wizard.answers.values()
+            changes = plan(self.wizard.project, values, list(self.phase.writes))
+        except Exception as exc:
+            self.post_message(ChangesPlanned([], describe_error(exc)))
+            return
+        self.post_message(ChangesPlanned(changes))
+
+    @on(ChangesPlanned)
+    async def changes_planned(self, message: ChangesPlanned) -> None:
+        hint = self.query_one("#files-hint", Static)
+        box = self.query_one("#file-list", Vertical)
+        await box.remove_children()
+        if message.error:
+            self.changes = None
+            hint.update(Content.styled(message.error, "$text-error"))
+            return
+        self.changes = message.changes
+        pending = [c for c in message.changes if c.status != "unchanged"]
+        hint.update(
+            "Every file is up to date." if not pending else
+            "Review the diff, then Write files. Hand-edited files are never overwritten silently."
+        )  # fmt: skip
+        for change in message.changes:
+            note = "" if change.ready else "  (required values missing: placeholders used)"
+            box.mount(Static(Content.assemble(badge(change.status), f"  {change.relpath}{note}"),
+                             classes="file-head"))  # fmt: skip
+            if change.diff:
+                box.mount(Static(render_diff(change.diff), classes="diff"))
+
+    def after_save(self, names: list[str]) -> None:
+        self.plan_files()
+
+    @on(Button.Pressed, "#write")
+    def write_pressed(self) -> None:
+        self.action_write()
+
+    def action_write(self, force: bool = False) -> None:
+        if self.changes is None:
+            self.notify("Nothing to write yet.", severity="warning")
+            return
+        self.write_files(self.changes, force)
+
+    @work(thread=True, exclusive=True, group="files", exit_on_error=False)
+    def write_files(self, changes: list[Any], force: bool) -> None:
+        from screens.app import describe_error
+        from wizard.outputs import OutputConflict, apply
+
+        try:
+            written = apply(self.wizard.project, changes, force=force)
+        except OutputConflict:
+            conflicts = [c.relpath for c in changes if c.status == "conflict"]
+            self.post_message(FilesWritten([], conflicts))
+            return
+        except Exception as exc:
+            self.post_message(FilesWritten([], [], describe_error(exc)))
+            return
+        self.post_message(FilesWritten([c.relpath for c in written], []))
+
+    @on(FilesWritten)
+    def files_written(self, message: FilesWritten) -> None:
+        if message.error:
+            self.wizard.report_error_text(message.error, "Not written")
+        elif message.conflicts:
+
+            def answered(force: bool | None) -> None:
+                if force:
+                    self.action_write(force=True)
+
+            question = (f"{', '.join(message.conflicts)} changed since convoai-setup wrote it "
+                        "(or existed before).\nOverwrite it, keeping a .bak copy?")  # fmt: skip
+            self.app.push_screen(YesNoModal(question, yes="Overwrite", no="Keep"), answered)
+            return
+        else:
+            written = ", ".join(message.written) or "nothing (already up to date)"
+            self.notify(f"Wrote {written}.", title="Files")
+        self.plan_files()
+        self.refresh_status()
+
+    def completion_problems(self) -> list[str]:
+        problems = super().completion_problems()
+        if self.changes is None:
+            problems.append("the files could not be prepared")
+        else:
+            problems += [
+                f"{c.relpath} is not written yet" for c in self.changes if c.status != "unchanged"
+            ]
+        return problems

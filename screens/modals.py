@@ -1,0 +1,135 @@
+"""Typed dialogs: each ``dismiss``es its answer (frogmouth's ``YesNoDialog`` pattern)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+EXPORT_FORMATS = {"markdown": ".md", "json": ".json", "dotenv": ".env"}
+
+
+class YesNoModal(ModalScreen[bool]):
+    """A question with Yes / No; Escape means No."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "No", show=False)]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="dialog")
+        self.question = question
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, id="yes", variant="warning")
+                yield Button(self.no, id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def answer(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ErrorModal(ModalScreen[None]):
+    """A long error (migration failure, API error) with its title; any key closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss(None)", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(classes="dialog")
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box error-box"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="dialog-scroll"):
+                yield Static(self.message, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="primary")
+
+    @on(Button.Pressed, "#close")
+    def close(self) -> None:
+        self.dismiss(None)
+
+
+class ExportModal(ModalScreen[tuple[str, str] | None]):
+    """Choose the checklist format and the file; dismisses ``(format, path)`` or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", show=False)
+    ]
+
+    def __init__(self, fmt: str = "markdown", stem: str = "convoai-checklist") -> None:
+        super().__init__(classes="dialog")
+        self.fmt, self.stem = fmt, stem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label("Export the environment checklist", classes="dialog-title")
+            yield Static("Values stay masked; the file goes into the project directory.")
+            with RadioSet(id="format"):
+                for fmt in EXPORT_FORMATS:
+                    yield RadioButton(fmt, value=fmt == self.fmt, id=f"fmt-{fmt}")
+            yield Input(self.stem + EXPORT_FORMATS[self.fmt], id="path", compact=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", id="export", variant="success")
+                yield Button("Cancel", id="cancel")
+
+    @on(RadioSet.Changed)
+    def format_changed(self, event: RadioSet.Changed) -> None:
+        self.fmt = str(event.pressed.label)
+        self.query_one("#path", Input).value = self.stem + EXPORT_FORMATS[self.fmt]
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted, "#path")
+    def export(self) -> None:
+        path = self.query_one("#path", Input).value.strip()
+        self.dismiss((self.fmt, path) if path else None)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+
+HELP_TEXT = """\
+[b]Moving around[/b]
+  Ctrl+N / Ctrl+B   next / previous phase       Esc      back to the overview
+  Tab / Shift+Tab   next / previous field       Ctrl+P   command palette
+[b]On a phase[/b]
+  Ctrl+S  save the changed fields (secrets go to the secret store)
+  Ctrl+R  validate: run this phase's live checks (press again to restart)
+  Ctrl+T  show / hide secrets          Ctrl+G  generate JWT_SECRET
+  Ctrl+F  finish the phase: record it done (or failed) and say what became stale
+[b]Anywhere[/b]
+  Ctrl+O  export the checklist (markdown, json, dotenv)
+  F1      this help                    Ctrl+Q   quit (asks if input is unsaved)
+"""
+
+
+class HelpModal(ModalScreen[None]):
+    """The keys, in one place."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss(None)", "Close")]
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box help-box"):
+            yield Label("convoai-setup: keys", classes="dialog-title")
+            yield Static(HELP_TEXT)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="primary")
+
+    @on(Button.Pressed, "#close")
+    def close(self) -> None:
+        self.dismiss(None)

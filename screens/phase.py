@@ -1,0 +1,365 @@
+"""A screen per phase, built from the catalog: fields, Save, Validate (live checks), Done.
+
+Phase kinds with extra steps subclass ``PhaseScreen`` and add a tab: Supabase (migrations),
+the file-writing phases (diff, then Write), Post-deploy (webhook, custom domain, Sentry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane, Tabs
+
+from checklists.catalog import for_phase
+from screens.checks_panel import ChecksPanel
+from screens.fields import FieldRow
+from screens.messages import CheckReported, ChecksFinished, ChecksStarted, ValuesLoaded
+from screens.nav import PhaseNav
+from screens.text import short_time
+from wizard.phases import PHASE_IDS, TODOS, Phase, get_phase, record_outcome, stale_after_change
+from wizard.state import StateData
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+
+
+class PhaseScreen(Screen[None]):
+    """Fields of one phase, its live checks, and finishing it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save"),
+        Binding("ctrl+r", "validate", "Validate", id="validate"),
+        Binding("ctrl+f", "done", "Done", id="done", tooltip="Record the phase and go on"),
+        Binding("ctrl+t", "reveal", "Secrets", id="reveal", tooltip="Show / hide secrets"),
+        Binding("ctrl+g", "generate", "Generate", id="generate"),
+        Binding("escape", "overview", "Overview", id="overview", show=False),
+    ]
+
+    def __init__(self, phase: Phase) -> None:
+        super().__init__()
+        self.phase = phase
+        self.step_id = phase.id
+        self.variables = for_phase(phase.id)
+        self.generation = 0
+        self.revealed = False
+        #: the state when the screen opened: Done compares with it to say what became stale
+        self.before: StateData = {}
+        self.last_results: list[Any] | None = None
+        self.generated: dict[str, str] = {}
+
+    @property
+    def wizard(self) -> WizardApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def has_checks(self) -> bool:
+        from wizard.checks import select_services
+
+        return bool(select_services([self.phase.id])) or bool(self.variables)
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="phase-body"):
+            yield PhaseNav(self.phase.id)
+            with Vertical(id="phase-main"):
+                yield Static(id="phase-intro")
+                with TabbedContent(id="tabs"):
+                    if self.variables:
+                        with TabPane("Values", id="tab-values"), VerticalScroll(id="fields"):
+                            for var in self.variables:
+                                yield FieldRow(var)
+                    yield from self.extra_tabs()
+                    if self.has_checks:
+                        with TabPane("Checks", id="tab-checks"):
+                            yield ChecksPanel(id="checks")
+                with Horizontal(id="actions", classes="buttons"):
+                    yield from self.action_buttons()
+        yield Footer()
+
+    def extra_tabs(self) -> Iterator[Widget]:
+        """Phase-specific tabs (subclasses)."""
+        yield from ()
+
+    def action_buttons(self) -> Iterator[Widget]:
+        if self.variables:
+            yield Button("Save", id="save", variant="primary", compact=True)
+        if self.has_checks:
+            yield Button("Validate", id="validate", compact=True)
+        yield Button("Done", id="done", variant="success", compact=True)
+
+    def on_mount(self) -> None:
+        index = PHASE_IDS.index(self.phase.id) + 1
+        self.sub_title = f"{index}. {self.phase.title}"
+        self.before = self.wizard.answers.state_file.read()
+        self.refresh_status()
+        if self.variables:
+            self.fields()[0].input.focus()
+            self.load_values()
+
+    def refresh_status(self) -> None:
+        statuses = self.wizard.statuses()
+        self.query_one(PhaseNav).show(statuses)
+        mine = next(s for s in statuses if s.phase.id == self.phase.id)
+        todos = "; ".join(TODOS[t] for t in self.phase.todos)
+        state = mine.status + (f" since {short_time(mine.at)}" if mine.at else "")
+        if mine.message:
+            note = mine.message if len(mine.message) <= 60 else mine.message[:59] + "…"
+            state += f" ({note})"
+        if mine.verified_at:
+            state += f"; verified live at {short_time(mine.verified_at)}"
+        self.query_one("#phase-intro", Static).update(
+            Content.assemble((self.phase.plan, "bold"), f"\nTodo: {todos}\nStatus: {state}")
+        )
+
+    def show_tab(self, pane_id: str) -> None:
+        """Switch tabs; focus moves to the tab bar (focus left in a hidden pane pulls it back)."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = pane_id
+        tabs.query_one(Tabs).focus()
+
+    def fields(self) -> list[FieldRow]:
+        return list(self.query(FieldRow))
+
+    def unsaved(self) -> list[str]:
+        """Names of fields whose input differs from what is stored (the app asks before leaving)."""
+        return [f.var.name for f in self.fields() if f.dirty]
+
+    # -- loading -------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_values(self) -> None:
+        """Secrets come from the store, which may need unlocking: never on the UI thread."""
+        from screens.app import describe_error
+
+        try:
+            resolved = self.wizard.answers.resolve_all([v.name for v in self.variables])
+        except Exception as exc:
+            self.post_message(ValuesLoaded({}, describe_error(exc)))
+            return
+        self.post_message(ValuesLoaded({n: (r.value, r.source) for n, r in resolved.items()}))
+
+    @on(ValuesLoaded)
+    def values_loaded(self, message: ValuesLoaded) -> None:
+        if message.error:
+            self.notify(message.error, title="Secret store", severity="error", timeout=10)
+            return
+        for row in self.fields():
+            value, source = message.values.get(row.var.name, (None, None))
+            if not row.dirty or not row.value:
+                row.load(value, source)
+
+    # -- save ----------------------------------------------------------------------------------
+    def action_save(self) -> bool:
+        """Store every changed, valid field; refuse (and say why) if any is invalid."""
+        changed = [f for f in self.fields() if f.dirty]
+        if not changed:
+            self.notify("Nothing changed since the last save.")
+            return True
+        for row in changed:
+            problems = row.show_problems()
+            if problems:
+                row.input.focus()
+                self.notify(problems[0], title="Not saved", severity="error")
+                return False
+        answers = self.wizard.answers
+        try:
+            for row in changed:
+                if not row.value:
+                    answers.unset(row.var.name)
+            by_source: dict[str, dict[str, str]] = {}
+            for row in changed:
+                if row.value:
+                    source = (
+                        "generated" if self.generated.get(row.var.name) == row.value else "entered"
+                    )
+                    by_source.setdefault(source, {})[row.var.name] = row.value
+            for source, items in by_source.items():
+                answers.set_many(items, source=source)
+        except Exception as exc:
+            self.wizard.report_error(exc, "Not saved")
+            return False
+        for row in changed:
+            row.mark_saved()
+        names = ", ".join(r.var.name for r in changed)
+        secrets = [r for r in changed if r.var.secret and r.value]
+        where = f"; secrets in the {answers.store.kind}" if secrets else ""
+        self.notify(f"Saved {names}{where}.", title="Saved")
+        self.refresh_status()
+        self.after_save([r.var.name for r in changed])
+        return True
+
+    def after_save(self, names: list[str]) -> None:
+        """Refresh what depends on the saved values (subclasses)."""
+
+    # -- validate ------------------------------------------------------------------------------
+    def action_validate(self) -> None:
+        """Run the phase's checks; a second press cancels the running one and starts afresh."""
+        self.generation += 1
+        overlay = {f.var.name: f.value for f in self.fields() if f.value and not f.problems()}
+        unsaved = bool(self.unsaved())
+        self.show_tab("tab-checks")
+        self.run_checks(self.generation, overlay, record=not unsaved)
+
+    @work(exclusive=True, group="checks", exit_on_error=False)
+    async def run_checks(self, generation: int, overlay: dict[str, str], record: bool) -> None:
+        from screens.app import describe_error
+        from wizard.checks import offline_results, record_results, run_checks, select_services
+
+        project = self.wizard.project
+        try:
+            values = await asyncio.to_thread(self.wizard.answers.values)
+            values.update(overlay)
+            services = [s for s in select_services([self.phase.id])]
+            self.post_message(ChecksStarted(generation, services))
+            offline = set(offline_results(values, [self.phase.id], project_root=project.root))
+
+            def report(result: Any) -> None:
+                self.post_message(CheckReported(generation, (result, result in offline)))
+
+            results = await run_checks(
+                values, [self.phase.id], on_result=report, project_root=project.root
+            )
+            if record:
+                await asyncio.to_thread(record_results, project, results)
+        except Exception as exc:
+            self.post_message(ChecksFinished(generation, [], describe_error(exc)))
+            return
+        self.post_message(ChecksFinished(generation, results))
+
+    @on(ChecksStarted)
+    async def checks_started(self, message: ChecksStarted) -> None:
+        if message.generation == self.generation:
+            from providers.registry import BY_ID
+
+            await self.query_one(ChecksPanel).begin([BY_ID[s].service for s in message.services])
+
+    @on(CheckReported)
+    async def check_reported(self, message: CheckReported) -> None:
+        if message.generation == self.generation:
+            result, offline = message.result
+            await self.query_one(ChecksPanel).add_result(result, offline)
+
+    @on(ChecksFinished)
+    def checks_finished(self, message: ChecksFinished) -> None:
+        if message.generation != self.generation:
+            return  # an older run that was cancelled: its results are stale
+        self.query_one(ChecksPanel).finish(message.results, message.error)
+        if not message.error:
+            self.last_results = message.results
+        self.refresh_status()
+
+    # -- done ----------------------------------------------------------------------------------
+    def completion_problems(self) -> list[str]:
+        """Why the phase can't be recorded as done (empty: it can)."""
+        problems = []
+        for row in self.fields():
+            if row.var.required and not row.saved:
+                problems.append(f"{row.var.name} is not set")
+            elif row.saved and row.problems():
+                problems.append(row.problems()[0])
+        failed = [r for r in self.last_results or [] if r.outcome == "fail"]
+        if failed:
+            problems.append(f"check failed: {failed[0].message}")
+        return problems
+
+    def action_done(self) -> None:
+        """Save, record the phase done (or failed, saying why), report what became stale."""
+        if self.unsaved() and not self.action_save():
+            return
+        problems = self.completion_problems()
+        project = self.wizard.project
+        try:
+            with self.wizard.answers.state_file.update() as state:
+                record_outcome(project, state, self.phase.id, not problems, "; ".join(problems))
+                stale = stale_after_change(project, self.before, state)
+        except Exception as exc:
+            self.wizard.report_error(exc, "Not recorded")
+            return
+        if problems:
+            self.notify(
+                f"{self.phase.title} recorded as failed: {problems[0]}",
+                title="Not done yet",
+                severity="warning",
+                timeout=8,
+            )
+            self.refresh_status()
+            return
+        note = f" Now stale: {', '.join(stale)}." if stale else ""
+        self.notify(f"{self.phase.title} done.{note}", title="Done", timeout=8)
+        if self.wizard.start_phase:
+            self.wizard.show_overview()
+        else:
+            self.wizard.action_next_phase()
+
+    # -- small actions -------------------------------------------------------------------------
+    def action_reveal(self) -> None:
+        self.revealed = not self.revealed
+        for row in self.fields():
+            row.reveal(self.revealed)
+
+    def action_generate(self) -> None:
+        from wizard.generate import GENERATORS
+
+        for row in self.fields():
+            if row.var.generator:
+                value = GENERATORS[row.var.generator]()
+                self.generated[row.var.name] = value
+                row.input.value = value
+                self.notify(f"Generated {row.var.name} ({len(value)} characters); Save stores it.")
+
+    def action_overview(self) -> None:
+        self.wizard.show_overview()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "generate":
+            return any(v.generator for v in self.variables)
+        if action == "reveal":
+            return any(v.secret for v in self.variables)
+        if action == "save":
+            return bool(self.variables)
+        if action == "validate":
+            return self.has_checks
+        return True
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#validate")
+    def validate_pressed(self) -> None:
+        self.action_validate()
+
+    @on(Button.Pressed, "#done")
+    def done_pressed(self) -> None:
+        self.action_done()
+
+    @on(Button.Pressed, ".generate")
+    def generate_pressed(self) -> None:
+        self.action_generate()
+
+
+def phase_screen(phase_id: str) -> PhaseScreen:
+    """The screen for a phase: the kind decides which extra steps it shows."""
+    phase = get_phase(phase_id)
+    if phase_id == "supabase":
+        from screens.supabase import SupabaseScreen
+
+        return SupabaseScreen(phase)
+    if phase_id == "post-deploy":
+        from screens.postdeploy import PostDeployScreen
+
+        return PostDeployScreen(phase)
+    if phase.writes:
+        from screens.files import FilesScreen
+
+        return FilesScreen(phase)
+    return PhaseScreen(phase)

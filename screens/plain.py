@@ -1,0 +1,149 @@
+"""``--plain``: the same phases, fields, checks and writes as line-by-line questionary prompts.
+
+Prompts are built from the catalog entries, as the TUI's fields are (copier: questions are
+data). Every confirmed answer is stored at once, so an interrupt loses nothing confirmed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import questionary
+
+from checklists.catalog import Variable, for_phase, mask, normalise, validate_format
+from wizard.errors import EXIT_INTERRUPTED
+from wizard.phases import PHASES, TODOS, Phase, all_status, record_outcome, stale_after_change
+from wizard.values import Answers
+
+
+def validator(var: Variable, has_value: bool) -> Callable[[str], bool | str]:
+    """questionary validator: the catalog's format check; empty keeps the stored value."""
+
+    def check(text: str) -> bool | str:
+        if not normalise(text):
+            if var.required and not has_value:
+                return f"{var.name} is required (find it at: {var.where})"
+            return True
+        problems = validate_format(var.name, text)
+        return problems[0] if problems else True
+
+    return check
+
+
+class PlainWizard:
+    """Walks the phases on a plain terminal."""
+
+    def __init__(self, answers: Answers) -> None:
+        self.answers = answers
+        self.project = answers.project
+        #: values confirmed and stored in this session (reported on Ctrl-C)
+        self.saved = 0
+
+    def run(self, phase_id: str | None = None) -> int:
+        try:
+            for phase in self.phases_to_run(phase_id):
+                self.run_phase(phase)
+        except KeyboardInterrupt:
+            print(f"\nInterrupted: {self.saved} values you confirmed were saved; nothing else changed.",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_INTERRUPTED
+        done = sum(
+            s.status == "done" for s in all_status(self.project, self.answers.state_file.read())
+        )
+        print(f"\n{done} of {len(PHASES)} phases done. See them with: convoai-setup status")
+        return 0
+
+    def phases_to_run(self, phase_id: str | None) -> list[Phase]:
+        """One phase, or every phase from the first one that is not done."""
+        if phase_id:
+            return [p for p in PHASES if p.id == phase_id]
+        statuses = all_status(self.project, self.answers.state_file.read())
+        first = next((n for n, s in enumerate(statuses) if s.status != "done"), len(PHASES))
+        if first == len(PHASES):
+            print("Every phase is done. Re-run one with: convoai-setup phase ID --plain")
+        return list(PHASES[first:])
+
+    # -- one phase -----------------------------------------------------------------------------
+    def run_phase(self, phase: Phase) -> None:
+        print(f"\n== {phase.plan} ==")
+        print("Todo: " + "; ".join(TODOS[t] for t in phase.todos))
+        before = self.answers.state_file.read()
+        for var in for_phase(phase.id):
+            self.ask(var)
+        failed: list[str] = []
+        from screens import plain_steps
+
+        failed += plain_steps.run_steps(self, phase)
+        from wizard.checks import select_services
+
+        if (
+            select_services([phase.id])
+            and questionary.confirm(
+                f"Run the live checks of {phase.title} now?", default=True
+            ).unsafe_ask()
+        ):
+            failed += self.run_checks(phase)
+        self.finish(phase, before, failed)
+
+    def ask(self, var: Variable) -> None:
+        current = self.answers.resolve(var.name)
+        need = "required" if var.required else "optional"
+        print(f"\n{var.name} ({need}{', secret' if var.secret else ''}): {var.description}")
+        print(f"  Where: {var.where}")
+        generate = f"Generate {var.name} now?"
+        if var.generator and not current.value and questionary.confirm(generate).unsafe_ask():
+            from wizard.generate import GENERATORS
+
+            self.store(var, GENERATORS[var.generator](), "generated")
+            return
+        check = validator(var, bool(current.value))
+        if var.secret:
+            hint = f" (Enter keeps {mask(var.name, current.value)})" if current.value else ""
+            answer = questionary.password(f"{var.name}{hint}:", validate=check).unsafe_ask()
+        else:
+            answer = questionary.text(
+                f"{var.name}:", default=current.value or "", validate=check
+            ).unsafe_ask()
+        value = normalise(answer or "")
+        if (value and value != current.value) or (value and current.source == "default"):
+            self.store(var, value, "entered")
+
+    def store(self, var: Variable, value: str, source: str) -> None:
+        self.answers.set(var.name, value, source=source)
+        self.saved += 1
+        where = f"the {self.answers.store.kind}" if var.secret else "the project state"
+        print(f"  saved {var.name} to {where}: {mask(var.name, value)}")
+
+    def run_checks(self, phase: Phase) -> list[str]:
+        from wizard.checks import record_results, run_checks
+
+        def show(result: Any) -> None:
+            glyph = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "-"}.get(result.outcome, "?")
+            print(f"  {glyph} {result.service} {result.check}: {result.message}")
+
+        values = self.answers.values()
+        results = asyncio.run(
+            run_checks(values, [phase.id], on_result=show, project_root=self.project.root)
+        )
+        record_results(self.project, results)
+        return [r.message for r in results if r.outcome == "fail"]
+
+    def finish(self, phase: Phase, before: dict[str, Any], failed: list[str]) -> None:
+        """Record the phase as the TUI's Done does, and say what became stale elsewhere."""
+        values = self.answers.values([v.name for v in for_phase(phase.id)])
+        problems = [
+            f"{v.name} is not set"
+            for v in for_phase(phase.id)
+            if v.required and not values.get(v.name)
+        ]
+        problems += failed
+        with self.answers.state_file.update() as state:
+            record_outcome(self.project, state, phase.id, not problems, "; ".join(problems))
+            stale = stale_after_change(self.project, before, state)
+        if problems:
+            print(f"{phase.title}: not done yet: {problems[0]}")
+        else:
+            print(f"{phase.title}: done." + (f" Now stale: {', '.join(stale)}." if stale else ""))

@@ -1,0 +1,171 @@
+"""The plain flow's phase-specific steps: migrations, file writes, post-deploy actions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import TYPE_CHECKING
+
+import questionary
+
+from checklists.catalog import Variable
+from wizard.phases import Phase
+
+if TYPE_CHECKING:
+    from screens.plain import PlainWizard
+
+
+def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
+    """Run the steps of ``phase``; returns what failed (one line each)."""
+    failed: list[str] = []
+    if phase.id == "supabase":
+        failed += migrations(wizard)
+    if phase.writes:
+        failed += write_files(wizard, phase)
+    if phase.id == "post-deploy":
+        failed += post_deploy(wizard)
+    return failed
+
+
+def migrations(wizard: PlainWizard) -> list[str]:
+    from wizard.migrations import apply, inspect
+
+    url = wizard.answers.resolve("SUPABASE_DB_URL").value
+    if not url:
+        return ["SUPABASE_DB_URL is not set, so the migrations were not applied"]
+    try:
+        statuses = inspect(url, wizard.project)
+    except Exception as exc:
+        return [_line(exc)]
+    for s in statuses:
+        print(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
+    pending = [s for s in statuses if s.status == "pending"]
+    if not pending:
+        return []
+    if not questionary.confirm(
+        f"Apply {len(pending)} pending migrations now?", default=True
+    ).unsafe_ask():
+        return [f"{len(pending)} migrations are pending"]
+
+    def show(event: object) -> None:
+        e = event
+        print(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")  # type: ignore[attr-defined]
+
+    try:
+        report = apply(url, wizard.project, progress=show)
+    except Exception as exc:
+        return [_line(exc)]
+    if report.error:
+        print(f"  ✗ {report.error}")
+        return [report.error]
+    print(f"  applied {len(report.applied)} files")
+    return []
+
+
+def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
+    from wizard.outputs import apply, plan
+
+    try:
+        changes = plan(wizard.project, wizard.answers.values(), list(phase.writes))
+    except Exception as exc:
+        return [_line(exc)]
+    todo = [c for c in changes if c.status != "unchanged"]
+    if not todo:
+        print("  " + ", ".join(c.relpath for c in changes) + " up to date")
+        return []
+    for change in todo:
+        print(f"\n  {change.relpath}: {change.status}")
+        print(change.diff)
+    names = ", ".join(c.relpath for c in todo)
+    if not questionary.confirm(f"Write {names}?", default=True).unsafe_ask():
+        return [f"{names} not written"]
+    force = False
+    if any(c.status == "conflict" for c in todo):
+        force = questionary.confirm(
+            "Overwrite the hand-edited file (a .bak copy is kept)?", default=False
+        ).unsafe_ask()
+        if not force:
+            return [f"{names} not written (edited by hand)"]
+    try:
+        written = apply(wizard.project, changes, force=force)
+    except Exception as exc:
+        return [_line(exc)]
+    print("  wrote " + (", ".join(c.relpath for c in written) or "nothing"))
+    return []
+
+
+def post_deploy(wizard: PlainWizard) -> list[str]:
+    from wizard.phases import stale_after_change
+
+    failed: list[str] = []
+    answers = wizard.answers
+    domain = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
+    domain = domain.strip().removeprefix("https://").rstrip("/")
+    if domain:
+        before = answers.state_file.read()
+        url = f"https://{domain}"
+        try:
+            answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
+            wizard.saved += 3
+        except Exception as exc:
+            failed.append(_line(exc))
+        else:
+            stale = stale_after_change(wizard.project, before, answers.state_file.read())
+            print(f"  APP_URL and VITE_API_URL are now {url}." + (f" Now stale: {', '.join(stale)}." if stale else ""))  # fmt: skip
+    if questionary.confirm(
+        "Create the Stripe webhook endpoint through the API?", default=False
+    ).unsafe_ask():
+        failed += _webhook(wizard)
+    if (
+        answers.resolve("SENTRY_DSN").value
+        and questionary.confirm("Send a Sentry test event?", default=False).unsafe_ask()
+    ):
+        failed += _sentry(wizard)
+    return failed
+
+
+def _webhook(wizard: PlainWizard) -> list[str]:
+    from providers.base import CheckContext
+    from providers.http import make_client
+    from providers.stripe import create_webhook
+
+    values = wizard.answers.values(["APP_URL", "STRIPE_SECRET_KEY"])
+
+    async def create() -> object:
+        async with make_client(os.environ, 20.0) as client:
+            return await create_webhook(CheckContext(values, client, 20.0, os.environ))
+
+    try:
+        created = asyncio.run(create())
+    except Exception as exc:
+        return [_line(exc)]
+    secret = getattr(created, "secret", None)
+    if secret:
+        wizard.store(_var("STRIPE_WEBHOOK_SECRET"), secret, "created by API")
+    else:
+        print("  an identical endpoint already exists; nothing changed")
+    return []
+
+
+def _var(name: str) -> Variable:
+    from checklists.catalog import variable
+
+    return variable(name)
+
+
+def _sentry(wizard: PlainWizard) -> list[str]:
+    from wizard.checks import run_checks
+
+    values = wizard.answers.values()
+    results = asyncio.run(
+        run_checks(values, ["post-deploy"], send_test_event=True, services=["sentry"])
+    )
+    for r in results:
+        if r.service == "sentry":
+            print(f"  {r.outcome}: {r.message}")
+    return [r.message for r in results if r.service == "sentry" and r.outcome == "fail"]
+
+
+def _line(exc: BaseException) -> str:
+    line = getattr(exc, "line", None)
+    return str(line()) if callable(line) else f"unexpected {type(exc).__name__}"

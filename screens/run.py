@@ -1,0 +1,61 @@
+"""Start a front end: the Textual app or the plain prompts. Called by ``wizard.commands.phase``.
+
+The secret store is opened, and the vault passphrase obtained, before the app takes over the
+terminal: a prompt can't be answered once Textual owns the screen.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from wizard.project import find_project
+from wizard.values import Answers
+
+
+def prepare_answers(project_dir: str | Path) -> Answers:
+    """The project's ``Answers`` with a passphrase that is asked at most once, here and now.
+
+    When the backend is known without probing (forced, or remembered for the project) and the
+    passphrase comes from ``CONVOAI_SETUP_PASSPHRASE``, nothing is opened yet: the app opens the
+    store in a worker after its first frame, which keeps start-up fast.
+    """
+    from wizard.state import StateFile
+    from wizard.store import forced_backend, terminal_passphrase, vault_path
+
+    project = find_project(project_dir)
+    captured: list[str] = []
+
+    def passphrase(new: bool) -> str:
+        if not captured:
+            captured.append(terminal_passphrase(new))
+        return captured[0]
+
+    answers = Answers(project, passphrase=passphrase)
+    known = forced_backend() or StateFile(project).read().get("store", {}).get("backend")
+    if known and (known == "system" or os.environ.get("CONVOAI_SETUP_PASSPHRASE")):
+        return answers
+    store = answers.store  # probes the OS keyring; falls back to the vault
+    if store.kind == "vault" and not os.environ.get("CONVOAI_SETUP_PASSPHRASE"):
+        # Ask now, on the plain terminal, and unlock so a wrong passphrase fails right here.
+        passphrase(not vault_path().exists())
+        store.salt()
+    return answers
+
+
+def run_tui(project_dir: str | Path, phase_id: str | None = None) -> int:
+    """Run the Textual wizard; returns the exit code."""
+    answers = prepare_answers(project_dir)
+    from screens.app import WizardApp
+
+    app = WizardApp(answers, phase_id)
+    result = app.run()
+    return int(result or 0) if app.return_code is None else app.return_code
+
+
+def run_plain(project_dir: str | Path, phase_id: str | None = None) -> int:
+    """Run the questionary flow; returns the exit code."""
+    answers = prepare_answers(project_dir)
+    from screens.plain import PlainWizard
+
+    return PlainWizard(answers).run(phase_id)

@@ -1,0 +1,174 @@
+"""Supabase: the values, then the migrations (applied / pending / edited) and Apply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from textual import on, work
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, ProgressBar, Static, TabPane
+
+from screens.messages import MigrationProgressed, MigrationsApplied, MigrationsInspected
+from screens.phase import PhaseScreen
+from screens.text import badge
+
+
+class MigrationRow(Horizontal):
+    """``001_analytics_functions.sql   ✓ applied   [progress]``."""
+
+    def __init__(self, name: str, status: str, index: int) -> None:
+        super().__init__(id=f"migration-{index}", classes="migration")
+        self.file_name, self.status = name, status
+
+    def compose(self) -> Iterator[Widget]:
+        yield Static(self.file_name, classes="migration-name", markup=False)
+        yield Static(badge(self.status), classes="migration-status")
+        bar = ProgressBar(total=1, show_eta=False, show_percentage=False)
+        if self.status == "applied":
+            bar.progress = 1
+        yield bar
+
+    def stage(self, stage: str, message: str) -> None:
+        bar = self.query_one(ProgressBar)
+        shown = {"start": "pending", "done": "applied", "skipped": self.status, "failed": "fail"}
+        label = {"start": "applying", "failed": "failed"}.get(stage)
+        self.query_one(".migration-status", Static).update(badge(shown.get(stage, stage), label))
+        if stage == "start":
+            bar.update(total=None)  # indeterminate while the file's transaction runs
+        elif stage in ("done", "skipped"):
+            bar.update(total=1, progress=1 if stage == "done" or self.status == "applied" else 0)
+        else:
+            bar.update(total=1, progress=0)
+
+
+class SupabaseScreen(PhaseScreen):
+    """Phase 1: the migrations run against SUPABASE_DB_URL, one transaction per file."""
+
+    statuses: list[Any] | None = None
+
+    def extra_tabs(self) -> Iterator[Widget]:
+        with TabPane("Migrations", id="tab-migrations"), VerticalScroll(id="migrations"):
+            yield Static(
+                "Reading the migration history…", id="migrations-hint", classes="step-hint"
+            )
+            yield Vertical(id="migration-list")
+            yield Static("", id="migration-error")
+        yield from ()
+
+    def action_buttons(self) -> Iterator[Widget]:
+        yield from super().action_buttons()
+        yield Button("Apply migrations", id="apply", variant="warning", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.inspect_migrations()
+
+    def db_url(self) -> str | None:
+        return self.wizard.answers.resolve("SUPABASE_DB_URL").value
+
+    @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
+    def inspect_migrations(self) -> None:
+        from screens.app import describe_error
+        from wizard.migrations import MigrationStatus, discover, inspect
+
+        try:
+            url = self.db_url()
+            if not url:
+                files = discover(self.wizard.project)
+                statuses = [MigrationStatus(f, f.version, f.name, "pending") for f in files]
+                self.post_message(MigrationsInspected(statuses, "SUPABASE_DB_URL is not set: save it to see what the database has."))  # fmt: skip
+                return
+            self.post_message(MigrationsInspected(inspect(url, self.wizard.project)))
+        except Exception as exc:
+            self.post_message(MigrationsInspected([], describe_error(exc)))
+
+    @on(MigrationsInspected)
+    async def inspected(self, message: MigrationsInspected) -> None:
+        box = self.query_one("#migration-list", Vertical)
+        await box.remove_children()
+        self.statuses = message.statuses if not message.error else None
+        for n, status in enumerate(message.statuses):
+            name = status.file.path.name if status.file else f"{status.version} (no file)"
+            box.mount(MigrationRow(name, status.status, n))
+        counts = {
+            s: sum(x.status == s for x in message.statuses)
+            for s in ("applied", "pending", "edited", "unknown")
+        }
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        hint = self.query_one("#migrations-hint", Static)
+        if message.error:
+            hint.update(Content.styled(message.error, "$text-warning"))
+        else:
+            hint.update(
+                f"{summary}. Each file runs in its own transaction; Apply runs the pending ones in order."
+            )
+
+    def after_save(self, names: list[str]) -> None:
+        if "SUPABASE_DB_URL" in names:
+            self.inspect_migrations()
+
+    @on(Button.Pressed, "#apply")
+    def apply_pressed(self) -> None:
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        self.query_one("#migration-error", Static).update("")
+        self.show_tab("tab-migrations")
+        self.apply_migrations()
+
+    @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
+    def apply_migrations(self) -> None:
+        from screens.app import describe_error
+        from wizard.migrations import apply
+
+        url = self.db_url()
+        if not url:
+            self.post_message(MigrationsApplied(None, "SUPABASE_DB_URL is not set; save it first."))
+            return
+
+        def progress(event: Any) -> None:
+            self.post_message(MigrationProgressed(event))  # post_message is thread-safe
+
+        try:
+            report = apply(url, self.wizard.project, progress=progress)
+        except Exception as exc:
+            self.post_message(MigrationsApplied(None, describe_error(exc)))
+            return
+        self.post_message(MigrationsApplied(report, report.error or ""))
+
+    @on(MigrationProgressed)
+    def progressed(self, message: MigrationProgressed) -> None:
+        event = message.event
+        rows = self.query(f"#migration-{event.index - 1}")
+        if rows:
+            rows.first(MigrationRow).stage(event.stage, event.message)
+
+    @on(MigrationsApplied)
+    async def applied(self, message: MigrationsApplied) -> None:
+        if message.error:
+            self.query_one("#migration-error", Static).update(f"✗ {message.error}")
+            self.wizard.report_error_text(message.error, "Migration failed")
+        else:
+            applied = len(message.report.applied)
+            self.notify(
+                f"Applied {applied} migration file{'s' if applied != 1 else ''}.",
+                title="Migrations",
+            )
+        if message.report is not None:
+            await self.inspected(MigrationsInspected(message.report.statuses))
+        self.refresh_status()
+
+    def completion_problems(self) -> list[str]:
+        problems = super().completion_problems()
+        if self.statuses is None:
+            problems.append(
+                "the migration status is unknown (is SUPABASE_DB_URL set and reachable?)"
+            )
+        else:
+            waiting = [s for s in self.statuses if s.status in ("pending", "edited")]
+            if waiting:
+                problems.append(f"{len(waiting)} migrations are pending or edited")
+        return problems

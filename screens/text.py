@@ -1,0 +1,54 @@
+"""Small text helpers shared by the screens: status glyphs, times and paths people can read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+
+#: phase status / check outcome -> (glyph, theme colour)
+GLYPHS: dict[str, tuple[str, str]] = {
+    "done": ("✓", "$text-success"),
+    "ok": ("✓", "$text-success"),
+    "applied": ("✓", "$text-success"),
+    "unchanged": ("✓", "$text-success"),
+    "stale": ("~", "$text-warning"),
+    "warn": ("!", "$text-warning"),
+    "edited": ("!", "$text-warning"),
+    "update": ("~", "$text-warning"),
+    "create": ("+", "$text-accent"),
+    "pending": ("·", "$text-muted"),
+    "skip": ("-", "$text-muted"),
+    "unknown": ("?", "$text-muted"),
+    "failed": ("✗", "$text-error"),
+    "fail": ("✗", "$text-error"),
+    "conflict": ("✗", "$text-error"),
+}
+
+
+def badge(status: str, text: str | None = None) -> Content:
+    """``✓ done`` in the status's theme colour."""
+    glyph, style = GLYPHS.get(status, ("?", "$text-muted"))
+    return Content.styled(f"{glyph} {text if text is not None else status}", style)
+
+
+def short_time(iso: str | None) -> str:
+    """``2025-03-01T10:04:00Z`` -> ``2025-03-01 10:04 UTC``."""
+    if not iso:
+        return ""
+    return iso.replace("T", " ")[:16] + " UTC"
+
+
+def home_path(path: Path | str) -> str:
+    """A path with the home directory shown as ``~`` (shorter, and the same on every machine)."""
+    text = str(path)
+    home = str(Path.home())
+    if home not in ("", "/") and (text == home or text.startswith(home + "/")):
+        return "~" + text[len(home) :]
+    return text
+
+
+def home_paths_in(text: str) -> str:
+    """Every occurrence of the home directory in ``text`` shown as ``~``."""
+    home = str(Path.home())
+    return text.replace(home + "/", "~/") if home not in ("", "/") else text

@@ -1,0 +1,68 @@
+"""The plain flow through a real pseudo-terminal (pexpect), as a person would answer it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+
+from tests.conftest import FAKE_SECRETS, REPO, run_cli, scan_for_secrets
+from wizard.phases import all_status
+from wizard.project import Project
+from wizard.state import StateFile
+from wizard.values import Answers
+
+
+def spawn(project: Path, *args: str) -> pexpect.spawn:
+    env = dict(os.environ, TERM="xterm", COLUMNS="100", LINES="30")
+    return pexpect.spawn(sys.executable, ["-m", "wizard", *args, "--plain", "--project", str(project)],
+                         cwd=str(REPO), env=env, encoding="utf-8", timeout=30, dimensions=(30, 100))  # fmt: skip
+
+
+def test_upstash_phase_saves_secret_and_records_done(project: Path) -> None:
+    child = spawn(project, "phase", "upstash")
+    child.expect("REDIS_URL")
+    child.expect(r"REDIS_URL.*:")
+    child.sendline("https://fake-endpoint.upstash.io")  # the REST URL: refused as typed
+    child.expect("REST URL")
+    child.send("\x15")  # Ctrl-U clears the line
+    child.sendline(FAKE_SECRETS["REDIS_URL"])
+    child.expect("saved REDIS_URL")
+    child.expect("Run the live checks")
+    child.sendline("n")
+    child.expect("Upstash Redis: done")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert FAKE_SECRETS["REDIS_URL"] not in (child.before or "")
+    p = Project(project)
+    assert Answers(p).resolve("REDIS_URL").value == FAKE_SECRETS["REDIS_URL"]
+    assert {s.phase.id: s.status for s in all_status(p, StateFile(p).read())}["upstash"] == "done"
+    assert scan_for_secrets(project) == []
+
+
+def test_ctrl_c_keeps_what_was_confirmed(project: Path) -> None:
+    child = spawn(project)
+    child.expect(r"SUPABASE_URL:")
+    child.sendline("https://abcdefgh.supabase.co")
+    child.expect("saved SUPABASE_URL")
+    child.expect(r"SUPABASE_SERVICE_KEY.*:")
+    child.sendintr()
+    child.expect("Interrupted: 1 values you confirmed were saved; nothing else changed.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    answers = Answers(Project(project))
+    assert answers.resolve("SUPABASE_URL").value == "https://abcdefgh.supabase.co"
+    assert answers.resolve("SUPABASE_SERVICE_KEY").value is None
+
+
+def test_no_terminal_exits_2_pointing_to_the_commands(project: Path) -> None:
+    for args in (("--plain",), ("phase", "render"), ()):
+        result = run_cli(*args, project=project)
+        assert result.returncode == 2
+        assert "no terminal for the interactive wizard" in result.stderr
+        assert "vars set/import, check, migrate, write, export" in result.stderr
+        assert "textual" not in result.stderr.lower()

@@ -1,0 +1,48 @@
+"""UI fixtures: the example project under HOME (paths show as ~/convoai), and the app for it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from screens.app import WizardApp
+from screens.run import prepare_answers
+from tests.conftest import EXAMPLE
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def ui_project(isolated_env: Path) -> Path:
+    """A fresh copy of the example checkout at ``~/convoai`` (same path text in every run)."""
+    dest = isolated_env / "convoai"
+    shutil.copytree(EXAMPLE, dest, ignore=shutil.ignore_patterns(".convoai-setup"))
+    return dest
+
+
+@pytest.fixture
+def make_app(ui_project: Path) -> Callable[..., WizardApp]:
+    def make(phase: str | None = None) -> WizardApp:
+        return WizardApp(prepare_answers(ui_project), phase)
+
+    return make
+
+
+async def settle(pilot: Pilot[object]) -> None:
+    """Let workers finish and their messages land."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def fill(pilot: Pilot[object], name: str, value: str) -> None:
+    """Paste ``value`` into the field of ``name`` on the current phase screen."""
+    field = pilot.app.screen.query_one(f"#input-{name}", Input)
+    field.focus()
+    field.value = value
+    await pilot.pause()

@@ -1,0 +1,114 @@
+"""One snapshot per screen at 100×30, and the overview at 80×24 (pytest-textual-snapshot).
+
+Paths show as ``~/…`` (the project and vault live under the test's HOME) and timestamps are
+fixed, so the pictures are the same on every machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from screens.app import WizardApp
+from tests.conftest import FAKE_SECRETS
+from tests.ui.conftest import SIZE, settle
+from wizard.phases import PHASE_IDS, record_outcome
+from wizard.project import Project
+from wizard.values import Answers
+
+FIXED = "2025-03-01T10:04:00Z"
+
+
+def seed(project: Path) -> None:
+    """A project half-way through: two phases done, one stale, one failed; fixed times."""
+    answers = Answers(Project(project))
+    answers.set_many({"SUPABASE_URL": "https://abcdefgh.supabase.co",
+                      "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
+                      "REDIS_URL": FAKE_SECRETS["REDIS_URL"],
+                      "APP_URL": "https://convoai-backend.onrender.com",
+                      "VITE_API_URL": "https://convoai-backend.onrender.com",
+                      "OPENAI_API_KEY": FAKE_SECRETS["OPENAI_API_KEY"]})  # fmt: skip
+    with answers.state_file.update() as state:
+        for phase_id in ("supabase", "upstash", "vercel"):
+            record_outcome(answers.project, state, phase_id, True)
+        record_outcome(answers.project, state, "render", False, "STRIPE_SECRET_KEY is not set")
+        state["checks"]["upstash.ping"] = {"service": "upstash", "check": "ping", "phase": "upstash",
+                                            "outcome": "ok", "message": "PONG", "variables": ["REDIS_URL"]}  # fmt: skip
+    answers.set("APP_URL", "https://api.example.com")  # makes vercel stale
+    with answers.state_file.update() as state:
+        for record in state["phases"].values():
+            record.update({k: FIXED for k in ("at", "completed_at") if k in record})
+        for record in state["values"].values():
+            record["updated_at"] = FIXED
+        state["checks"]["upstash.ping"]["at"] = FIXED
+
+
+def app_at(project: Path, step: str | None) -> WizardApp:
+    from screens.run import prepare_answers
+
+    return WizardApp(prepare_answers(project), step)
+
+
+async def wait(pilot: Pilot[Any]) -> None:
+    """Workers done, messages handled, and no blinking cursor to catch mid-blink."""
+    from textual.widgets import Input
+
+    await settle(pilot)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause(0.1)
+
+
+def test_overview(snap_compare: Callable[..., bool], ui_project: Path) -> None:
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, None), terminal_size=SIZE, run_before=wait)
+
+
+def test_overview_80x24(snap_compare: Callable[..., bool], ui_project: Path) -> None:
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, None), terminal_size=(80, 24), run_before=wait)
+
+
+@pytest.mark.parametrize("step", [*PHASE_IDS, "finish"])
+def test_step_screen(snap_compare: Callable[..., bool], ui_project: Path, step: str) -> None:
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, step), terminal_size=SIZE, run_before=wait)
+
+
+def test_invalid_input_and_revealed_secret(
+    snap_compare: Callable[..., bool], ui_project: Path
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait(pilot)
+        from textual.widgets import Input
+
+        pilot.app.screen.query_one(
+            "#input-SUPABASE_URL", Input
+        ).value = "http://abcdefgh.supabase.co"
+        await pilot.press("ctrl+t")
+        await wait(pilot)
+
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, "supabase"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_post_deploy_actions_tab(snap_compare: Callable[..., bool], ui_project: Path) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait(pilot)
+        pilot.app.screen.show_tab("tab-actions")  # type: ignore[attr-defined]
+        await wait(pilot)
+
+    seed(ui_project)
+    assert snap_compare(
+        app_at(ui_project, "post-deploy"), terminal_size=SIZE, run_before=run_before
+    )
+
+
+@pytest.mark.parametrize("key", ["f1", "ctrl+o"])
+def test_dialogs(snap_compare: Callable[..., bool], ui_project: Path, key: str) -> None:
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, None), terminal_size=SIZE, press=[key], run_before=wait)
