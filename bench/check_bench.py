@@ -21,6 +21,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from bench.common import compile_project
 from wizard.checks import run_checks
 
 PRICES = ("price_starter01", "price_growth001", "price_business1")
@@ -108,6 +109,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--delay", type=float, default=0.2)
     args = parser.parse_args()
+    compile_project()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     servers, env, values, names = _world(args.delay)
     try:

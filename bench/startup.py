@@ -12,13 +12,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import REPO, console_script, median_wall
+from bench.common import REPO, compile_project, console_script, median_wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
+    compile_project()
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp) / "convoai"
         shutil.copytree(REPO / "examples" / "convoai", project)

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.common import compile_project
+
 REPO = Path(__file__).resolve().parent.parent
 TIME_TARGET, MEMORY_TARGET = 1.25, 1.3
 
@@ -83,6 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
+    compile_project()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "home"
         project = home / "convoai"

@@ -63,6 +63,12 @@ class WizardApp(App[int]):
         if self.start_phase:
             self.open_step(self.start_phase)
 
+    def on_ready(self) -> None:
+        # Opening the store imports keyring/cryptography: only once the first frame is shown.
+        overview = self.screen_stack[0]
+        if isinstance(overview, OverviewScreen):
+            overview.open_store()
+
     def statuses(self) -> list[PhaseStatus]:
         """Every phase's status, read fresh from the state file."""
         return all_status(self.project, self.answers.state_file.read())
@@ -128,9 +134,9 @@ class WizardApp(App[int]):
         elif index < 0:
             self.show_overview()
 
-    def resume_step(self) -> str:
+    def resume_step(self, statuses: list[PhaseStatus] | None = None) -> str:
         """The first phase that is not done (the summary when all are)."""
-        for status in self.statuses():
+        for status in self.statuses() if statuses is None else statuses:
             if status.status != "done":
                 return status.phase.id
         return FINISH

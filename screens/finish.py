@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -9,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Static
 
 from screens.messages import ChangesPlanned
 from screens.nav import PhaseNav
 from screens.text import badge, short_time
+from screens.widgets import TitleBar
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 
 class FinishScreen(Screen[None]):
     """Where things stand, to check before handing over; exports the checklist."""
+
+    CSS_PATH = Path(__file__).with_name("steps.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "overview", "Overview", id="overview", show=False)
@@ -32,7 +36,7 @@ class FinishScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="phase-body"):
             yield PhaseNav("finish")
             with VerticalScroll(id="finish"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -17,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Button, Footer, Static, TabbedContent, TabPane, Tabs
 
 from checklists.catalog import for_phase
 from screens.checks_panel import ChecksPanel
@@ -25,6 +26,7 @@ from screens.fields import FieldRow
 from screens.messages import CheckReported, ChecksFinished, ChecksStarted, ValuesLoaded
 from screens.nav import PhaseNav
 from screens.text import short_time
+from screens.widgets import TitleBar
 from wizard.phases import PHASE_IDS, TODOS, Phase, get_phase, record_outcome, stale_after_change
 from wizard.state import StateData
 
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 
 class PhaseScreen(Screen[None]):
     """Fields of one phase, its live checks, and finishing it."""
+
+    CSS_PATH = Path(__file__).with_name("steps.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -68,7 +72,7 @@ class PhaseScreen(Screen[None]):
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="phase-body"):
             yield PhaseNav(self.phase.id)
             with Vertical(id="phase-main"):

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, Input, Static
 
 from screens.app import WizardApp
 from screens.checks_panel import ChecksPanel
+from screens.overview import OverviewScreen
 from screens.phase import PhaseScreen
 from tests.conftest import FAKE_SECRETS, scan_for_secrets
 from tests.fixtures.redis_tls import RedisServer
@@ -146,9 +147,10 @@ async def test_resumed_session_shows_previous_state(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#phases", DataTable)
-        assert "done" in str(table.get_row("supabase")[1])
-        assert "pending" in str(table.get_row("render")[1])
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen)
+        assert "done" in overview.status_text("supabase")
+        assert "pending" in overview.status_text("render")
         resume = app.screen.query_one("#resume")
         assert "Resume: Render backend" in str(resume.label)  # type: ignore[attr-defined]
         await pilot.click("#resume")
@@ -189,9 +191,10 @@ async def test_single_phase_rerun_makes_vercel_stale(
         await settle(pilot)
         # single-phase mode: back to the overview, which shows the stale phase
         assert app.current_step() is None
-        table = app.screen.query_one("#phases", DataTable)
-        assert "stale" in str(table.get_row("vercel")[1])
-        assert "done" in str(table.get_row("post-deploy")[1])
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen)
+        assert "stale" in overview.status_text("vercel")
+        assert "done" in overview.status_text("post-deploy")
     found = statuses(ui_project)
     assert found["vercel"] == "stale" and found["post-deploy"] == "done"
     assert Answers(Project(ui_project)).resolve("APP_URL").value == "https://api.example.com"
