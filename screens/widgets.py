@@ -54,9 +54,7 @@ class ActionLink(Static, can_focus=True):
     ActionLink:focus { background: $accent; color: $text; }
     ActionLink:hover { background: $accent-darken-1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "press", "Press", show=False)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter,space", "press", "Press", show=False)]
 
     class Pressed(Message):
         def __init__(self, link: ActionLink) -> None:
