@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import TYPE_CHECKING
 
 import questionary
@@ -125,25 +124,15 @@ def post_deploy(wizard: PlainWizard) -> list[str]:
 
 
 def _webhook(wizard: PlainWizard) -> list[str]:
-    from providers.base import CheckContext
-    from providers.http import make_client
-    from providers.stripe import create_webhook
-
-    values = wizard.answers.values(["APP_URL", "STRIPE_SECRET_KEY"])
-
-    async def create() -> object:
-        async with make_client(os.environ, 20.0) as client:
-            return await create_webhook(CheckContext(values, client, 20.0, os.environ))
+    from wizard.webhook import create_and_store
 
     try:
-        created = asyncio.run(create())
+        outcome = asyncio.run(create_and_store(wizard.answers))
     except Exception as exc:
         return [_line(exc)]
-    secret = getattr(created, "secret", None)
-    if secret:
-        wizard.store(_var("STRIPE_WEBHOOK_SECRET"), secret, "created by API")
-    else:
-        print("  an identical endpoint already exists; nothing changed")
+    if outcome.created:
+        wizard.saved += 1
+    print(f"  {outcome.message}")
     return []
 
 

@@ -51,38 +51,15 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="webhook", exit_on_error=False)
     async def create_webhook(self) -> None:
-        import asyncio
-        import os
-
-        from checklists.catalog import mask
-        from providers.base import CheckContext
-        from providers.http import make_client
-        from providers.stripe import create_webhook
         from screens.app import describe_error
+        from wizard.webhook import create_and_store
 
-        answers = self.wizard.answers
         try:
-            values = await asyncio.to_thread(answers.values, ["APP_URL", "STRIPE_SECRET_KEY"])
-            missing = [n for n, v in values.items() if not v or validate_format(n, v)]
-            if missing:
-                raise_text = f"{', '.join(missing)} missing or invalid; set it on its phase first."
-                self.post_message(ActionDone("webhook", False, raise_text))
-                return
-            async with make_client(os.environ, 20.0) as client:
-                created = await create_webhook(CheckContext(values, client, 20.0, os.environ))
-            if created.secret is None:
-                text = (f"An identical endpoint exists ({created.endpoint_id}); nothing changed. "
-                        "Stripe shows a secret only once: roll it in the Dashboard to replace it.")  # fmt: skip
-                self.post_message(ActionDone("webhook", True, text))
-                return
-            await asyncio.to_thread(
-                answers.set, "STRIPE_WEBHOOK_SECRET", created.secret, "created by API"
-            )
+            outcome = await create_and_store(self.wizard.answers)
         except Exception as exc:
             self.post_message(ActionDone("webhook", False, describe_error(exc)))
             return
-        shown = mask("STRIPE_WEBHOOK_SECRET", created.secret)
-        self.post_message(ActionDone("webhook", True, f"Created {created.endpoint_id} for {created.url}; STRIPE_WEBHOOK_SECRET stored ({shown})."))  # fmt: skip
+        self.post_message(ActionDone("webhook", True, outcome.message))
 
     # -- custom domain -------------------------------------------------------------------------
     @on(Button.Pressed, "#set-domain")

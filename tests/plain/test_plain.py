@@ -66,3 +66,14 @@ def test_no_terminal_exits_2_pointing_to_the_commands(project: Path) -> None:
         assert "no terminal for the interactive wizard" in result.stderr
         assert "vars set/import, check, migrate, write, export" in result.stderr
         assert "textual" not in result.stderr.lower()
+
+
+def test_plain_before_the_command_word_is_honoured(project: Path) -> None:
+    env = dict(os.environ, TERM="xterm", COLUMNS="100", LINES="30")
+    child = pexpect.spawn(sys.executable, ["-m", "wizard", "--plain", "--project", str(project), "phase", "upstash"],
+                          cwd=str(REPO), env=env, encoding="utf-8", timeout=30, dimensions=(30, 100))  # fmt: skip
+    child.expect(r"REDIS_URL.*:")  # a questionary prompt, not the full-screen app
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130

@@ -23,7 +23,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("phase", parents=[common], help="re-run one phase of the wizard")
     p.add_argument("phase_id", metavar="ID", choices=PHASE_IDS, help=", ".join(PHASE_IDS))
-    p.add_argument("--plain", action="store_true", help="line-by-line prompts instead of the TUI")
+    # SUPPRESS: without it this default would override `convoai-setup --plain phase ID`.
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="line-by-line prompts instead of the TUI",
+    )
     p.set_defaults(handler=run_phase)
 
 

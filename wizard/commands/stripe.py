@@ -24,53 +24,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.set_defaults(handler=run_create_webhook)
 
 
-async def _create(values: dict[str, str | None], timeout: float) -> Any:
-    import os
-
-    from providers.base import CheckContext
-    from providers.http import make_client
-    from providers.stripe import create_webhook
-
-    async with make_client(os.environ, timeout) as client:
-        ctx = CheckContext(values, client, timeout, os.environ)
-        return await create_webhook(ctx)
-
-
 def run_create_webhook(args: argparse.Namespace) -> int:
     import asyncio
 
-    from checklists.catalog import mask, validate_format
     from wizard.console import info
-    from wizard.errors import UsageError, ValidationError
     from wizard.values import Answers
+    from wizard.webhook import create_and_store
 
-    answers = Answers(project_of(args))
-    values = answers.values(["APP_URL", "STRIPE_SECRET_KEY"])
-    for name in ("APP_URL", "STRIPE_SECRET_KEY"):
-        if not values.get(name):
-            raise UsageError(f"{name} is not set; nothing was created.", f"Set it first: convoai-setup vars set {name}")  # fmt: skip
-        problems = validate_format(name, values[name] or "")
-        if problems:
-            raise ValidationError(problems[0] + "; nothing was created.")
-    created = asyncio.run(_create(values, args.timeout))
-    if created.secret is None:
-        info(
-            f"An identical endpoint already exists for {created.url} ({created.endpoint_id}); nothing was changed. "
-            "Stripe shows a signing secret only once. To rotate it: Dashboard > Developers > Webhooks > "
-            "the endpoint > Roll secret, then convoai-setup vars set STRIPE_WEBHOOK_SECRET"
-        )
-        return 0
-    # Stored before anything else can fail: Stripe will never show this secret again.
-    try:
-        answers.set("STRIPE_WEBHOOK_SECRET", created.secret, source="created by API")
-    except Exception as exc:
-        # The secret cannot be printed (secrets never reach the terminal): say how to recover.
-        raise ValidationError(
-            f"Created webhook endpoint {created.endpoint_id}, but storing its secret failed ({type(exc).__name__}).",
-            "Roll the secret in Dashboard > Developers > Webhooks > the endpoint, then: convoai-setup vars set STRIPE_WEBHOOK_SECRET",
-        ) from None
-    info(
-        f"Created webhook endpoint {created.endpoint_id} for {created.url}; STRIPE_WEBHOOK_SECRET "
-        f"stored in the {answers.store.description}: {mask('STRIPE_WEBHOOK_SECRET', created.secret)}"
-    )
+    outcome = asyncio.run(create_and_store(Answers(project_of(args)), args.timeout))
+    info(outcome.message)
     return 0

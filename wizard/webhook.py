@@ -1,0 +1,77 @@
+"""The plan's Stripe webhook: create the endpoint through the API and store its secret at once.
+
+One function for the CLI (``stripe create-webhook``), the TUI and the plain flow, so all three
+validate, store and explain the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from checklists.catalog import mask, validate_format
+from wizard.errors import UsageError, ValidationError
+from wizard.values import Answers
+
+NEEDS = ("APP_URL", "STRIPE_SECRET_KEY")
+ROTATE = (
+    "Stripe shows a signing secret only once. To rotate it: Dashboard > Developers > Webhooks > "
+    "the endpoint > Roll secret, then convoai-setup vars set STRIPE_WEBHOOK_SECRET"
+)
+
+
+@dataclass(frozen=True)
+class WebhookOutcome:
+    #: False when an identical endpoint already existed (nothing changed)
+    created: bool
+    endpoint_id: str
+    #: one line for people; never contains the secret
+    message: str
+
+
+async def create_and_store(
+    answers: Answers, timeout: float = 20.0, env: Mapping[str, str] = os.environ
+) -> WebhookOutcome:
+    """Create ``APP_URL/api/subscriptions/webhook`` with the plan's events; store ``whsec_``."""
+    from providers.base import CheckContext
+    from providers.http import make_client
+    from providers.stripe import create_webhook
+
+    values = answers.values(NEEDS)
+    for name in NEEDS:
+        value = values.get(name)
+        if not value:
+            raise UsageError(
+                f"{name} is not set; nothing was created.",
+                f"Set it first: convoai-setup vars set {name}",
+            )
+        problems = validate_format(name, value)
+        if problems:
+            raise ValidationError(problems[0] + "; nothing was created.")
+    async with make_client(env, timeout) as client:
+        created = await create_webhook(CheckContext(values, client, timeout, env))
+    if created.secret is None:
+        return WebhookOutcome(
+            False,
+            created.endpoint_id,
+            f"An identical endpoint already exists for {created.url} ({created.endpoint_id}); "
+            f"nothing was changed. {ROTATE}",
+        )
+    # Stored before anything else can fail: Stripe will never show this secret again.
+    try:
+        answers.set("STRIPE_WEBHOOK_SECRET", created.secret, source="created by API")
+    except Exception as exc:
+        # The secret cannot be printed (secrets never reach the terminal): say how to recover.
+        raise ValidationError(
+            f"Created webhook endpoint {created.endpoint_id}, but storing its secret failed "
+            f"({type(exc).__name__}).",
+            ROTATE.split(". ", 1)[1],
+        ) from None
+    return WebhookOutcome(
+        True,
+        created.endpoint_id,
+        f"Created webhook endpoint {created.endpoint_id} for {created.url}; STRIPE_WEBHOOK_SECRET "
+        f"stored in the {answers.store.description}: "
+        f"{mask('STRIPE_WEBHOOK_SECRET', created.secret)}",
+    )
