@@ -24,6 +24,10 @@ Values = Mapping[str, str | None]
 CHECK_COMPLETED_PHASES = ("upstash", "post-deploy")
 
 
+#: ``CheckResult.detail`` of a required value that is simply not set yet
+MISSING = "missing"
+
+
 def select_services(phases: Sequence[str] | None) -> list[str]:
     """Registry ids of the live checks that belong to ``phases`` (all when None or empty)."""
     return [p.id for p in PROVIDERS if not phases or p.phase in phases]
@@ -72,7 +76,7 @@ def offline_results(
             if var.required:
                 out.append(CheckResult(service, f"{var.name} set", "fail",
                                        f"{var.name} is not set: convoai-setup vars set {var.name} (find it at: {var.where})",
-                                       (var.name,), var.phase))  # fmt: skip
+                                       (var.name,), var.phase, MISSING))  # fmt: skip
             continue
         problems = validate_format(var.name, value)
         if problems:
@@ -169,6 +173,8 @@ def record_results(project: Project, results: Sequence[CheckResult]) -> None:
         for phase_id in dict.fromkeys(r.phase for r in results if r.phase in PHASE_IDS):
             mine = [r for r in results if r.phase == phase_id]
             failed = [r for r in mine if r.outcome == "fail"]
+            if failed and all(r.detail == MISSING for r in failed):
+                continue  # values not entered yet: the phase is unfinished, not failed
             if failed:
                 record_outcome(project, state, phase_id, ok=False, message=failed[0].message)
                 continue

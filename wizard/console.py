@@ -50,7 +50,8 @@ def table(
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], len(cell))
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
+    # The last column is not padded, so its rule is only as long as its header.
+    lines.append("  ".join("-" * w for w in [*widths[:-1], len(headers[-1])]))
     for row in rows:
         cells = []
         for i, (cell, w) in enumerate(zip(row, widths, strict=True)):

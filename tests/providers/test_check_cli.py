@@ -147,3 +147,20 @@ def test_offline_rules_in_the_cli(world: World, project: Path) -> None:
     assert by_check["live"]["outcome"] == "skip"  # no connection attempt with a known-bad URL
     assert by_check["leak guard VITE_STRIPE_KEY"]["outcome"] == "fail"
     assert "FAKEpw12345" not in result.stdout and FAKE_SECRETS["STRIPE_SECRET_KEY"] not in result.stdout  # fmt: skip
+
+
+def test_missing_values_leave_phases_pending_but_bad_ones_fail_them(project: Path) -> None:
+    fresh = run_cli("check", "upstash", "render", project=project)
+    assert fresh.returncode == 1 and "REDIS_URL is not set" in fresh.stdout
+    phases = {
+        p["id"]: p["status"]
+        for p in json.loads(run_cli("status", "--json", project=project).stdout)["phases"]
+    }
+    assert phases["upstash"] == "pending" and phases["render"] == "pending"
+
+    store(project, {"REDIS_URL": "redis://default:pw@fake.upstash.io:6379"}, allow_invalid=True)
+    wrong = run_cli("check", "upstash", project=project)
+    assert wrong.returncode == 1 and "rediss://" in wrong.stdout
+    doc = json.loads(run_cli("status", "--json", project=project).stdout)
+    upstash = next(p for p in doc["phases"] if p["id"] == "upstash")
+    assert upstash["status"] == "failed" and "rediss://" in upstash["message"]

@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         from wizard.console import info, table
 
-        rows = [[r.service, r.check, r.outcome, r.message, f"{r.ms:.0f}"] for r in results]
-        print(table(["SERVICE", "CHECK", "RESULT", "MESSAGE", "MS"], rows, status_col=2))
+        # The message goes last: it is the long column, and nothing should be padded after it.
+        rows = [[r.service, r.check, r.outcome, f"{r.ms:.0f}", r.message] for r in results]
+        print(table(["SERVICE", "CHECK", "RESULT", "MS", "MESSAGE"], rows, status_col=2))
         info(", ".join(f"{n} {o}" for o, n in counts.items()))
     return EXIT_FAILED if counts["fail"] else 0
