@@ -41,10 +41,11 @@ class WizardApp(App[int]):
     #: below 90 columns the phase list beside each screen is hidden (see app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]  # noqa: RUF012 (Textual's own type)
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Help first: on an 80-column footer the last bindings are cut off.
+        Binding("f1", "help", "Help", id="help", tooltip="Keys and commands"),
         Binding("ctrl+n", "next_phase", "Next", id="next_phase", tooltip="Next phase"),
         Binding("ctrl+b", "previous_phase", "Back", id="previous_phase", tooltip="Previous phase"),
         Binding("ctrl+o", "export", "Export", id="export", tooltip="Export the checklist"),
-        Binding("f1", "help", "Help", id="help", tooltip="Keys and commands"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 

@@ -51,7 +51,7 @@ class FinishScreen(Screen[None]):
                         yield Button("Markdown", id="export-markdown", compact=True)
                         yield Button("JSON", id="export-json", compact=True)
                         yield Button("dotenv", id="export-dotenv", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "summary"

@@ -52,7 +52,7 @@ class OverviewScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield ActionLink("Start", id="resume", classes="-primary")
                 yield ActionLink("Summary & export", id="summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "overview"

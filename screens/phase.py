@@ -88,7 +88,7 @@ class PhaseScreen(Screen[None]):
                             yield ChecksPanel(id="checks")
                 with Horizontal(id="actions", classes="buttons"):
                     yield from self.action_buttons()
-        yield Footer()
+        yield Footer(compact=True)
 
     def extra_tabs(self) -> Iterator[Widget]:
         """Phase-specific tabs (subclasses)."""
