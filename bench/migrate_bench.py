@@ -30,15 +30,19 @@ PSQL = "/usr/bin/psql"
 DB = "bench_migrate"
 
 
-def _timed(run: Callable[[], None], setup: Callable[[], None], runs: int, warmup: int = 1) -> float:
-    samples = []
+def _interleaved(
+    cases: Mapping[str, tuple[Callable[[], None], Callable[[], None]]], runs: int, warmup: int = 1
+) -> dict[str, float]:
+    """Median seconds of each ``run`` (``setup`` untimed before it), the cases taking turns."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     for i in range(warmup + runs):
-        setup()
-        start = time.perf_counter()
-        run()
-        if i >= warmup:
-            samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for name, (run, setup) in cases.items():
+            setup()
+            start = time.perf_counter()
+            run()
+            if i >= warmup:
+                samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def _call(argv: Sequence[str], env: Mapping[str, str] | None = None, stdin: str = "") -> None:
@@ -94,10 +98,18 @@ def main() -> None:
                 report = apply(url, Project(project))
                 assert report.ok and len(report.applied) == len(files)
 
-            psql_s = _timed(run_psql, fresh_db, args.runs)
-            cli_s = _timed(run_cli, fresh_db, args.runs)
-            inproc_s = _timed(run_inprocess, fresh_db, args.runs)
-            bare_s = _timed(lambda: _call([sys.executable, "-c", "pass"]), lambda: None, args.runs)
+            # Interleaved, so a machine that slows down or speeds up affects every side alike.
+            timings = _interleaved(
+                {
+                    "psql": (run_psql, fresh_db),
+                    "cli": (run_cli, fresh_db),
+                    "inproc": (run_inprocess, fresh_db),
+                    "bare": (lambda: _call([sys.executable, "-c", "pass"]), lambda: None),
+                },
+                args.runs,
+            )
+            psql_s, cli_s = timings["psql"], timings["cli"]
+            inproc_s, bare_s = timings["inproc"], timings["bare"]
         finally:
             server.cleanup()
     ratio = cli_s / psql_s

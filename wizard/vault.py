@@ -19,7 +19,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from wizard.errors import StoreError
 from wizard.fsutil import atomic_write
@@ -98,9 +97,19 @@ class Vault:
         self._check = hashlib.sha256(verifier).digest()
 
     def _derive(self, passphrase: str, kdf: dict[str, Any]) -> tuple[bytes, bytes]:
-        raw = Scrypt(
-            salt=_unb64(kdf["salt"]), length=64, n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"])
-        ).derive(passphrase.encode("utf-8"))
+        # hashlib's scrypt (OpenSSL) releases the GIL, so other threads run while it works.
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        if n > 2**20 or r > 32 or p > 16:  # a tampered header must not make us allocate GiBs
+            raise ValueError("scrypt parameters out of range")
+        raw = hashlib.scrypt(
+            passphrase.encode("utf-8"),
+            salt=_unb64(kdf["salt"]),
+            n=n,
+            r=r,
+            p=p,
+            maxmem=256 * r * n * p + (1 << 20),
+            dklen=64,
+        )
         return raw[:32], raw[32:]  # encryption key, verifier key
 
     def _load(self) -> Entries:

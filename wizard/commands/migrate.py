@@ -43,6 +43,39 @@ def _db_url(project: Any) -> str:
     return url
 
 
+def _db_url_while_importing(project: Any) -> str:
+    """Unlock the secret and import psycopg at the same time.
+
+    Unlocking the vault spends ~50 ms in scrypt, which releases the GIL, and importing psycopg
+    takes ~90 ms: overlapping them is most of the difference to plain psql. Only done when no
+    prompt is needed: a passphrase prompt belongs on the main thread.
+    """
+    import os
+    import threading
+
+    if not os.environ.get("CONVOAI_SETUP_PASSPHRASE"):
+        return _db_url(project)
+    found: list[str] = []
+    failed: list[BaseException] = []
+
+    def unlock() -> None:
+        try:
+            found.append(_db_url(project))
+        except BaseException as exc:  # re-raised on the main thread below
+            failed.append(exc)
+
+    worker = threading.Thread(target=unlock, name="unlock-secret", daemon=True)
+    worker.start()
+    import psycopg  # noqa: F401  (the import is the point: it runs while scrypt does)
+
+    import wizard.migrations  # noqa: F401
+
+    worker.join()
+    if failed:
+        raise failed[0]
+    return found[0]
+
+
 def run(args: argparse.Namespace) -> int:
     from wizard.errors import UsageError
 
@@ -51,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action is None and args.json:
         raise UsageError("--json goes with 'migrate status'.")
     project = project_of(args)
-    url = _db_url(project)
+    url = _db_url_while_importing(project)
     return _status(project, url, args) if args.action == "status" else _apply(project, url, args)
 
 
