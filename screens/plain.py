@@ -19,13 +19,15 @@ from wizard.phases import PHASES, TODOS, Phase, all_status, record_outcome, stal
 from wizard.values import Answers
 
 
-def validator(var: Variable, has_value: bool) -> Callable[[str], bool | str]:
-    """questionary validator: the catalog's format check; empty keeps the stored value."""
+def validator(var: Variable) -> Callable[[str], bool | str]:
+    """questionary validator: the catalog's format check; empty keeps the stored value.
+
+    Empty is accepted for a required value too: people often don't have every value at hand,
+    and the phase simply stays unfinished until it is set (said when the phase ends).
+    """
 
     def check(text: str) -> bool | str:
         if not normalise(text):
-            if var.required and not has_value:
-                return f"{var.name} is required (find it at: {var.where})"
             return True
         problems = validate_format(var.name, text)
         return problems[0] if problems else True
@@ -99,7 +101,7 @@ class PlainWizard:
 
             self.store(var, GENERATORS[var.generator](), "generated")
             return
-        check = validator(var, bool(current.value))
+        check = validator(var)
         if var.secret:
             hint = f" (Enter keeps {mask(var.name, current.value)})" if current.value else ""
             answer = questionary.password(f"{var.name}{hint}:", validate=check).unsafe_ask()
@@ -110,6 +112,8 @@ class PlainWizard:
         value = normalise(answer or "")
         if (value and value != current.value) or (value and current.source == "default"):
             self.store(var, value, "entered")
+        elif not value and not current.value and var.required:
+            print(f"  skipped {var.name} for now: the phase stays unfinished until it is set")
 
     def store(self, var: Variable, value: str, source: str) -> None:
         self.answers.set(var.name, value, source=source)

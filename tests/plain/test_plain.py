@@ -77,3 +77,18 @@ def test_plain_before_the_command_word_is_honoured(project: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_a_required_value_can_be_skipped_and_the_phase_stays_unfinished(project: Path) -> None:
+    child = spawn(project, "phase", "upstash")
+    child.expect(r"REDIS_URL.*:")
+    child.sendline("")
+    child.expect("skipped REDIS_URL for now")
+    child.expect("Run the live checks")
+    child.sendline("n")
+    child.expect("Upstash Redis: not done yet: REDIS_URL is not set")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    p = Project(project)
+    assert {s.phase.id: s.status for s in all_status(p, StateFile(p).read())}["upstash"] == "failed"
