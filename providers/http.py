@@ -47,8 +47,8 @@ def make_client(env: Mapping[str, str], timeout: float) -> httpx.AsyncClient:
         timeout=httpx.Timeout(timeout),
         limits=limits,
         follow_redirects=False,
-        # Proxies from the environment would route loopback test servers through them.
-        trust_env=False,
+        # Honour HTTPS_PROXY / NO_PROXY: behind a corporate proxy the checks must still work.
+        trust_env=True,
         headers={"User-Agent": "convoai-setup"},
     )
 
