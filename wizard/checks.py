@@ -15,7 +15,7 @@ from pathlib import Path
 from checklists.catalog import catalog, validate_format
 from providers.base import CheckContext, CheckResult, Stopwatch
 from providers.registry import BY_ID, PROVIDERS, Provider
-from wizard.phases import PHASE_IDS, get_phase, record_outcome
+from wizard.phases import PHASE_IDS, get_phase, missing_inputs, record_outcome
 from wizard.project import Project
 from wizard.state import StateFile, now_iso
 
@@ -169,7 +169,6 @@ def record_results(project: Project, results: Sequence[CheckResult]) -> None:
                 "service": r.service, "check": r.check, "phase": r.phase, "outcome": r.outcome,
                 "message": r.message, "variables": list(r.variables), "at": at,
             }  # fmt: skip
-        stored = state.get("values", {})
         for phase_id in dict.fromkeys(r.phase for r in results if r.phase in PHASE_IDS):
             mine = [r for r in results if r.phase == phase_id]
             failed = [r for r in mine if r.outcome == "fail"]
@@ -180,6 +179,5 @@ def record_results(project: Project, results: Sequence[CheckResult]) -> None:
                 continue
             if phase_id not in CHECK_COMPLETED_PHASES or not any(r.outcome == "ok" for r in mine):
                 continue
-            required = [v for v in get_phase(phase_id).inputs if catalog()[v].required]
-            if all(n in stored or catalog()[n].default is not None for n in required):
+            if not missing_inputs(state, get_phase(phase_id)):
                 record_outcome(project, state, phase_id, ok=True)

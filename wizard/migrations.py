@@ -112,10 +112,12 @@ def inspect(db_url: str, project: Project, timeout: float = 10) -> list[Migratio
 
 
 def _record_outcome(project: Project, ok: bool, message: str = "") -> None:
-    from wizard.phases import record_outcome
+    from wizard.phases import get_phase, missing_inputs, record_outcome
     from wizard.state import StateFile
 
     with StateFile(project).update() as state:
+        if ok and missing_inputs(state, get_phase("supabase")):
+            return  # migrated, but SUPABASE_URL / SUPABASE_SERVICE_KEY still to enter: not done
         record_outcome(project, state, "supabase", ok=ok, message=message)
 
 

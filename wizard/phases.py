@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checklists.catalog import CATALOG_FILE, for_phase
+from checklists.catalog import CATALOG_FILE, catalog, for_phase
 from wizard.project import Project
 from wizard.state import StateData, now_iso
 
@@ -143,6 +143,16 @@ def _hash(parts: dict[str, Any]) -> str:
 def fingerprint(project: Project, state: StateData, phase: Phase) -> str:
     """The current fingerprint of a phase's inputs (values by digest, files by hash)."""
     return _hash(_parts(project, state, phase))
+
+
+def missing_inputs(state: StateData, phase: Phase) -> list[str]:
+    """Required inputs of ``phase`` that are neither stored nor defaulted (empty: all set)."""
+    stored = state.get("values", {})
+    return [
+        name
+        for name in phase.inputs
+        if catalog()[name].required and name not in stored and catalog()[name].default is None
+    ]
 
 
 def record_outcome(

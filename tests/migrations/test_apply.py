@@ -62,6 +62,25 @@ def test_fresh_database_end_to_end(pg_database: str, proj: Project) -> None:
     state = json.loads(proj.state_file.read_text())
     assert state["migrations"]["applied"] == 5 and state["migrations"]["pending"] == 0
     assert state["migrations"]["vector"] == report.vector
+    # Migrated, but SUPABASE_URL and SUPABASE_SERVICE_KEY are not entered: not done yet.
+    assert "supabase" not in state["phases"]
+
+
+def test_migrating_with_every_input_entered_completes_the_phase(
+    pg_database: str, proj: Project
+) -> None:
+    from tests.conftest import FAKE_SECRETS
+    from wizard.values import Answers
+
+    Answers(proj, use_environment=False).set_many(
+        {
+            "SUPABASE_URL": "https://abcdefgh.supabase.co",
+            "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
+            "SUPABASE_DB_URL": pg_database,
+        }
+    )
+    assert apply(pg_database, proj).ok
+    state = json.loads(proj.state_file.read_text())
     assert state["phases"]["supabase"]["status"] == "done"
 
 

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from checklists.catalog import catalog
 from wizard.errors import UsageError
 from wizard.outputs import vercel
 from wizard.outputs.env_example import render_env_example
@@ -29,7 +28,7 @@ from wizard.outputs.writer import (
     unified_diff,
     write_file,
 )
-from wizard.phases import PHASES, get_phase, phase_status, record_outcome
+from wizard.phases import PHASES, get_phase, missing_inputs, phase_status, record_outcome
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
 
@@ -95,8 +94,7 @@ def _ready(state: StateData, target: str, values: Mapping[str, str | None]) -> b
     """Required inputs of the owning phase are set (secrets: recorded as stored in the state)."""
     if target not in ("vercel", "render"):
         return True
-    needed = [n for n in get_phase(_owner(target)).inputs if catalog()[n].required]
-    return all(values.get(n) or n in state.get("values", {}) for n in needed)
+    return all(values.get(n) for n in missing_inputs(state, get_phase(_owner(target))))
 
 
 def plan(
