@@ -68,13 +68,11 @@ class OverviewScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         """Re-read the state and redraw the phase table."""
-        from checklists.catalog import catalog
+        from wizard.phases import required_progress
 
-        state = self.wizard.answers.state_file.read()
-        required = [v for v in catalog().values() if v.required]
-        have = [v for v in required if v.name in state["values"] or v.default is not None]
+        have, required = required_progress(self.wizard.answers.state_file.read())
         self.query_one("#values-line", Static).update(
-            f"Values    {len(have)} of {len(required)} required values set"
+            f"Values    {have} of {required} required values set"
         )
         phases = self.query_one("#phases", OptionList)
         highlighted = phases.highlighted

@@ -155,6 +155,13 @@ def missing_inputs(state: StateData, phase: Phase) -> list[str]:
     ]
 
 
+def required_progress(state: StateData) -> tuple[int, int]:
+    """(required values stored or defaulted, required values) over the whole catalog."""
+    stored = state.get("values", {})
+    required = [v for v in catalog().values() if v.required]
+    return sum(v.name in stored or v.default is not None for v in required), len(required)
+
+
 def record_outcome(
     project: Project, state: StateData, phase_id: str, ok: bool, message: str = ""
 ) -> None:

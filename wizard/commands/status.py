@@ -22,15 +22,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def collect(project: Any) -> dict[str, Any]:
     """The status document (also what ``--json`` prints)."""
-    from checklists.catalog import catalog
-    from wizard.phases import TODOS, all_status
+    from wizard.phases import TODOS, all_status, required_progress
     from wizard.state import StateFile
 
     state = StateFile(project).read()
     phases = all_status(project, state)
-    values = state.get("values", {})
-    required = [v for v in catalog().values() if v.required]
-    set_required = [v.name for v in required if v.name in values or v.default is not None]
+    have, required = required_progress(state)
     doc: dict[str, Any] = {
         "project": {
             "name": project.name,
@@ -38,7 +35,7 @@ def collect(project: Any) -> dict[str, Any]:
             "state": str(project.state_file),
         },
         "store": state.get("store", {}).get("backend"),
-        "values": {"required": len(required), "required_set": len(set_required)},
+        "values": {"required": required, "required_set": have},
         "phases": [],
         "todos": [],
     }
