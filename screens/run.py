@@ -7,6 +7,7 @@ terminal: a prompt can't be answered once Textual owns the screen.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from wizard.project import find_project
@@ -37,6 +38,9 @@ def prepare_answers(project_dir: str | Path) -> Answers:
         return answers
     store = answers.store  # probes the OS keyring; falls back to the vault
     if store.kind == "vault" and not os.environ.get("CONVOAI_SETUP_PASSPHRASE"):
+        # Say why before asking: a passphrase prompt out of nowhere is alarming.
+        why = f": {store.reason}" if store.fell_back else ""
+        print(f"Secrets go to the {store.description}{why}.", file=sys.stderr)
         # Ask now, on the plain terminal, and unlock so a wrong passphrase fails right here.
         passphrase(not vault_path().exists())
         store.salt()
