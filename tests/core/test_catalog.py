@@ -87,7 +87,7 @@ def test_normalise_strips_what_pastes_and_pipes_add() -> None:
 
 
 def test_mask_hides_secrets_and_keeps_a_recognisable_tail() -> None:
-    assert mask("STRIPE_SECRET_KEY", "sk_live_abcdefghijklmnop4f2a") == "sk_live_…4f2a"
+    assert mask("STRIPE_SECRET_KEY", "sk_live_FAKEfakefakefake4f2a") == "sk_live_…4f2a"
     assert mask("REDIS_URL", "rediss://default:hunter2pw@x.upstash.io:6379") == (
         "rediss://default:…@x.upstash.io:6379"
     )

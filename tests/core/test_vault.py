@@ -14,7 +14,7 @@ from wizard.errors import StoreError
 from wizard.vault import Vault
 from wizard.vault_keyring import VaultKeyring
 
-SECRET = "sk_live_VAULTsecretVALUE0123456789"
+SECRET = "sk_live_FAKEvaultSecretValue0123456"
 
 
 def vault(path: Path, passphrase: str = "right passphrase") -> Vault:
