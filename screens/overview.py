@@ -68,15 +68,16 @@ class OverviewScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         """Re-read the state and redraw the phase table."""
-        from wizard.phases import required_progress
+        from wizard.phases import all_status, required_progress
 
-        have, required = required_progress(self.wizard.answers.state_file.read())
+        state = self.wizard.answers.state_file.read()  # once: the values line and the phases
+        have, required = required_progress(state)
         self.query_one("#values-line", Static).update(
             f"Values    {have} of {required} required values set"
         )
         phases = self.query_one("#phases", OptionList)
         highlighted = phases.highlighted
-        statuses = self._statuses = self.wizard.statuses()
+        statuses = self._statuses = all_status(self.wizard.project, state)
         phases.clear_options()
         for status in statuses:
             note = status.message

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard import migration_history as history
-from wizard.errors import CheckFailed, UsageError, WizardError
 from wizard.migration_files import MigrationFile, discover, transaction_control
 from wizard.migration_history import STATUSES, MigrationStatus, record_summary, statuses_for
 from wizard.project import Project
@@ -83,23 +82,11 @@ class _Stop(Exception):
         self.file = file
 
 
-def connect(db_url: str, timeout: float) -> tuple[Any, Any]:
-    """``providers.postgres.connect`` with its errors as ``WizardError`` (exit 1, or 2 for the URL)."""
-    from providers.postgres import PostgresError
-    from providers.postgres import connect as pg_connect
-
-    try:
-        return pg_connect(db_url, timeout)
-    except PostgresError as exc:
-        kind: type[WizardError] = UsageError if exc.exit_code == 2 else CheckFailed
-        raise kind(exc.message, exc.hint) from None
-
-
 def inspect_database(
     db_url: str, project: Project, timeout: float = 10
 ) -> tuple[list[MigrationStatus], Any]:
     """Statuses and the ``VectorInfo``, read-only."""
-    from providers.postgres import vector_info
+    from providers.postgres import connect, vector_info
 
     files = discover(project)
     conn, _ = connect(db_url, timeout)
@@ -180,10 +167,17 @@ def apply(
     timeout: float = 10,
     lock_wait: float = 60,
 ) -> MigrationReport:
-    """Apply every pending file in order; connection problems raise ``WizardError``."""
+    """Apply every pending file in order; connection problems raise ``PostgresError``."""
     import psycopg
 
-    from providers.postgres import VECTOR_FIX, first_line, scrub, vector_info
+    from providers.postgres import (
+        VECTOR_FIX,
+        PostgresError,
+        connect,
+        first_line,
+        scrub,
+        vector_info,
+    )
 
     def emit(file: MigrationFile, stage: str, message: str = "") -> None:
         if progress is not None:
@@ -194,7 +188,7 @@ def apply(
     statuses: list[MigrationStatus] = []
     try:
         conn, target = connect(db_url, timeout)
-    except WizardError as exc:
+    except PostgresError as exc:
         if not dry_run:
             _record_outcome(project, False, exc.line())
         raise

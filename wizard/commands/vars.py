@@ -93,18 +93,9 @@ def run_set(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status_of(record: dict[str, Any] | None, resolved: Any) -> str:
-    if resolved.value is None:
-        return "missing"
-    if record is not None and record.get("format_ok") is False:
-        return "invalid"
-    from checklists.catalog import validate_format
-
-    return "invalid" if validate_format(resolved.name, resolved.value) else "set"
-
-
 def run_list(args: argparse.Namespace) -> int:
     from checklists.catalog import catalog, mask
+    from wizard.checklist import status_of
     from wizard.console import info, table
 
     answers = _answers(args)
@@ -115,7 +106,7 @@ def run_list(args: argparse.Namespace) -> int:
     doc = []
     for name, resolved in answers.resolve_all().items():
         var = catalog()[name]
-        status = _status_of(state["values"].get(name), resolved)
+        status = status_of(name, resolved.value, state["values"].get(name))
         shown = mask(name, resolved.value)
         doc.append(
             {
