@@ -39,10 +39,8 @@ async def check_app(ctx: CheckContext) -> list[CheckResult]:
 
 
 def _origins(values: Mapping[str, str | None]) -> list[str]:
+    # Only APP_URL: CUSTOM_DOMAIN is the site's own domain, and a rewrite to it would loop.
     found = [(values.get("APP_URL") or "").strip().rstrip("/")]
-    domain = (values.get("CUSTOM_DOMAIN") or "").strip()
-    if domain:
-        found.append(f"https://{domain}")
     return [o.lower() for o in found if o]
 
 

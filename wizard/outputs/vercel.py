@@ -30,14 +30,13 @@ class VercelConfigError(UsageError):
 
 
 def backend_url(values: Mapping[str, str | None]) -> str:
-    """Where Vercel proxies ``/api``: ``https://CUSTOM_DOMAIN`` once set, else ``APP_URL``.
+    """Where Vercel proxies ``/api``: ``APP_URL`` (the API's custom domain once
+    ``domain set --api`` moved it there).
 
+    ``CUSTOM_DOMAIN`` is the site's own domain on Vercel: proxying to it would loop.
     Only ``https://`` is accepted, loopback included: Vercel's edge can't reach your machine,
     so an ``http://localhost`` rewrite would only ever fail in production.
     """
-    domain = (values.get("CUSTOM_DOMAIN") or "").strip()
-    if domain:
-        return f"https://{domain.rstrip('/')}"
     url = (values.get("APP_URL") or "").strip()
     if not url:
         raise VercelConfigError(
