@@ -28,6 +28,8 @@ COMMANDS = {
     "migrate": "wizard.commands.migrate",
     "write": "wizard.commands.write",
     "export": "wizard.commands.export",
+    "verify": "wizard.commands.verify",
+    "domain": "wizard.commands.domain",
 }
 #: top-level options that take a value (to find the command word in argv)
 _OPTIONS_WITH_VALUE = {"--project"}

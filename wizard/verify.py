@@ -1,0 +1,124 @@
+"""``verify``: the post-deploy smoke test of the live site, shared by the CLI and the TUI.
+
+Finds FRONTEND_URL (stored, else ``https://CUSTOM_DOMAIN``, else the Vercel production URL),
+then runs every smoke check concurrently on one client, each bounded by the timeout.
+Nothing here changes a value; results are recorded like ``check``'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from providers.base import CheckContext, CheckResult, ProviderError, Stopwatch
+from providers.smoke import (
+    PHASE,
+    SERVICE,
+    Site,
+    check_api_proxy,
+    check_backend,
+    check_spa_fallback,
+    check_tls,
+    check_webhook,
+    check_widget,
+)
+from wizard.errors import UsageError
+
+Values = Mapping[str, str | None]
+SmokeCheck = Callable[[CheckContext, Site], Awaitable[list[CheckResult]]]
+CHECKS: tuple[tuple[str, SmokeCheck], ...] = (
+    ("backend", check_backend),
+    ("spa fallback", check_spa_fallback),
+    ("api proxy", check_api_proxy),
+    ("widget", check_widget),
+    ("tls", check_tls),
+)
+NO_FRONTEND = (
+    "FRONTEND_URL is not known: it is not set, CUSTOM_DOMAIN is not set, and there is no "
+    "VERCEL_TOKEN + VERCEL_PROJECT to ask Vercel for the production URL."
+)
+NO_FRONTEND_HINT = "Set it: convoai-setup vars set FRONTEND_URL https://your-site.vercel.app"
+
+
+@dataclass(frozen=True)
+class Report:
+    site: Site
+    results: list[CheckResult]
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.outcome == "fail" for r in self.results)
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip().rstrip("/")
+
+
+async def frontend_url(ctx: CheckContext, values: Values) -> tuple[str, str]:
+    """(FRONTEND_URL, where it came from); ``UsageError`` with the fix when none is known."""
+    if _clean(values.get("FRONTEND_URL")):
+        return _clean(values.get("FRONTEND_URL")), "FRONTEND_URL"
+    domain = _clean(values.get("CUSTOM_DOMAIN")).removeprefix("https://")
+    if domain:
+        return f"https://{domain}", "CUSTOM_DOMAIN"
+    if values.get("VERCEL_TOKEN") and values.get("VERCEL_PROJECT"):
+        from providers.domains import Vercel
+
+        try:
+            return await Vercel(ctx, values).production_url(), "Vercel API"
+        except ProviderError as exc:
+            raise UsageError(f"FRONTEND_URL is not set and Vercel could not tell it: {exc.message}", NO_FRONTEND_HINT) from None  # fmt: skip
+    raise UsageError(NO_FRONTEND, NO_FRONTEND_HINT)
+
+
+def site_of(values: Values, frontend: str, source: str) -> Site:
+    app_url = _clean(values.get("APP_URL"))
+    if not app_url:
+        raise UsageError("APP_URL is not set, so there is no backend to verify.", "Set it: convoai-setup vars set APP_URL https://convoai-backend.onrender.com")  # fmt: skip
+    health = (values.get("HEALTHCHECK_PATH") or "/").strip() or "/"
+    return Site(app_url, frontend, health, source)
+
+
+async def _bounded(check: SmokeCheck, name: str, ctx: CheckContext, site: Site) -> list[CheckResult]:  # fmt: skip
+    watch = Stopwatch()
+    try:
+        return await asyncio.wait_for(check(ctx, site), ctx.timeout)
+    except TimeoutError:
+        message = f"{name}: no answer within {ctx.timeout:g}s; retry, or raise --timeout"
+    except Exception as exc:  # a bug in one check must not sink the run or print a traceback
+        message = f"the {name} check stopped unexpectedly ({type(exc).__name__}); report it"
+    return [CheckResult(SERVICE, name, "fail", message, (), PHASE, ms=watch.ms)]
+
+
+async def run_verify(
+    values: Values,
+    timeout: float = 10.0,
+    env: Mapping[str, str] = os.environ,
+    send_test_webhook: bool = False,
+    on_result: Callable[[CheckResult], None] | None = None,
+    frontend: str | None = None,
+) -> Report:
+    """Every smoke check at once; ``frontend`` overrides the FRONTEND_URL lookup (asked)."""
+    from providers.http import make_client
+
+    async with make_client(env, timeout * 0.9) as client:
+        ctx = CheckContext(values, client, timeout, env, send_test_webhook)
+        if frontend:
+            url, source = _clean(frontend), "asked"
+        else:
+            url, source = await frontend_url(ctx, values)
+        site = site_of(values, url, source)
+        chosen = [*CHECKS, ("webhook", check_webhook)] if send_test_webhook else list(CHECKS)
+        results: list[CheckResult] = []
+        pending = [asyncio.ensure_future(_bounded(fn, name, ctx, site)) for name, fn in chosen]
+        for finished in asyncio.as_completed(pending):
+            for result in await finished:
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+    names = [name for name, _ in chosen]
+    # Stable, readable order (the checks' order), whatever order they finished in.
+    results.sort(key=lambda r: next((i for i, n in enumerate(names) if r.check.startswith(n)), 99))
+    return Report(site, results)
