@@ -17,7 +17,9 @@ import httpx
 from providers.base import CheckContext, CheckError, ProviderError
 from providers.http import base_url, error_text, send, status_message
 
-VERCEL_AUTH = "Create a token at Vercel > Account Settings > Tokens: convoai-setup vars set VERCEL_TOKEN"
+VERCEL_AUTH = (
+    "Create a token at Vercel > Account Settings > Tokens: convoai-setup vars set VERCEL_TOKEN"
+)
 RENDER_AUTH = "Create an API key at Render Dashboard > Account Settings > API Keys: convoai-setup vars set RENDER_API_KEY"  # fmt: skip
 #: documented fallbacks when Vercel's config endpoint gives no recommendation
 VERCEL_A, VERCEL_CNAME = "76.76.21.21", "cname.vercel-dns.com"

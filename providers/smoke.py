@@ -8,6 +8,7 @@ failure. Messages name the URL's role (APP_URL, FRONTEND_URL), never a secret.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -172,7 +173,7 @@ def tls_targets(site: Site) -> list[tuple[str, str, int]]:
 async def _peer_cert(ctx: CheckContext, host: str, port: int) -> dict[str, object]:
     context = ssl_context(ctx.env)  # verifying, hostname checked: never switched off
     try:
-        reader, writer = await asyncio.wait_for(
+        _reader, writer = await asyncio.wait_for(
             asyncio.open_connection(host, port, ssl=context, server_hostname=host), ctx.budget
         )
     except ssl.SSLCertVerificationError as exc:
@@ -183,10 +184,9 @@ async def _peer_cert(ctx: CheckContext, host: str, port: int) -> dict[str, objec
         cert = writer.get_extra_info("peercert") or {}
     finally:
         writer.close()
-        try:
+        # The certificate is already in hand; a rude close changes nothing.
+        with contextlib.suppress(ssl.SSLError, OSError):
             await writer.wait_closed()
-        except (ssl.SSLError, OSError):
-            pass  # the certificate is already in hand; a rude close changes nothing
     return dict(cert)
 
 
@@ -195,7 +195,8 @@ async def check_tls(ctx: CheckContext, site: Site) -> list[CheckResult]:
     out = Results(SERVICE, PHASE)
 
     async def one(role: str, host: str, port: int) -> None:
-        watch, check = Stopwatch(), f"tls {host}"
+        # The port is part of the name only when it is not 443: two names, two recorded results.
+        watch, check = Stopwatch(), f"tls {host}" + (f":{port}" if port != 443 else "")
         try:
             cert = await _peer_cert(ctx, host, port)
             not_after = str(cert.get("notAfter", ""))

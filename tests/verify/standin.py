@@ -139,7 +139,9 @@ class Frontend:
 
     def proxy(self, request: Request, url: str) -> Response:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}  # fmt: skip
-        with httpx.Client(verify=ssl.create_default_context(cafile=self.ca_file), timeout=5) as client:
+        with httpx.Client(
+            verify=ssl.create_default_context(cafile=self.ca_file), timeout=5
+        ) as client:
             upstream = client.request(request.method, url, headers=headers, content=request.get_data())  # fmt: skip
         kept = [(k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP]
         return Response(upstream.content, upstream.status_code, headers=kept)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,8 +36,9 @@ def test_healthy_deployment_passes_every_check(deploy: Deploy) -> None:
     results = by_check(doc)
     assert doc["ok"] is True and doc["frontend_url"] == site.frontend_url
     assert doc["frontend_url_source"] == "FRONTEND_URL"
-    host = "127.0.0.1"
-    assert set(results) == {"backend", "spa fallback", "api proxy", "widget", f"tls {host}",
+    ports = [site.app_url.rsplit(":", 1)[1], site.frontend_url.rsplit(":", 1)[1]]
+    assert set(results) == {"backend", "spa fallback", "api proxy", "widget",
+                            *(f"tls 127.0.0.1:{p}" for p in ports),
                             "webhook secret", "webhook signature"}  # fmt: skip
     assert all(r["outcome"] == "ok" for r in results.values()), results
     assert "the same answer" in results["api proxy"]["message"]
@@ -119,9 +121,10 @@ def test_certificate_expiring_within_14_days(deploy: Deploy, expiring_cert: trus
     code, doc, _ = site.verify()
     assert code == 1
     bad = failed(doc)
-    assert list(bad) == ["tls 127.0.0.1"]
-    assert "the certificate of 127.0.0.1 expires in" in bad["tls 127.0.0.1"]
-    assert "under 14" in bad["tls 127.0.0.1"]
+    name = "tls 127.0.0.1:" + site.frontend_url.rsplit(":", 1)[1]
+    assert list(bad) == [name]
+    assert re.search(r"the certificate of 127\.0\.0\.1 expires in [45] days", bad[name])
+    assert "under 14" in bad[name]
     # The other host's certificate is fine, and so is everything served with the short one.
     tls = [r for r in doc["results"] if r["check"].startswith("tls")]
     assert sorted(r["outcome"] for r in tls) == ["fail", "ok"]
@@ -140,3 +143,38 @@ def test_text_output_and_results_recorded(deploy: Deploy) -> None:
 
     state = json.loads((site.project / ".convoai-setup" / "state.json").read_text())
     assert state["checks"]["verify.widget"]["outcome"] == "ok"
+
+
+def test_frontend_url_found_through_the_vercel_api(deploy: Deploy, make_https_server: Callable[[], Any]) -> None:  # fmt: skip
+    from tests.conftest import run_cli
+    from tests.verify.conftest import store
+    from tests.verify.fakes import FakeVercel
+
+    site = deploy()
+    assert run_cli("vars", "unset", "FRONTEND_URL", project=site.project).returncode == 0
+    host = site.frontend_url.removeprefix("https://")
+    vercel = FakeVercel(FAKE_SECRETS["VERCEL_TOKEN"], deployments=[
+        {"uid": "dpl_old", "url": "old-deploy.vercel.app", "readyState": "READY", "created": 1},
+        {"uid": "dpl_new", "url": host, "readyState": "READY", "created": 2},
+        {"uid": "dpl_building", "url": "building.vercel.app", "readyState": "BUILDING", "created": 3},
+    ])  # fmt: skip
+    server = make_https_server()
+    vercel.install(server)
+    store(site.project, {"VERCEL_TOKEN": FAKE_SECRETS["VERCEL_TOKEN"], "VERCEL_PROJECT": "convoai"})
+    site.env["CONVOAI_SETUP_VERCEL_API"] = f"https://127.0.0.1:{server.port}"
+    code, doc, err = site.verify()
+    assert code == 0, (doc, err)
+    assert doc["frontend_url"] == site.frontend_url and doc["frontend_url_source"] == "Vercel API"
+    listed = [r for r in vercel.requests if r.startswith("GET /v6/deployments")]
+    assert listed and "target=production" in listed[0] and "state=READY" in listed[0]
+    assert "projectId=prj_FAKE123" in listed[0]
+
+
+def test_no_frontend_url_is_a_usage_error_with_the_fix(deploy: Deploy) -> None:
+    from tests.conftest import run_cli
+
+    site = deploy()
+    assert run_cli("vars", "unset", "FRONTEND_URL", project=site.project).returncode == 0
+    code, doc, err = site.verify()
+    assert code == 2 and doc == {}
+    assert "FRONTEND_URL is not known" in err and "convoai-setup vars set FRONTEND_URL" in err

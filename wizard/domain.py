@@ -1,0 +1,150 @@
+"""``domain set``: the plan's section 6.2 (custom domain), automated.
+
+Adds DOMAIN to the Vercel project (and API_DOMAIN, if given, to the Render service), hands the
+DNS records to create to the caller, polls both platforms until they verify the domains, then
+updates CUSTOM_DOMAIN, FRONTEND_URL and (with API_DOMAIN) APP_URL / VITE_API_URL, reports the
+phases that became stale, and calls ``push_changed_variables_and_move_webhook``.
+Adding is idempotent, so stopping (Ctrl-C) and re-running later is always safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from checklists.catalog import catalog, normalise, validate_format
+from providers.base import CheckContext, ProviderError
+from providers.domains import DnsRecord, DomainStatus, Render, Vercel, vercel_records
+from wizard.errors import CheckFailed, UsageError
+from wizard.values import Answers
+
+WEBHOOK_PATH = "/api/subscriptions/webhook"
+
+
+@dataclass
+class DomainOutcome:
+    verified: bool
+    records: list[DnsRecord]
+    #: name -> new value of every variable that changed (empty unless verified)
+    changed: dict[str, str] = field(default_factory=dict)
+    #: phases that were done and are stale now
+    stale: list[str] = field(default_factory=list)
+    #: what the user should run next (until push is wired in, see below)
+    next_steps: list[str] = field(default_factory=list)
+
+
+def clean_domain(raw: str, what: str) -> str:
+    """``https://App.Example.com/`` -> ``app.example.com``; a usage error when it is no host."""
+    domain = normalise(raw).lower().removeprefix("https://").removeprefix("http://").rstrip("/.")
+    problems = validate_format("CUSTOM_DOMAIN", domain)
+    if problems:
+        raise UsageError(f"{what} {raw!r} is not a host name: {problems[0].split(' should ', 1)[-1]}; nothing was changed.")  # fmt: skip
+    return domain
+
+
+def new_values(domain: str, api_domain: str | None) -> dict[str, str]:
+    """The variables a verified domain (and API domain) set."""
+    out = {"CUSTOM_DOMAIN": domain, "FRONTEND_URL": f"https://{domain}"}
+    if api_domain:
+        out |= {"APP_URL": f"https://{api_domain}", "VITE_API_URL": f"https://{api_domain}"}
+    return out
+
+
+def update_variables(answers: Answers, values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:  # fmt: skip
+    """Store ``values``; (the ones that changed, the phases that became stale)."""
+    from wizard.phases import stale_after_change
+
+    current = answers.values(values)
+    changed = {n: v for n, v in values.items() if current.get(n) != v}
+    if not changed:
+        return {}, []
+    before = answers.state_file.read()
+    answers.set_many(changed, source="entered")
+    return changed, stale_after_change(answers.project, before, answers.state_file.read())
+
+
+def push_changed_variables_and_move_webhook(answers: Answers, changed: Mapping[str, str]) -> list[str]:  # fmt: skip
+    """THE call point for "push the changed variables and move the Stripe webhook".
+
+    To be wired by the coordinator to ``push`` (issue 9: Render/Vercel env push) and the Stripe
+    webhook URL update. Until then it changes nothing remote and returns the steps the user runs.
+    """
+    steps: list[str] = []
+    targets = sorted({d for n in changed for d in catalog()[n].destinations if d != "wizard"})
+    if targets:
+        names = ", ".join(n for n in changed if catalog()[n].app_env)
+        steps.append(f"convoai-setup push {' '.join(targets)}   (sends {names} and redeploys)")
+    if "APP_URL" in changed:
+        steps.append("convoai-setup write vercel   (vercel.json's /api rewrites follow APP_URL); commit and push it")  # fmt: skip
+        steps.append(f"move the Stripe webhook endpoint to {changed['APP_URL']}{WEBHOOK_PATH} (Stripe Dashboard > Developers > Webhooks > the endpoint > Update details)")  # fmt: skip
+    steps.append("convoai-setup verify --send-test-webhook   (proves the site on its new address)")
+    return steps
+
+
+Progress = Callable[[int, Sequence[DomainStatus]], None]
+
+
+async def set_domain(
+    answers: Answers,
+    domain: str,
+    api_domain: str | None = None,
+    *,
+    env: Mapping[str, str] = os.environ,
+    timeout: float = 20.0,
+    interval: float = 10.0,
+    max_wait: float | None = None,
+    on_records: Callable[[list[DnsRecord]], None] | None = None,
+    on_progress: Progress | None = None,
+) -> DomainOutcome:
+    """Add, show records, poll until verified (or ``max_wait`` s), then update the variables."""
+    from providers.http import make_client
+
+    domain = clean_domain(domain, "DOMAIN")
+    api_domain = clean_domain(api_domain, "API_DOMAIN") if api_domain else None
+    if api_domain == domain:
+        raise UsageError("DOMAIN and --api must differ: the site proxies /api to the API's domain; nothing was changed.")  # fmt: skip
+    values = answers.values()
+    async with make_client(env, timeout) as client:
+        ctx = CheckContext(values, client, timeout, env)
+        try:
+            vercel = Vercel(ctx, values)
+            render = Render(ctx, values) if api_domain else None
+            added = await vercel.add_domain(domain)
+            records = vercel_records(domain, added, await vercel.config(domain))
+            if render is not None and api_domain:
+                records += render.records(api_domain, await render.add_domain(api_domain))
+            if on_records is not None:
+                on_records(records)
+            verified = await _poll(vercel, render, domain, api_domain, interval, max_wait, on_progress)  # fmt: skip
+        except ProviderError as exc:
+            raise CheckFailed(exc.message + " Nothing was changed locally.", exc.hint) from None
+    if not verified:
+        return DomainOutcome(False, records)
+    changed, stale = update_variables(answers, new_values(domain, api_domain))
+    steps = push_changed_variables_and_move_webhook(answers, changed) if changed else []
+    return DomainOutcome(True, records, changed, stale, steps)
+
+
+async def _poll(
+    vercel: Vercel, render: Render | None, domain: str, api_domain: str | None,
+    interval: float, max_wait: float | None, on_progress: Progress | None,
+) -> bool:  # fmt: skip
+    """True once every domain is verified; False when ``max_wait`` runs out first."""
+    deadline = None if max_wait is None else time.monotonic() + max_wait
+    attempt = 0
+    while True:
+        attempt += 1
+        checks = [vercel.status(domain)]
+        if render is not None and api_domain:
+            checks.append(render.status(api_domain))
+        statuses = list(await asyncio.gather(*checks))
+        if on_progress is not None:
+            on_progress(attempt, statuses)
+        if all(s.verified for s in statuses):
+            return True
+        if deadline is not None and time.monotonic() + interval > deadline:
+            return False
+        await asyncio.sleep(interval)
