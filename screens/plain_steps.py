@@ -98,14 +98,18 @@ def post_deploy(wizard: PlainWizard) -> list[str]:
 
     failed: list[str] = []
     answers = wizard.answers
-    domain = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
+    domain = (
+        questionary.text("Domain for the API, e.g. api.example.com (Enter to skip):").unsafe_ask()
+        or ""
+    )
     domain = domain.strip().removeprefix("https://").rstrip("/")
     if domain:
         before = answers.state_file.read()
         url = f"https://{domain}"
         try:
-            answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
-            wizard.saved += 3
+            # CUSTOM_DOMAIN is the site's domain on Vercel (convoai-setup domain set), not the API's.
+            answers.set_many({"APP_URL": url, "VITE_API_URL": url})
+            wizard.saved += 2
         except Exception as exc:
             failed.append(_line(exc))
         else:

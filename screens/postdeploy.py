@@ -8,7 +8,7 @@ from textual import on, work
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static, TabPane
+from textual.widgets import Button, Checkbox, Input, Static, TabPane
 
 from checklists.catalog import normalise, validate_format
 from screens.messages import ActionDone
@@ -29,8 +29,9 @@ class PostDeployScreen(PhaseScreen):
                 yield Button("Create Stripe webhook", id="webhook", compact=True)
             yield Static("", id="webhook-result", classes="action-result")
             yield Static(
-                "Custom domain: sets CUSTOM_DOMAIN and points APP_URL and VITE_API_URL at "
-                "https://DOMAIN (phases using them become stale).",
+                "API domain: points APP_URL and VITE_API_URL at https://DOMAIN (phases using "
+                "them become stale). The site's own domain on Vercel, with its DNS records and "
+                "verification: convoai-setup domain set DOMAIN --api API_DOMAIN",
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):
@@ -41,6 +42,15 @@ class PostDeployScreen(PhaseScreen):
             with Horizontal(classes="action-row"):
                 yield Button("Send Sentry test event", id="sentry", compact=True)
             yield Static("", id="sentry-result", classes="action-result")
+            yield Static(
+                "Verify: smoke test the live site (backend, SPA fallback, API proxy, widget "
+                "headers, certificates); optionally POST a signed Stripe test event.",
+                classes="step-hint",
+            )
+            with Horizontal(classes="action-row"):
+                yield Checkbox("send a Stripe test event", id="verify-webhook", compact=True)
+                yield Button("Verify deployment", id="verify", compact=True)
+            yield Static("", id="verify-result", classes="action-result")
         yield from ()
 
     # -- Stripe webhook ------------------------------------------------------------------------
@@ -79,17 +89,15 @@ class PostDeployScreen(PhaseScreen):
         url = f"https://{domain}"
         try:
             before = answers.state_file.read()
-            answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
+            # CUSTOM_DOMAIN is the site's domain on Vercel (convoai-setup domain set), not the API's.
+            answers.set_many({"APP_URL": url, "VITE_API_URL": url})
             stale = stale_after_change(project, before, answers.state_file.read())
         except Exception as exc:
             self.wizard.report_error(exc, "Domain not set")
             return
         note = f" Now stale: {', '.join(stale)}." if stale else ""
         result.update(Content(f"✓ APP_URL and VITE_API_URL are now {url}.{note}"))
-        self.notify(f"Custom domain {domain} set.{note}", title="Custom domain", timeout=8)
-        for row in self.fields():
-            if row.var.name == "CUSTOM_DOMAIN":
-                row.load(domain, "entered")
+        self.notify(f"API domain {domain} set.{note}", title="API domain", timeout=8)
         self.refresh_status()
 
     # -- Sentry --------------------------------------------------------------------------------
@@ -119,6 +127,29 @@ class PostDeployScreen(PhaseScreen):
             self.post_message(ActionDone("sentry", False, "No Sentry check ran."))
         else:
             self.post_message(ActionDone("sentry", worst.outcome in ("ok", "warn"), worst.message))
+
+    # -- verify --------------------------------------------------------------------------------
+    @on(Button.Pressed, "#verify")
+    def verify_pressed(self) -> None:
+        self.query_one("#verify-result", Static).update("Checking the live site…")
+        self.verify_deployment(self.query_one("#verify-webhook", Checkbox).value)
+
+    @work(exclusive=True, group="verify", exit_on_error=False)
+    async def verify_deployment(self, send_test_webhook: bool) -> None:
+        import asyncio
+
+        from screens.app import describe_error
+        from wizard.checks import record_results
+        from wizard.verify import run_verify
+
+        try:
+            values = await asyncio.to_thread(self.wizard.answers.values)
+            report = await run_verify(values, send_test_webhook=send_test_webhook)
+            await asyncio.to_thread(record_results, self.wizard.project, report.results)
+        except Exception as exc:
+            self.post_message(ActionDone("verify", False, describe_error(exc)))
+            return
+        self.post_message(ActionDone("verify", report.ok, report.summary()))
 
     @on(ActionDone)
     def step_finished(self, message: ActionDone) -> None:

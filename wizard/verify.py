@@ -51,6 +51,17 @@ class Report:
     def ok(self) -> bool:
         return not any(r.outcome == "fail" for r in self.results)
 
+    def summary(self) -> str:
+        """One line for a front end, then each failure on its own line."""
+        failed = [r for r in self.results if r.outcome == "fail"]
+        head = (
+            f"{len(failed)} of {len(self.results)} checks failed on {self.site.frontend_url}"
+            if failed
+            else f"all {len(self.results)} checks passed on {self.site.frontend_url} "
+            f"(FRONTEND_URL from {self.site.frontend_source})"
+        )
+        return "\n".join([head, *(f"  {r.check}: {r.message}" for r in failed)])
+
 
 def _clean(value: str | None) -> str:
     return (value or "").strip().rstrip("/")
