@@ -51,8 +51,14 @@ def _quoted(part: str) -> str:
     return quote(part, safe="")
 
 
+class MissingSetting(ProviderError):
+    """A credential or name the API call needs is not set (a configuration error: exit 2)."""
+
+    exit_code = 2
+
+
 async def _call(
-    ctx: CheckContext, label: str, method: str, url: str, auth_hint: str, **kwargs: Any
+    ctx: CheckContext, label: str, method: str, url: str, **kwargs: Any
 ) -> httpx.Response:
     try:
         return await send(ctx, label, method, url, **kwargs)
@@ -83,7 +89,7 @@ class Vercel:
         self.project = (values.get("VERCEL_PROJECT") or "").strip()
         token = (values.get("VERCEL_TOKEN") or "").strip()
         if not token or not self.project:
-            raise ProviderError("VERCEL_TOKEN and VERCEL_PROJECT are needed to use the Vercel API.", "Set them: convoai-setup vars set VERCEL_TOKEN, then convoai-setup vars set VERCEL_PROJECT NAME")  # fmt: skip
+            raise MissingSetting("VERCEL_TOKEN and VERCEL_PROJECT are needed to use the Vercel API.", "Set them: convoai-setup vars set VERCEL_TOKEN, then convoai-setup vars set VERCEL_PROJECT NAME")  # fmt: skip
         try:
             self.base = base_url(ctx.env, "CONVOAI_SETUP_VERCEL_API", "https://api.vercel.com")
         except CheckError as exc:
@@ -96,8 +102,8 @@ class Vercel:
         self, method: str, path: str, params: Mapping[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
         query = {**(params or {}), **self.params}
-        return await _call(self.ctx, "Vercel", method, self.base + path, VERCEL_AUTH,
-                            headers=self.headers, params=query, **kwargs)  # fmt: skip
+        return await _call(self.ctx, "Vercel", method, self.base + path,
+                           headers=self.headers, params=query, **kwargs)  # fmt: skip
 
     @property
     def project_path(self) -> str:
@@ -195,7 +201,7 @@ class Render:
         self.ctx = ctx
         key = (values.get("RENDER_API_KEY") or "").strip()
         if not key:
-            raise ProviderError("RENDER_API_KEY is needed to add the API domain on Render.", "Set it: convoai-setup vars set RENDER_API_KEY")  # fmt: skip
+            raise MissingSetting("RENDER_API_KEY is needed to add the API domain on Render.", "Set it: convoai-setup vars set RENDER_API_KEY")  # fmt: skip
         self.name = (values.get("RENDER_SERVICE_NAME") or "convoai-backend").strip()
         try:
             self.base = base_url(ctx.env, "CONVOAI_SETUP_RENDER_API", "https://api.render.com") + "/v1"  # fmt: skip
@@ -206,8 +212,7 @@ class Render:
         self.service_host = ""
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await _call(self.ctx, "Render", method, self.base + path, RENDER_AUTH,
-                           headers=self.headers, **kwargs)  # fmt: skip
+        return await _call(self.ctx, "Render", method, self.base + path, headers=self.headers, **kwargs)  # fmt: skip
 
     async def find_service(self) -> None:
         response = await self.request("GET", "/services", params={"name": self.name, "type": "web_service", "limit": "20"})  # fmt: skip

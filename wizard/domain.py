@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 
 from checklists.catalog import catalog, normalise, validate_format
 from providers.base import CheckContext, ProviderError
-from providers.domains import DnsRecord, DomainStatus, Render, Vercel, vercel_records
+from providers.domains import (
+    DnsRecord,
+    DomainStatus,
+    MissingSetting,
+    Render,
+    Vercel,
+    vercel_records,
+)
 from wizard.errors import CheckFailed, UsageError
 from wizard.values import Answers
 
@@ -119,6 +126,8 @@ async def set_domain(
             if on_records is not None:
                 on_records(records)
             verified = await _poll(vercel, render, domain, api_domain, interval, max_wait, on_progress)  # fmt: skip
+        except MissingSetting as exc:
+            raise UsageError(exc.message + " Nothing was changed.", exc.hint) from None
         except ProviderError as exc:
             raise CheckFailed(exc.message + " Nothing was changed locally.", exc.hint) from None
     if not verified:

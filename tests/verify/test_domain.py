@@ -141,3 +141,14 @@ def test_vercel_calls_carry_the_team(platforms: Any, ca_file: Path) -> None:
         asyncio.run(add({}))
     assert asyncio.run(add({"VERCEL_TEAM": "team_FAKE42"}))["name"] == "app.example.com"
     assert all("teamId=team_FAKE42" in r for r in vercel.requests[-1:])
+
+
+def test_missing_render_key_with_api_is_a_configuration_error(platforms: Any, configured: Path) -> None:  # fmt: skip
+    vercel, _render, env = platforms
+    assert run_cli("vars", "unset", "RENDER_API_KEY", project=configured).returncode == 0
+    result = run_cli("domain", "set", "app.example.com", "--api", "api.example.com", project=configured, env=env)  # fmt: skip
+    assert result.returncode == 2
+    assert (
+        "RENDER_API_KEY is needed" in result.stderr and "vars set RENDER_API_KEY" in result.stderr
+    )
+    assert vercel.domains == {}  # refused before anything was added anywhere
