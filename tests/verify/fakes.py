@@ -37,6 +37,8 @@ class FakeVercel:
     #: deployments of the project, newest last (GET /v6/deployments)
     deployments: list[dict[str, Any]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    #: domains another Vercel project owns: adding them is a 409
+    taken: set[str] = field(default_factory=set)
 
     def _denied(self, request: Request) -> Response | None:
         self.requests.append(f"{request.method} {request.path}?{request.query_string.decode()}")
@@ -64,6 +66,8 @@ class FakeVercel:
             return json_response({"deployments": sorted(ready, key=lambda d: -d["created"])})
         if (m := re.fullmatch(r"/v10/projects/([^/]+)/domains", path)) and method == "POST":
             name = json.loads(request.get_data())["name"]
+            if name in self.taken:
+                return json_response({"error": {"code": "domain_taken", "message": f"The domain {name} is already in use by a different project."}}, 409)  # fmt: skip
             if name in self.domains:
                 return json_response({"error": {"code": "domain_already_in_use", "message": f"Cannot add {name} since it's already assigned to another project."}}, 400)  # fmt: skip
             self.domains[name] = {
@@ -118,6 +122,8 @@ class FakeRender:
         base = f"/v1/services/{self.service_id}/custom-domains"
         if path == base and method == "POST":
             name = json.loads(request.get_data())["name"]
+            if name in self.taken:
+                return json_response({"error": {"code": "domain_taken", "message": f"The domain {name} is already in use by a different project."}}, 409)  # fmt: skip
             if name in self.domains:
                 return json_response({"id": "conflict", "message": "custom domain already exists"}, 409)  # fmt: skip
             kind = "apex" if name.count(".") == 1 else "subdomain"

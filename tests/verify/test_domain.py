@@ -152,3 +152,15 @@ def test_missing_render_key_with_api_is_a_configuration_error(platforms: Any, co
         "RENDER_API_KEY is needed" in result.stderr and "vars set RENDER_API_KEY" in result.stderr
     )
     assert vercel.domains == {}  # refused before anything was added anywhere
+
+
+def test_domain_used_by_another_project_is_refused_with_vercels_reason(platforms: Any, configured: Path) -> None:  # fmt: skip
+    vercel, _render, env = platforms
+    # On Vercel already, but in someone else's project: POST says 409, our project has no such domain.
+    vercel.taken = {"app.example.com"}
+    result = run_cli("domain", "set", "app.example.com", project=configured, env=env)
+    assert result.returncode == 1
+    line = result.stderr.strip()
+    assert "Adding app.example.com to the Vercel project failed: Vercel answered 409" in line
+    assert "already in use by a different project" in line and "Nothing was changed locally" in line
+    assert get(configured, "CUSTOM_DOMAIN") == ""

@@ -178,3 +178,21 @@ def test_no_frontend_url_is_a_usage_error_with_the_fix(deploy: Deploy) -> None:
     code, doc, err = site.verify()
     assert code == 2 and doc == {}
     assert "FRONTEND_URL is not known" in err and "convoai-setup vars set FRONTEND_URL" in err
+
+
+def test_a_silent_backend_times_out_per_check(deploy: Deploy) -> None:
+    from tests.providers.fakes import SilentServer
+    from tests.verify.conftest import store
+
+    site = deploy()
+    silent = SilentServer()
+    try:
+        store(site.project, {"APP_URL": f"https://127.0.0.1:{silent.port}"})
+        result_code, doc, err = site.verify("--timeout", "1")  # the later --timeout wins
+    finally:
+        silent.close()
+    assert result_code == 1 and "Traceback" not in err
+    bad = failed(doc)
+    assert "did not answer within" in bad["backend"] or "no answer within" in bad["backend"]
+    # The frontend's own checks still ran and answered (its vercel.json still points at the old backend).
+    assert by_check(doc)["spa fallback"]["outcome"] == "ok"
