@@ -80,6 +80,13 @@ def _json(response: httpx.Response, label: str) -> Any:
         raise ProviderError(f"{label} answered {response.status_code} but not with JSON; is its base URL right?") from None  # fmt: skip
 
 
+def _obj(response: httpx.Response, label: str) -> dict[str, Any]:
+    body = _json(response, label)
+    if not isinstance(body, dict):
+        raise ProviderError(f"{label} answered {response.status_code} with an unexpected body; is its base URL right?")  # fmt: skip
+    return body
+
+
 # -- Vercel -------------------------------------------------------------------------------------
 class Vercel:
     """The Vercel calls of this module, bound to a token, a project and (optionally) a team."""
@@ -116,12 +123,12 @@ class Vercel:
             raise ProviderError(f"Vercel has no project named {self.project} visible to this token; check VERCEL_PROJECT (and VERCEL_TEAM for a team project)")  # fmt: skip
         if not project.is_success:
             raise _fail(project, "Vercel", "Finding the Vercel project failed", VERCEL_AUTH)
-        project_id = str(_json(project, "Vercel").get("id") or self.project)
+        project_id = str(_obj(project, "Vercel").get("id") or self.project)
         params = {"projectId": project_id, "target": "production", "state": "READY", "limit": "1"}
         response = await self.request("GET", "/v6/deployments", params)
         if not response.is_success:
             raise _fail(response, "Vercel", "Listing production deployments failed", VERCEL_AUTH)
-        deployments = _json(response, "Vercel").get("deployments") or []
+        deployments = _obj(response, "Vercel").get("deployments") or []
         ready = [d for d in deployments if isinstance(d, dict) and d.get("url")]
         if not ready:
             raise ProviderError(f"Vercel project {self.project} has no ready production deployment yet; deploy it (git push to its production branch), or set FRONTEND_URL")  # fmt: skip
@@ -132,11 +139,11 @@ class Vercel:
         """Add ``domain`` to the project; an existing one on this project is fine (idempotent)."""
         response = await self.request("POST", f"/v10{self.project_path}/domains", json={"name": domain})  # fmt: skip
         if response.is_success:
-            return dict(_json(response, "Vercel"))
+            return _obj(response, "Vercel")
         if response.status_code in (400, 409):
             existing = await self.request("GET", f"/v9{self.project_path}/domains/{_quoted(domain)}")  # fmt: skip
             if existing.is_success:
-                return dict(_json(existing, "Vercel"))
+                return _obj(existing, "Vercel")
         raise _fail(response, "Vercel", f"Adding {domain} to the Vercel project failed", VERCEL_AUTH)  # fmt: skip
 
     async def config(self, domain: str) -> dict[str, Any]:
@@ -144,7 +151,7 @@ class Vercel:
                                       {"projectIdOrName": self.project})  # fmt: skip
         if not response.is_success:
             raise _fail(response, "Vercel", f"Reading the DNS configuration of {domain} failed", VERCEL_AUTH)  # fmt: skip
-        return dict(_json(response, "Vercel"))
+        return _obj(response, "Vercel")
 
     async def status(self, domain: str) -> DomainStatus:
         """Ownership verified (asking Vercel to re-check the TXT record) and DNS configured."""
@@ -152,12 +159,12 @@ class Vercel:
         response = await self.request("GET", path)
         if not response.is_success:
             raise _fail(response, "Vercel", f"Reading {domain} on Vercel failed", VERCEL_AUTH)
-        verified = bool(_json(response, "Vercel").get("verified"))
+        verified = bool(_obj(response, "Vercel").get("verified"))
         if not verified:
             attempt = await self.request("POST", f"{path}/verify")
             if attempt.status_code not in (200, 400):
                 raise _fail(attempt, "Vercel", f"Verifying {domain} on Vercel failed", VERCEL_AUTH)  # fmt: skip
-            verified = attempt.status_code == 200 and bool(_json(attempt, "Vercel").get("verified", True))  # fmt: skip
+            verified = attempt.status_code == 200 and bool(_obj(attempt, "Vercel").get("verified", True))  # fmt: skip
         if not verified:
             return DomainStatus("Vercel", domain, False, "the TXT verification record")
         if (await self.config(domain)).get("misconfigured", True):
@@ -237,12 +244,13 @@ class Render:
             await self.find_service()
         response = await self.request("POST", self._domain_path(), json={"name": domain})
         if response.is_success:
-            body = _json(response, "Render")
-            return dict(body[0] if isinstance(body, list) and body else body)
+            body = _json(response, "Render")  # 201 with an array of the added domains
+            first = body[0] if isinstance(body, list) and body else body
+            return dict(first) if isinstance(first, dict) else {}
         if response.status_code in (400, 409):
             existing = await self.request("GET", self._domain_path(domain))
             if existing.is_success:
-                return dict(_json(existing, "Render"))
+                return _obj(existing, "Render")
         raise _fail(response, "Render", f"Adding {domain} to the Render service failed", RENDER_AUTH)  # fmt: skip
 
     async def status(self, domain: str) -> DomainStatus:
@@ -253,7 +261,7 @@ class Render:
         response = await self.request("GET", self._domain_path(domain))
         if not response.is_success:
             raise _fail(response, "Render", f"Reading {domain} on Render failed", RENDER_AUTH)
-        verified = _json(response, "Render").get("verificationStatus") == "verified"
+        verified = _obj(response, "Render").get("verificationStatus") == "verified"
         return DomainStatus("Render", domain, verified, "" if verified else "its DNS record")
 
     def records(self, domain: str, added: Mapping[str, Any]) -> list[DnsRecord]:
