@@ -28,6 +28,8 @@ COMMANDS = {
     "migrate": "wizard.commands.migrate",
     "write": "wizard.commands.write",
     "export": "wizard.commands.export",
+    "push": "wizard.commands.push",
+    "drift": "wizard.commands.drift",
 }
 #: top-level options that take a value (to find the command word in argv)
 _OPTIONS_WITH_VALUE = {"--project"}
