@@ -37,6 +37,8 @@ class FakeRender:
     deploy_status: int = 202
     #: answer the first env-var PUT with 429 once
     limit_once: bool = False
+    #: variables whose upsert is refused (400), to leave a push half done
+    reject: set[str] = field(default_factory=set)
     #: repositories Render's GitHub app can reach (None: all)
     reachable: set[str] | None = None
     #: seconds to wait before every answer (the benchmark's latency)
@@ -92,7 +94,9 @@ class FakeRender:
             return self._deploys(request, sid, parts[3] if len(parts) > 3 else None)
         return json_response({"id": "not_found", "message": "not found"}, 404)
 
-    def _page(self, request: Request, field_name: str, items: list[Any], cursor_of: Any) -> Response:
+    def _page(
+        self, request: Request, field_name: str, items: list[Any], cursor_of: Any
+    ) -> Response:
         limit = min(int(request.args.get("limit", 20)), 100)
         cursor = request.args.get("cursor")
         start = 0
@@ -135,6 +139,8 @@ class FakeRender:
             if self.limit_once and not self._limited:
                 self._limited = True
                 return json_response({"id": "rate_limited", "message": "rate limit exceeded"}, 429, {"Retry-After": "1", "Ratelimit-Remaining": "0"})  # fmt: skip
+            if key in self.reject:
+                return json_response({"id": "invalid", "message": f"invalid value for {key}"}, 400)
             env[key] = json.loads(request.get_data())["value"]
             return json_response({"key": key, "value": env[key]})
         if key is not None and m == "DELETE":
@@ -144,7 +150,12 @@ class FakeRender:
 
     def _new_deploy(self, sid: str) -> dict[str, Any]:
         self._n += 1
-        deploy = {"id": f"dep-{self._n}", "status": "created", "step": 0, "commit": {"id": "abc123"}}
+        deploy = {
+            "id": f"dep-{self._n}",
+            "status": "created",
+            "step": 0,
+            "commit": {"id": "abc123"},
+        }
         self.deploys[sid].insert(0, deploy)
         return deploy
 

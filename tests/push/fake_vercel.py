@@ -70,7 +70,9 @@ class FakeVercel:
         """Whether the request names the team that owns the projects (if any)."""
         if self.team is None:
             return True
-        return request.args.get("teamId") == self.team[0] or request.args.get("slug") == self.team[1]
+        return (
+            request.args.get("teamId") == self.team[0] or request.args.get("slug") == self.team[1]
+        )
 
     def _project(self, request: Request, id_or_name: str) -> dict[str, Any] | None:
         if not self._scoped(request):
@@ -124,7 +126,9 @@ class FakeVercel:
                     failed.append({"error": {"code": "invalid_value", "message": "The value is invalid", "key": item["key"]}})  # fmt: skip
                     continue
                 targets = set(item["target"])
-                for old in [e for e in envs if e["key"] == item["key"] and targets & set(e["target"])]:
+                for old in [
+                    e for e in envs if e["key"] == item["key"] and targets & set(e["target"])
+                ]:
                     envs.remove(old)
                 entry = {"id": self._id("env_"), "key": item["key"], "value": item["value"], "type": item["type"],
                          "target": item["target"], "updatedAt": self._n}  # fmt: skip
@@ -147,7 +151,9 @@ class FakeVercel:
             return json_response({"deployments": [self._public(d) for d in found[: int(request.args.get("limit", 20))]]})  # fmt: skip
         if did is None and request.method == "POST":
             body = request.get_json()
-            source = next((d for d in self.deployments if d["uid"] == body.get("deploymentId")), None)
+            source = next(
+                (d for d in self.deployments if d["uid"] == body.get("deploymentId")), None
+            )
             if source is None or body.get("name") != source["name"]:
                 return json_response({"error": {"code": "not_found", "message": "Deployment not found"}}, 404)  # fmt: skip
             new = {"uid": self._id("dpl_"), "name": source["name"], "projectId": source["projectId"], "target": body.get("target") or "preview",
@@ -166,5 +172,7 @@ class FakeVercel:
         doc = {"id": d["uid"], "uid": d["uid"], "name": d["name"], "url": d["url"], "readyState": d["readyState"],
                "target": d["target"], "inspectorUrl": f"https://vercel.com/acme/{d['name']}/{d['uid']}"}  # fmt: skip
         if d["readyState"] == "ERROR":
-            doc.update(errorCode="BUILD_FAILED", errorMessage="Command \"npm run build\" exited with 1")
+            doc.update(
+                errorCode="BUILD_FAILED", errorMessage='Command "npm run build" exited with 1'
+            )
         return doc

@@ -60,7 +60,9 @@ def test_drift_shows_a_value_changed_on_the_platform(stored: Path, render: FakeR
     statuses = {v["name"]: v["status"] for v in doc["platforms"][0]["variables"]}
     assert statuses["OPENAI_API_KEY"] == "different" and statuses["APP_URL"] == "missing"
     assert statuses["FOREIGN_VAR"] == "extra" and statuses["JWT_SECRET"] == "in sync"
-    assert leaks(drift.stdout, drift.stderr) == [] and "sk-changedOnTheDashboard" not in drift.stdout
+    assert (
+        leaks(drift.stdout, drift.stderr) == [] and "sk-changedOnTheDashboard" not in drift.stdout
+    )
     assert render.writes() == []
     status = run_cli("status", "--json", project=stored)
     render_phase = next(p for p in json.loads(status.stdout)["phases"] if p["id"] == "render")
@@ -76,7 +78,9 @@ def test_dry_run_and_unconfirmed_push_send_no_write(stored: Path, render: FakeRe
     vercel.add_project("convoai")
     dry = run_cli("push", "--dry-run", project=stored, env=env)  # no platform named: both
     assert dry.returncode == 0, dry.stderr
-    assert "Render: service convoai-backend" in dry.stdout and "Vercel: project convoai" in dry.stdout
+    assert (
+        "Render: service convoai-backend" in dry.stdout and "Vercel: project convoai" in dry.stdout
+    )
     assert render.writes() == [] and vercel.writes() == [] and "nothing was sent" in dry.stderr
     unconfirmed = run_cli("push", "render", project=stored, env=env)
     assert unconfirmed.returncode == 2 and "--yes" in unconfirmed.stderr
@@ -95,7 +99,11 @@ def test_missing_service_is_created_with_the_plans_settings(stored: Path, render
         "type": "web_service", "name": "convoai-backend", "ownerId": "tea-acme01",
         "repo": "https://github.com/acme/convoai", "branch": "main"}  # fmt: skip
     details = body["serviceDetails"]
-    assert (details["runtime"], details["region"], details["plan"]) == ("node", "frankfurt", "starter")
+    assert (details["runtime"], details["region"], details["plan"]) == (
+        "node",
+        "frankfurt",
+        "starter",
+    )
     assert details["envSpecificDetails"] == {"buildCommand": "npm install && npm run build", "startCommand": "npm run start"}  # fmt: skip
     assert [e["key"] for e in body["envVars"]] == RENDER_VARS
     [sid] = render.services
@@ -112,7 +120,9 @@ def test_workspaces_and_unreachable_repository(stored: Path, render: FakeRender,
     assert run_cli("vars", "set", "RENDER_OWNER", "other-team", project=stored).returncode == 0
     render.reachable = {"https://github.com/acme/somethingelse"}
     blocked = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
-    assert blocked.returncode == 1 and "GitHub app" in blocked.stderr and "Blueprint" in blocked.stderr
+    assert (
+        blocked.returncode == 1 and "GitHub app" in blocked.stderr and "Blueprint" in blocked.stderr
+    )
     render.reachable = None
     made = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert made.returncode == 0, made.stderr
@@ -124,7 +134,9 @@ def test_rate_limit_is_waited_out(stored: Path, render: FakeRender, env: dict[st
     render.limit_once = True
     result = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert result.returncode == 0, result.stderr
-    assert [p for _, p in render.writes()] == [f"/v1/services/{sid}/env-vars/APP_URL"] * 2  # 429, then again
+    assert [p for _, p in render.writes()] == [
+        f"/v1/services/{sid}/env-vars/APP_URL"
+    ] * 2  # 429, then again
     assert render.env[sid]["APP_URL"] == VALUES["APP_URL"]
 
 
@@ -146,3 +158,23 @@ def test_deploy_failure_says_so_with_the_dashboard_link(stored: Path, render: Fa
     assert result.returncode == 1
     assert "build_failed" in result.stderr and f"https://dashboard.render.com/web/{sid}/deploys/dep-" in result.stderr  # fmt: skip
     assert leaks(result.stdout, result.stderr) == []
+
+
+def test_partial_push_reports_what_landed_and_a_rerun_finishes(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+    sid = render.add_service("convoai-backend", {})
+    render.reject = {"REDIS_URL", "SENTRY_DSN"}
+    first = run_cli("push", "render", "--yes", "--json", project=stored, env=env)
+    assert first.returncode == 1
+    applied = json.loads(first.stdout)["platforms"][0]["applied"]
+    assert sorted(applied["failed"]) == ["REDIS_URL", "SENTRY_DSN"]
+    assert sorted(applied["landed"]) == sorted(set(RENDER_VARS) - {"REDIS_URL", "SENTRY_DSN"})
+    assert "did not land" in first.stderr and "run push again" in first.stderr
+    assert not any(m == "POST" for m, _ in render.writes())  # no deploy of a half-pushed service
+    assert state_of(stored)["platforms"]["render"]["different"] == ["REDIS_URL", "SENTRY_DSN"]
+    render.reject.clear()
+    before = len(render.writes())
+    second = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
+    assert second.returncode == 0, second.stderr
+    assert sorted(p.rsplit("/", 1)[-1] for _, p in render.writes()[before:]) == ["REDIS_URL", "SENTRY_DSN"]  # fmt: skip
+    assert render.env[sid] == expected_env()
+    assert leaks(first.stdout, first.stderr, second.stdout, second.stderr) == []
