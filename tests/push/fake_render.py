@@ -167,9 +167,10 @@ class FakeRender:
             return json_response(self._public(deploy), 201)
         if did is None:
             return self._page(request, "deploy", [self._public(d) for d in self.deploys[sid]], lambda d: d["id"])  # fmt: skip
-        deploy = next((d for d in self.deploys[sid] if d["id"] == did), None)
-        if deploy is None:
+        found = [d for d in self.deploys[sid] if d["id"] == did]
+        if not found:
             return json_response({"id": "not_found", "message": "deploy not found"}, 404)
+        deploy = found[0]
         if deploy["step"] < len(self.script):
             deploy["status"] = self.script[deploy["step"]]
             deploy["step"] += 1
