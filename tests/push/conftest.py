@@ -48,6 +48,11 @@ def leaks(*texts: str) -> list[str]:
 
 
 @pytest.fixture
+def tls_env(ca_file: Path) -> dict[str, str]:
+    return {"SSL_CERT_FILE": str(ca_file)}
+
+
+@pytest.fixture
 def stored(project: Path) -> Path:
     store(project, VALUES)
     return project

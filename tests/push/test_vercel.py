@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pytest_httpserver import HTTPServer
+
 from tests.conftest import run_cli
 from tests.push.conftest import VALUES, leaks, state_of, store
 from tests.push.fake_vercel import FakeVercel
@@ -66,9 +68,10 @@ def test_missing_project_is_created_with_the_plans_settings(stored: Path, vercel
     assert result.returncode == 1
     assert "push to main" in result.stderr
     [body] = vercel.created
-    assert {k: body[k] for k in ("name", "framework", "buildCommand", "outputDirectory", "installCommand", "rootDirectory")} == {  # fmt: skip
-        "name": "convoai", "framework": "vite", "buildCommand": "npm run build",
-        "outputDirectory": "dist/public", "installCommand": "npm install", "rootDirectory": None}  # fmt: skip
+    settings = ("name", "framework", "buildCommand", "outputDirectory", "installCommand", "rootDirectory")  # fmt: skip
+    expected = {"name": "convoai", "framework": "vite", "buildCommand": "npm run build",
+                "outputDirectory": "dist/public", "installCommand": "npm install", "rootDirectory": None}  # fmt: skip
+    assert {k: body[k] for k in settings} == expected
     assert body["gitRepository"] == {"type": "github", "repo": "acme/convoai"}
     assert body["environmentVariables"] == [{"key": "VITE_API_URL", "value": URL, "type": "plain", "target": ["production", "preview"]}]  # fmt: skip
     doc = json.loads(result.stdout)["platforms"][0]
@@ -88,3 +91,19 @@ def test_deploy_error_and_drift(stored: Path, vercel: FakeVercel, env: dict[str,
     assert result.returncode == 1
     assert "ERROR" in result.stderr and 'npm run build" exited with 1' in result.stderr
     assert "https://vercel.com/acme/convoai/dpl_" in result.stderr
+
+
+async def test_the_vercel_check_sends_the_team_and_reads_403_right(vercel: FakeVercel, vercel_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+    from providers.vercel import check_vercel
+    from tests.providers.conftest import run_provider
+
+    vercel.team = ("team_acme01", "acme")
+    vercel.add_project("convoai")
+    env = {**tls_env, "CONVOAI_SETUP_VERCEL_API": vercel_server.url_for("").rstrip("/")}
+    values = {"VERCEL_TOKEN": vercel.token, "VERCEL_PROJECT": "convoai"}
+    [alone] = await run_provider(check_vercel, values, env)
+    assert alone.outcome == "fail" and "set VERCEL_TEAM" in alone.message
+    [teamed] = await run_provider(check_vercel, {**values, "VERCEL_TEAM": "acme"}, env)
+    assert teamed.outcome == "ok" and vercel.log[-1][2] == {"slug": "acme"}
+    [bad] = await run_provider(check_vercel, {**values, "VERCEL_TOKEN": "expired-token-000"}, env)
+    assert bad.outcome == "fail" and "invalid, expired, or lacks access" in bad.message
