@@ -190,6 +190,8 @@ async def _push(
                 continue
             for line in _report(applied, plan):
                 info(line)
+            if "APP_URL" in applied.landed:
+                _webhook_hint(project, values)
             record(project, plan.destination, summary(plan, "push", applied))
             doc["applied"] = {
                 "ref": applied.ref,
@@ -225,3 +227,14 @@ async def _deploy(platforms: Platforms, plan: DestPlan, applied: Applied) -> Dep
         outcome = DeployOutcome(plan.destination, False, "unknown", "", "", exc.line())
     (info if outcome.ok else error)(outcome.message)
     return outcome
+
+
+def _webhook_hint(project: Any, values: Any) -> None:
+    """APP_URL moved on Render: the Stripe webhook endpoint should follow it (the same one)."""
+    from providers.stripe import webhook_url
+    from wizard.console import warn
+    from wizard.state import StateFile
+
+    remembered = StateFile(project).read().get("stripe_webhook") or {}
+    if remembered.get("url") and remembered["url"] != webhook_url(str(values.get("APP_URL") or "")):
+        warn(f"APP_URL changed: move the Stripe webhook endpoint {remembered.get('id')} to it (its secret stays): convoai-setup stripe create-webhook")  # fmt: skip
