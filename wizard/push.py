@@ -115,6 +115,15 @@ def mismatches(salt: bytes, sent: Mapping[str, str], found: Mapping[str, str]) -
     ]
 
 
+def unset_required(plan: DestPlan) -> None:
+    """Say which required variables have no value here (they are not sent)."""
+    from checklists.catalog import catalog
+
+    for name in plan.named("unset"):
+        if catalog()[name].required and name not in plan.remote:
+            plan.notes.append(f"{name} is required but has no value here, so it is not sent: convoai-setup vars set {name}")  # fmt: skip
+
+
 def desired_for(destination: str, values: Values) -> tuple[dict[str, str], list[str]]:
     """The values this platform gets (set ones only) and every catalog name it could get."""
     names = [v.name for v in for_destination(destination)]
@@ -212,7 +221,8 @@ async def plan_render(api: RenderApi, values: Values, salt: bytes) -> DestPlan:
         target = f"service {name} ({sid})"
         plan = DestPlan("render", target, sid, compare(salt, desired, remote, names))
         plan.desired, plan.remote = desired, remote
-        plan.notes.append(dashboard_link(sid))
+        plan.notes.append(f"dashboard: {dashboard_link(sid)}")
+        unset_required(plan)
         return plan
     if owner is None:
         raise UsageError(
@@ -222,6 +232,7 @@ async def plan_render(api: RenderApi, values: Values, salt: bytes) -> DestPlan:
     payload = render_payload(values, str(owner.get("id")), desired)
     plan = DestPlan("render", f"service {name} (to create)", "", compare(salt, desired, {}, names))
     plan.create, plan.payload, plan.desired = settings_of(payload), payload, desired
+    unset_required(plan)
     return plan
 
 
