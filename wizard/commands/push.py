@@ -121,7 +121,7 @@ def _confirm(args: argparse.Namespace, plans: list[DestPlan]) -> None:
         raise UsageError("Nothing was pushed (not confirmed).")
 
 
-def _report(applied: Applied, plan: DestPlan) -> list[str]:
+def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
     label, lines = LABELS[plan.destination], []
     if applied.created:
         lines.append(
@@ -188,7 +188,7 @@ async def _push(
                 error(f"{LABELS[plan.destination]}: {exc.line()}")
                 doc["error"], ok = exc.line(), False
                 continue
-            for line in _report(applied, plan):
+            for line in report_lines(applied, plan):
                 info(line)
             if "APP_URL" in applied.landed:
                 _webhook_hint(project, values)
