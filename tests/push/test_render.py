@@ -89,6 +89,8 @@ def test_dry_run_and_unconfirmed_push_send_no_write(stored: Path, render: FakeRe
     render.services.clear()
     dry = run_cli("push", "render", "--dry-run", project=stored, env=env)
     assert dry.returncode == 0 and "to create" in dry.stdout and render.writes() == []
+    missing = run_cli("drift", "render", project=stored, env=env)
+    assert missing.returncode == 1 and "does not exist yet" in missing.stdout
 
 
 def test_missing_service_is_created_with_the_plans_settings(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
