@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from providers.base import CheckContext
 from providers.http import make_client
@@ -19,6 +19,10 @@ from wizard.errors import UsageError
 from wizard.project import Project
 from wizard.push import Applied, DestPlan, Values, apply_render, plan_render
 from wizard.state import StateFile, now_iso
+
+if TYPE_CHECKING:
+    from providers.render_api import RenderApi
+    from providers.vercel_api import VercelApi
 
 DESTINATIONS = ("render", "vercel")
 TOKENS = {"render": "RENDER_API_KEY", "vercel": "VERCEL_TOKEN"}
@@ -55,18 +59,30 @@ class Platforms:
         self.values, self.timeout, self.env = values, timeout, env
 
     async def __aenter__(self) -> Platforms:
-        from providers.render_api import RenderApi
-        from providers.vercel_api import VercelApi
-
         self._client = make_client(self.env, self.timeout)
         await self._client.__aenter__()
-        ctx = CheckContext(self.values, self._client, self.timeout, self.env)
-        self.ctx = ctx
-        self.render = RenderApi(ctx, str(self.values.get("RENDER_API_KEY") or ""))
-        self.vercel = VercelApi(
-            ctx, str(self.values.get("VERCEL_TOKEN") or ""), self.values.get("VERCEL_TEAM")
-        )
+        self.ctx = CheckContext(self.values, self._client, self.timeout, self.env)
+        self._render: RenderApi | None = None
+        self._vercel: VercelApi | None = None
         return self
+
+    @property
+    def render(self) -> RenderApi:
+        """Render's client, built on first use (a platform not chosen is never configured)."""
+        if self._render is None:
+            from providers.render_api import RenderApi
+
+            self._render = RenderApi(self.ctx, str(self.values.get("RENDER_API_KEY") or ""))
+        return self._render
+
+    @property
+    def vercel(self) -> VercelApi:
+        if self._vercel is None:
+            from providers.vercel_api import VercelApi
+
+            token, team = str(self.values.get("VERCEL_TOKEN") or ""), self.values.get("VERCEL_TEAM")
+            self._vercel = VercelApi(self.ctx, token, team)
+        return self._vercel
 
     async def __aexit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -76,7 +92,10 @@ class Platforms:
     @property
     def writes(self) -> list[tuple[str, str]]:
         """Every write request sent so far (method, path)."""
-        return [*self.render.writes, *self.vercel.writes]
+        return [
+            *(self._render.writes if self._render else []),
+            *(self._vercel.writes if self._vercel else []),
+        ]
 
     async def plan(self, destination: str, salt: bytes) -> DestPlan:
         if destination == "render":
