@@ -1,14 +1,136 @@
-"""GitHub (optional): the token works and can see GITHUB_REPOSITORY."""
+"""GitHub (optional): the token can see GITHUB_REPOSITORY, the CI workflow on its default branch
+is the one convoai-setup wrote, and the latest CI run on main passed. Read only: nothing is written.
+
+A renamed or transferred repository answers 301 with the new location: it is followed (on the
+same API host only, the token goes nowhere else) and the new name reported. A 403/429 with
+``x-ratelimit-remaining: 0`` or "secondary rate limit" is a rate limit, not a permission problem.
+"""
 
 from __future__ import annotations
 
+import base64
+import time
+from typing import Any
+
+import httpx
+
 from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
-from providers.http import base_url, get_json, send, status_message
+from providers.http import base_url, error_text, get_json, json_body, send, status_message
 
 VARIABLES = ("GITHUB_TOKEN", "GITHUB_REPOSITORY")
 AUTH_HINT = (
     "Create a fine-grained token at GitHub > Settings > Developer settings > Personal access tokens"
 )
+WORKFLOW = ".github/workflows/ci.yml"
+
+
+def rate_limit_message(response: httpx.Response) -> str | None:
+    """The one line for a rate-limited answer, or None when it is not one."""
+    if response.status_code not in (403, 429):
+        return None
+    remaining = response.headers.get("x-ratelimit-remaining")
+    secondary = "secondary rate limit" in error_text(response).lower()
+    if remaining != "0" and not secondary:
+        return None
+    after = response.headers.get("retry-after", "").strip()
+    reset = response.headers.get("x-ratelimit-reset", "").strip()
+    if after.isdigit():
+        when = f"retry in {after}s"
+    elif reset.isdigit():
+        when = f"it resets at {time.strftime('%H:%M', time.gmtime(int(reset)))} UTC: retry then"
+    else:
+        when = "wait a minute and retry"
+    kind = "secondary rate limit" if secondary else "rate limit"
+    return f"GitHub's {kind} was reached ({response.status_code}), not a permission problem; {when}"
+
+
+def _failure(response: httpx.Response) -> CheckError:
+    return CheckError(rate_limit_message(response) or status_message(response, "GitHub", AUTH_HINT))
+
+
+async def _repository(ctx: CheckContext, base: str, repo: str, headers: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    """The repository document, following GitHub's 301 for a renamed or moved repository."""
+    response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}", headers=headers)
+    if response.status_code in (301, 302, 307):
+        location = response.headers.get("Location", "")
+        if not location.startswith(base + "/"):
+            raise CheckError(f"GitHub moved {repo} to a location outside its API; open it on github.com and set GITHUB_REPOSITORY to its new owner/name")  # fmt: skip
+        response = await send(ctx, "GitHub", "GET", location, headers=headers)
+    if response.status_code == 404:
+        # GitHub answers 404, not 403, for private repositories a token cannot see.
+        raise CheckError(f"repository {repo} not found, or the token has no access to it; check GITHUB_REPOSITORY and the token's repository access")  # fmt: skip
+    if not response.is_success:
+        raise _failure(response)
+    doc = json_body(response, "GitHub")
+    if not isinstance(doc, dict):
+        raise CheckError("GitHub answered a repository request without a repository")
+    return doc
+
+
+def _local_workflow(ctx: CheckContext) -> str | None:
+    path = ctx.project_root / WORKFLOW if ctx.project_root else None
+    try:
+        return path.read_text(encoding="utf-8") if path else None
+    except OSError:
+        return None
+
+
+async def _workflow(ctx: CheckContext, out: Results, base: str, repo: str, branch: str, headers: dict[str, str]) -> None:  # fmt: skip
+    watch, push = Stopwatch(), f"git push origin {branch}"
+    add = f"git add {WORKFLOW} && git commit -m 'CI workflow from convoai-setup' && {push}"
+    local = _local_workflow(ctx)
+    try:
+        response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}/contents/{WORKFLOW}", headers=headers)  # fmt: skip
+        if response.status_code == 404:
+            first = "" if local is not None else "convoai-setup write ci, then "
+            out.add("workflow", "warn", f"{WORKFLOW} is not on {branch}; run: {first}{add}", VARIABLES, watch)  # fmt: skip
+            return
+        if not response.is_success:
+            raise _failure(response)
+        doc = json_body(response, "GitHub")
+        content = doc.get("content") if isinstance(doc, dict) else None
+        if not isinstance(content, str):
+            raise CheckError(f"GitHub answered {WORKFLOW} without its content")
+        remote = base64.b64decode("".join(content.split())).decode("utf-8", "replace")
+    except CheckError as exc:
+        out.error("workflow", exc, VARIABLES, watch)
+        return
+    if local is None:
+        out.add("workflow", "warn", f"{WORKFLOW} is on {branch} but not in this checkout; run convoai-setup write ci to compare", VARIABLES, watch)  # fmt: skip
+    elif remote == local:
+        out.add("workflow", "ok", f"{WORKFLOW} on {branch} is the one convoai-setup wrote", VARIABLES, watch)  # fmt: skip
+    else:
+        out.add("workflow", "warn", f"{WORKFLOW} on {branch} differs from this checkout's; run: {add}", VARIABLES, watch)  # fmt: skip
+
+
+async def _latest_run(ctx: CheckContext, out: Results, base: str, repo: str, headers: dict[str, str]) -> None:  # fmt: skip
+    watch = Stopwatch()
+    try:
+        response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}/actions/workflows/ci.yml/runs",
+                              headers=headers, params={"branch": "main", "per_page": 1})  # fmt: skip
+        if response.status_code == 404:
+            out.add("latest run", "warn", "no CI workflow has run on main yet (push the workflow first)", VARIABLES, watch)  # fmt: skip
+            return
+        if not response.is_success:
+            raise _failure(response)
+        doc = json_body(response, "GitHub")
+    except CheckError as exc:
+        out.error("latest run", exc, VARIABLES, watch)
+        return
+    runs = doc.get("workflow_runs") if isinstance(doc, dict) else None
+    run = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else None
+    if run is None:
+        out.add("latest run", "warn", "no CI run on main yet; push to main to start one", VARIABLES, watch)  # fmt: skip
+        return
+    link, status, conclusion = run.get("html_url") or "", run.get("status"), run.get("conclusion")
+    if status != "completed":
+        out.add("latest run", "warn", f"the latest CI run on main is {status}: {link}", VARIABLES, watch)  # fmt: skip
+    elif conclusion in ("success", "skipped", "neutral"):
+        out.add(
+            "latest run", "ok", f"the latest CI run on main succeeded: {link}", VARIABLES, watch
+        )
+    else:
+        out.add("latest run", "fail", f"the latest CI run on main ended {conclusion}; read it at {link}", VARIABLES, watch)  # fmt: skip
 
 
 async def check_github(ctx: CheckContext) -> list[CheckResult]:
@@ -28,14 +150,16 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
             await get_json(ctx, "GitHub", f"{base}/user", AUTH_HINT, headers)
             out.add("repository", "warn", "token works; set GITHUB_REPOSITORY (owner/name) to check the repository too", VARIABLES, watch)  # fmt: skip
             return out.items
-        response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}", headers=headers)
-        if response.status_code == 404:
-            # GitHub answers 404, not 403, for private repositories a token cannot see.
-            raise CheckError(f"repository {repo} not found, or the token has no access to it; check GITHUB_REPOSITORY and the token's repository access")  # fmt: skip
-        if not response.is_success:
-            raise CheckError(status_message(response, "GitHub", AUTH_HINT))
+        doc = await _repository(ctx, base, repo, headers)
     except CheckError as exc:
         out.error("repository", exc, VARIABLES, watch)
         return out.items
-    out.add("repository", "ok", f"token works; repository {repo} found", VARIABLES, watch)
+    current = str(doc.get("full_name") or repo)
+    if current.lower() != repo.lower():
+        out.add("repository", "warn", f"repository {repo} was renamed or moved to {current}; set GITHUB_REPOSITORY={current}", VARIABLES, watch)  # fmt: skip
+    else:
+        out.add("repository", "ok", f"token works; repository {repo} found", VARIABLES, watch)
+    branch = str(doc.get("default_branch") or "main")
+    await _workflow(ctx, out, base, current, branch, headers)
+    await _latest_run(ctx, out, base, current, headers)
     return out.items

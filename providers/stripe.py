@@ -186,3 +186,24 @@ async def create_webhook(ctx: CheckContext) -> Created:
             "Reveal it in Dashboard > Developers > Webhooks > the endpoint, then: convoai-setup vars set STRIPE_WEBHOOK_SECRET",
         )
     return Created(str(doc.get("id", "")), url, secret)
+
+
+async def move_webhook(ctx: CheckContext, endpoint_id: str) -> str | None:
+    """Point the existing endpoint ``endpoint_id`` at ``APP_URL``'s webhook URL
+    (``POST /v1/webhook_endpoints/{id}``): its signing secret stays the same, so nothing else
+    changes. Returns the id, or None when that endpoint no longer exists (404)."""
+    from providers.base import ProviderError
+
+    key, url = ctx.value("STRIPE_SECRET_KEY"), webhook_url(ctx.value("APP_URL"))
+    try:
+        response = await send(ctx, "Stripe", "POST", f"{api(ctx.env)}/v1/webhook_endpoints/{endpoint_id}", headers=_auth(key), data={"url": url})  # fmt: skip
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise CheckError(status_message(response, "Stripe", AUTH_HINT))
+        doc = json_body(response, "Stripe")
+    except CheckError as exc:
+        raise ProviderError(f"{exc.message}; the endpoint {endpoint_id} was not changed.") from None
+    if not isinstance(doc, dict) or str(doc.get("url", "")).rstrip("/") != url:
+        raise ProviderError(f"Stripe did not confirm the new URL of {endpoint_id}; check it in Dashboard > Developers > Webhooks.")  # fmt: skip
+    return str(doc.get("id") or endpoint_id)

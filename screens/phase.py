@@ -362,6 +362,10 @@ def phase_screen(phase_id: str) -> PhaseScreen:
         from screens.postdeploy import PostDeployScreen
 
         return PostDeployScreen(phase)
+    if phase_id in ("render", "vercel"):
+        from screens.push import PushScreen
+
+        return PushScreen(phase)
     if phase.writes:
         from screens.files import FilesScreen
 

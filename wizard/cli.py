@@ -28,6 +28,8 @@ COMMANDS = {
     "migrate": "wizard.commands.migrate",
     "write": "wizard.commands.write",
     "export": "wizard.commands.export",
+    "push": "wizard.commands.push",
+    "drift": "wizard.commands.drift",
     "verify": "wizard.commands.verify",
     "domain": "wizard.commands.domain",
 }

@@ -15,6 +15,7 @@ STATUS_COLOURS = {
     "done": "green", "ok": "green", "set": "green", "verified": "green", "applied": "green",
     "stale": "yellow", "warn": "yellow", "pending": "dim", "skip": "dim", "missing": "dim",
     "failed": "red", "fail": "red", "invalid": "red", "edited": "red",
+    "in sync": "green", "different": "red", "extra": "dim",
 }  # fmt: skip
 
 

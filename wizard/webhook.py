@@ -1,7 +1,9 @@
 """The plan's Stripe webhook: create the endpoint through the API and store its secret at once.
 
 One function for the CLI (``stripe create-webhook``), the TUI and the plain flow, so all three
-validate, store and explain the same way.
+validate, store and explain the same way. The endpoint's id is remembered in the state
+(``stripe_webhook``: id and URL, never the secret): when APP_URL changes, the same endpoint is
+pointed at the new URL instead of a second one being created, and its secret stays valid.
 """
 
 from __future__ import annotations
@@ -49,8 +51,24 @@ async def create_and_store(
         problems = validate_format(name, value)
         if problems:
             raise ValidationError(problems[0] + "; nothing was created.")
+    from providers.stripe import move_webhook, webhook_url
+
+    remembered = answers.state_file.read().get("stripe_webhook") or {}
+    url = webhook_url(str(values["APP_URL"]))
     async with make_client(env, timeout) as client:
-        created = await create_webhook(CheckContext(values, client, timeout, env))
+        ctx = CheckContext(values, client, timeout, env)
+        if remembered.get("id") and remembered.get("url") != url:
+            moved = await move_webhook(ctx, str(remembered["id"]))
+            if moved is not None:
+                _remember(answers, moved, url)
+                return WebhookOutcome(
+                    False,
+                    moved,
+                    f"Moved webhook endpoint {moved} from {remembered.get('url')} to {url}; "
+                    "its signing secret (STRIPE_WEBHOOK_SECRET) is unchanged.",
+                )
+        created = await create_webhook(ctx)
+    _remember(answers, created.endpoint_id, created.url)
     if created.secret is None:
         return WebhookOutcome(
             False,
@@ -75,3 +93,9 @@ async def create_and_store(
         f"stored in the {answers.store.description}: "
         f"{mask('STRIPE_WEBHOOK_SECRET', created.secret)}",
     )
+
+
+def _remember(answers: Answers, endpoint_id: str, url: str) -> None:
+    """Keep the endpoint's id and URL (no secret) so a new APP_URL moves this endpoint."""
+    with answers.state_file.update() as state:
+        state["stripe_webhook"] = {"id": endpoint_id, "url": url}

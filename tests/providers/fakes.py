@@ -172,6 +172,9 @@ def install_github(server: HTTPServer, token: str, repos: tuple[str, ...]) -> No
 
     for full in (*repos, "acme/missing"):
         server.expect_request(f"/repos/{full}").respond_with_handler(repo)
+    for full in repos:  # no workflow pushed and no run yet (issue 11's read-back)
+        server.expect_request(f"/repos/{full}/contents/.github/workflows/ci.yml").respond_with_json({"message": "Not Found"}, 404)  # fmt: skip
+        server.expect_request(f"/repos/{full}/actions/workflows/ci.yml/runs").respond_with_json({"total_count": 0, "workflow_runs": []})  # fmt: skip
 
 
 # -- Sentry (§6) and the app ------------------------------------------------------------------

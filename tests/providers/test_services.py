@@ -107,7 +107,7 @@ async def test_render_vercel_github(https_server: HTTPServer, tls_env: dict[str,
         "GITHUB_TOKEN": FAKE_SECRETS["GITHUB_TOKEN"], "GITHUB_REPOSITORY": "acme/convoai",
     }  # fmt: skip
     for check in (check_render, check_vercel, check_github):
-        assert one(await run_provider(check, good, env)).outcome == "ok"
+        assert (await run_provider(check, good, env))[0].outcome == "ok"
         assert one(await run_provider(check, {}, env)).outcome == "skip"
     missing = {**good, "RENDER_SERVICE_NAME": "nope", "VERCEL_PROJECT": "missing-project", "GITHUB_REPOSITORY": "acme/missing"}  # fmt: skip
     for check, words in ((check_render, "no service named nope"), (check_vercel, "no project named"), (check_github, "not found")):  # fmt: skip

@@ -22,6 +22,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def collect(project: Any) -> dict[str, Any]:
     """The status document (also what ``--json`` prints)."""
+    from wizard.drift import drift_note
     from wizard.phases import TODOS, all_status, required_progress
     from wizard.state import StateFile
 
@@ -47,7 +48,7 @@ def collect(project: Any) -> dict[str, Any]:
                 "status": ps.status,
                 "at": ps.at,
                 "verified_at": ps.verified_at,
-                "message": ps.message,
+                "message": "; ".join(m for m in (ps.message, drift_note(state, ps.phase.id)) if m),
                 "changed": list(ps.changed),
                 "todos": list(ps.phase.todos),
             }
