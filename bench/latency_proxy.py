@@ -27,8 +27,10 @@ import signal
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TextIO
 
 CHUNK = 65536
 
@@ -62,19 +64,34 @@ def require_loopback(host: str) -> None:
 class _Counter:
     """Per-connection direction tracking; totals live on the proxy (one event-loop thread)."""
 
-    def __init__(self, proxy: LatencyProxy) -> None:
+    def __init__(self, proxy: LatencyProxy, number: int) -> None:
         self.proxy = proxy
+        self.number = number
         self.last = ""
 
-    def saw(self, side: str, size: int) -> None:
-        with self.proxy._lock:
+    def saw(self, side: str, data: bytes) -> None:
+        proxy = self.proxy
+        with proxy._lock:
             if side == "client":
-                self.proxy._client_bytes += size
+                proxy._client_bytes += len(data)
             else:
-                self.proxy._server_bytes += size
+                proxy._server_bytes += len(data)
                 if self.last == "client":
-                    self.proxy._exchanges += 1
+                    proxy._exchanges += 1
+            exchanges = proxy._exchanges
         self.last = side
+        if proxy.trace is not None:
+            # The first byte is the PostgreSQL message type ('Q' query, 'P' parse, 'T' row
+            # description...), enough to see what each round trip was spent on.
+            arrow = "->" if side == "client" else "<-"
+            elapsed = time.perf_counter() - proxy.started
+            head = data[:1].decode("ascii", "replace") if data else "EOF"
+            print(
+                f"{elapsed:8.3f} s  conn {self.number}  {arrow} {len(data):6d} B  {head!r:5}  "
+                f"exchanges {exchanges}",
+                file=proxy.trace,
+                flush=True,
+            )
 
 
 class LatencyProxy:
@@ -90,6 +107,7 @@ class LatencyProxy:
         listen_port: int = 0,
         handshake: bool = True,
         max_seconds: float = 600.0,
+        trace: TextIO | None = None,
     ) -> None:
         require_loopback(target_host)
         require_loopback(listen_host)
@@ -99,6 +117,9 @@ class LatencyProxy:
         self.delay = delay_ms / 1000
         self.handshake = handshake
         self.max_seconds = max_seconds
+        #: where to write one line per chunk (None: don't)
+        self.trace = trace
+        self.started = time.perf_counter()
         self._listen = (listen_host, listen_port)
         self._lock = threading.Lock()
         self._connections = self._exchanges = self._client_bytes = self._server_bytes = 0
@@ -119,6 +140,7 @@ class LatencyProxy:
     def reset(self) -> None:
         with self._lock:
             self._connections = self._exchanges = self._client_bytes = self._server_bytes = 0
+        self.started = time.perf_counter()
 
     # -- running in a background thread ------------------------------------------------------
     def start(self) -> LatencyProxy:
@@ -208,7 +230,7 @@ class LatencyProxy:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self._lock:
             self._connections += 1
-        counter = _Counter(self)
+            counter = _Counter(self, self._connections)
         pumps = [
             asyncio.create_task(self._pump(c_reader, s_writer, counter, "client", opened)),
             asyncio.create_task(self._pump(s_reader, c_writer, counter, "server", 0.0)),
@@ -253,7 +275,7 @@ class LatencyProxy:
             while True:
                 data = await reader.read(CHUNK)
                 if data:
-                    counter.saw(side, len(data))
+                    counter.saw(side, data)
                 queue.put_nowait((max(loop.time(), not_before) + self.delay, data))
                 if not data:
                     break
@@ -279,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay-ms", type=float, required=True, help="one-way delay per chunk")
     parser.add_argument("--no-handshake", action="store_true", help="don't charge a TCP handshake")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="stop after this long")
+    parser.add_argument("--trace", action="store_true", help="one line per chunk on stderr")
     args = parser.parse_args(argv)
     try:
         proxy = LatencyProxy(
@@ -289,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             listen_port=args.listen[1],
             handshake=not args.no_handshake,
             max_seconds=args.max_seconds,
+            trace=sys.stderr if args.trace else None,
         )
     except ValueError as exc:
         print(f"latency_proxy: {exc}", file=sys.stderr)

@@ -141,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         "--wizard-repo", type=Path, default=REPO, help="checkout whose wizard to run (read only)"
     )
     parser.add_argument("--no-supabase", action="store_true", help="skip the Supabase CLI")
+    parser.add_argument(
+        "--trace", type=Path, help="write every chunk the proxy relays to this file (per run)"
+    )
     args = parser.parse_args(argv)
     wizard_repo = args.wizard_repo.resolve()
     if not (wizard_repo / "wizard" / "__main__.py").exists():
@@ -151,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(tmp)
         password = secrets.token_hex(12)  # throwaway: this server lives as long as the run
         with tcp_postgres(base, password) as (host, port, admin):
-            proxy = LatencyProxy(host, port, delay_ms=0).start()
+            trace = args.trace.open("w", encoding="utf-8") if args.trace else None
+            proxy = LatencyProxy(host, port, delay_ms=0, trace=trace).start()
             try:
                 url = f"postgresql://postgres:{password}@{proxy.host}:{proxy.port}/{DB}?sslmode=disable"  # fmt: skip
                 tools = _tools(base, url, wizard_repo, cli, cli_note)
@@ -160,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
                 _measure(tools, proxy, admin, args.runs, args.rtt_ms / 2)
             finally:
                 proxy.stop()
+                if trace is not None:
+                    trace.close()
     print()
     print(report(tools, args.rtt_ms, args.runs))
     return 1 if any(t.failure for t in tools) else 0
@@ -240,6 +246,8 @@ def _measure(tools: list[Tool], proxy: LatencyProxy, admin: str, runs: int, slow
                 continue
             fresh_db()
             proxy.reset()
+            if proxy.trace is not None:
+                print(f"== {tool.name} at {delay * 2:g} ms RTT", file=proxy.trace, flush=True)
             start = time.perf_counter()
             try:
                 tool.run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import socket
 import socketserver
 import subprocess
@@ -44,7 +45,8 @@ def answer_server() -> Iterator[tuple[str, int]]:
 def test_waiting_exchanges_each_cost_a_round_trip_pipelined_ones_share_one(
     answer_server: tuple[str, int],
 ) -> None:
-    with LatencyProxy(*answer_server, delay_ms=DELAY_MS) as proxy:
+    trace = io.StringIO()
+    with LatencyProxy(*answer_server, delay_ms=DELAY_MS, trace=trace) as proxy:
         with socket.create_connection((proxy.host, proxy.port), timeout=30) as sock:
             f = sock.makefile("rb")
             start = time.perf_counter()
@@ -61,6 +63,10 @@ def test_waiting_exchanges_each_cost_a_round_trip_pipelined_ones_share_one(
     assert (pipelined.exchanges, pipelined.round_trips) == (4, 5)
     # A lower bound only (a slow machine can only add time): handshake + three round trips.
     assert waited >= 4 * 2 * DELAY_MS / 1000
+    lines = trace.getvalue().splitlines()
+    assert "conn 1  ->      2 B  'a'    exchanges 0" in lines[0]
+    assert "conn 1  <-      5 B  'o'    exchanges 1" in lines[1]
+    assert lines[-1].endswith("exchanges 4")
 
 
 def test_counts_postgres_round_trips(pg_without_vector: str) -> None:
