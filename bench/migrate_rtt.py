@@ -99,10 +99,11 @@ def wizard_origin(repo: Path, env: dict[str, str]) -> str:
         [sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True
     )
     origin = done.stdout.strip()
-    rev = subprocess.run(
-        ["git", "-C", str(repo), "log", "-1", "--format=%h %s"], capture_output=True, text=True
-    ).stdout.strip()
-    return f"{origin} @ {rev[:70]}"
+    git = ["git", "--no-optional-locks", "-C", str(repo)]  # reads only: no index refresh
+    rev = subprocess.run([*git, "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    changes = " + uncommitted changes" if dirty.stdout.strip() else ""
+    return f"{origin} @ {rev.stdout.strip()[:70]}{changes}"
 
 
 def _median(values: list[float]) -> float:
