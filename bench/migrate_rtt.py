@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
                     trace.close()
     print()
     print(report(tools, args.rtt_ms, args.runs))
+    # Wall times swing with what else runs on the machine; the proxy's counts do not.
+    print("load average (1, 5, 15 min) at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     return 1 if any(t.failure for t in tools) else 0
 
 
