@@ -42,6 +42,9 @@ class ProxyStats:
     exchanges: int
     client_bytes: int
     server_bytes: int
+    #: seconds from the first chunk read to the last: the network part of a run, without the
+    #: client's own start-up (which a busy machine makes noisy)
+    span: float = 0.0
 
     @property
     def round_trips(self) -> int:
@@ -71,7 +74,10 @@ class _Counter:
 
     def saw(self, side: str, data: bytes) -> None:
         proxy = self.proxy
+        now = time.perf_counter()
         with proxy._lock:
+            proxy._first = proxy._first or now
+            proxy._last = now
             if side == "client":
                 proxy._client_bytes += len(data)
             else:
@@ -84,7 +90,7 @@ class _Counter:
             # The first byte is the PostgreSQL message type ('Q' query, 'P' parse, 'T' row
             # description...), enough to see what each round trip was spent on.
             arrow = "->" if side == "client" else "<-"
-            elapsed = time.perf_counter() - proxy.started
+            elapsed = now - proxy.started
             head = data[:1].decode("ascii", "replace") if data else "EOF"
             print(
                 f"{elapsed:8.3f} s  conn {self.number}  {arrow} {len(data):6d} B  {head!r:5}  "
@@ -123,6 +129,7 @@ class LatencyProxy:
         self._listen = (listen_host, listen_port)
         self._lock = threading.Lock()
         self._connections = self._exchanges = self._client_bytes = self._server_bytes = 0
+        self._first = self._last = 0.0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
@@ -134,12 +141,17 @@ class LatencyProxy:
     def stats(self) -> ProxyStats:
         with self._lock:
             return ProxyStats(
-                self._connections, self._exchanges, self._client_bytes, self._server_bytes
+                self._connections,
+                self._exchanges,
+                self._client_bytes,
+                self._server_bytes,
+                self._last - self._first,
             )
 
     def reset(self) -> None:
         with self._lock:
             self._connections = self._exchanges = self._client_bytes = self._server_bytes = 0
+            self._first = self._last = 0.0
         self.started = time.perf_counter()
 
     # -- running in a background thread ------------------------------------------------------

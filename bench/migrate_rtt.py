@@ -17,6 +17,8 @@ one RTT for each TCP handshake). Every tool gets the same URL, ``…?sslmode=dis
 Printed: median wall at 0 ms and at the given RTT, the extra seconds per 100 ms of RTT, that
 slope in RTTs (seconds waited / RTT), and the round trips the proxy counted. The slope and the
 count should agree; where they do not, the tool waits for something the count does not see.
+The slope is also given from the proxy's first-to-last-byte span, which leaves out each tool's
+start-up: on a busy machine the Supabase CLI's 1–3 s of CPU-bound start-up swings the wall.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class Tool:
     name: str
     run: Callable[[], None]
     walls: dict[float, list[float]] = field(default_factory=dict)
+    #: the proxy's first-to-last-byte span per run: the slope without start-up noise
+    spans: dict[float, list[float]] = field(default_factory=dict)
     #: (connections, round trips) per run at the slow setting
     counts: list[tuple[int, int]] = field(default_factory=list)
     failure: str = ""
@@ -114,7 +118,7 @@ def report(tools: list[Tool], rtt_ms: float, runs: int) -> str:
     slow = rtt_ms / 2
     rows = [
         f"| tool | wall at 0 ms | wall at {rtt_ms:g} ms RTT | extra s per 100 ms RTT "
-        "| slope in RTTs | round trips (proxy) | connections |",
+        "| slope in RTTs: wall / network span | round trips (proxy) | connections |",
         "|---|---|---|---|---|---|---|",
     ]
     for tool in tools:
@@ -123,11 +127,13 @@ def report(tools: list[Tool], rtt_ms: float, runs: int) -> str:
             continue
         fast_s, slow_s = _median(tool.walls.get(0, [])), _median(tool.walls.get(slow, []))
         extra = slow_s - fast_s
+        span_extra = _median(tool.spans.get(slow, [])) - _median(tool.spans.get(0, []))
         trips = sorted({rt for _, rt in tool.counts})
         conns = sorted({c for c, _ in tool.counts})
         rows.append(
             f"| {tool.name} | {fast_s:.2f} s | {slow_s:.2f} s | {extra * 100 / rtt_ms:.2f} s "
-            f"| {extra * 1000 / rtt_ms:.1f} | {'/'.join(map(str, trips))} "
+            f"| {extra * 1000 / rtt_ms:.1f} / {span_extra * 1000 / rtt_ms:.1f} "
+            f"| {'/'.join(map(str, trips))} "
             f"| {'/'.join(map(str, conns))} |"
         )
     rows.append(f"\nmedians of {runs} runs each; fresh database per run; tools interleaved")
@@ -267,6 +273,7 @@ def _measure(tools: list[Tool], proxy: LatencyProxy, admin: str, runs: int, slow
                 continue
             if timed:
                 tool.walls.setdefault(delay, []).append(wall)
+                tool.spans.setdefault(delay, []).append(stats.span)
                 if delay == slow_ms:
                     tool.counts.append((stats.connections, stats.round_trips))
             print(
