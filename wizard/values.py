@@ -88,7 +88,7 @@ class Answers:
             from dotenv import dotenv_values
 
             path = self.project.root / ".env"
-            raw = dotenv_values(path) if path.is_file() else {}
+            raw = dotenv_values(path, interpolate=False) if path.is_file() else {}
             self._dotenv = {k: v for k, v in raw.items() if v}
         if name in self._dotenv:
             return normalise(self._dotenv[name]), ".env"

@@ -169,7 +169,7 @@ def run_import(args: argparse.Namespace) -> int:
             f"{path} does not exist or is not a file.", "Pass the path of a .env file."
         )
     try:
-        raw = dotenv_values(path)
+        raw = dotenv_values(path, interpolate=False)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"Cannot read {path} ({type(exc).__name__}).", "Check the file.") from None
     known = {k: v for k, v in raw.items() if k in catalog() and v not in (None, "")}
