@@ -48,8 +48,11 @@ NO_COLOR."""
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse's own usage errors follow the same one-line, exit-2 contract.
+        from checklists.chars import escape
+
         self.print_usage(sys.stderr)
-        print(f"convoai-setup: {message} (see: {self.prog} --help)", file=sys.stderr)
+        # The message can quote an argument as typed: escape it (no raw escape sequences).
+        print(f"convoai-setup: {escape(message)} (see: {self.prog} --help)", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
