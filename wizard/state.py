@@ -14,11 +14,12 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from wizard.errors import StateError
 from wizard.fsutil import atomic_write
 from wizard.project import Project
+from wizard.state_schema import problem
 
 SCHEMA_VERSION = 1
 LOCK_WAIT_SECONDS = 10.0
@@ -61,23 +62,29 @@ class StateFile:
             ) from None
         try:
             data = json.loads(raw)
-            if not isinstance(data, dict) or not isinstance(data.get("version"), int):
-                raise ValueError("not a convoai-setup state document")
-        except ValueError as exc:
-            aside = self._move_aside()
+        except (ValueError, RecursionError) as exc:  # RecursionError: nesting beyond any use
+            self._unreadable(_short(exc) if isinstance(exc, ValueError) else "nested too deeply")
+        version = data.get("version") if isinstance(data, dict) else None
+        if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
             raise StateError(
-                f"The state file {self.path} was unreadable ({_short(exc)}); it was moved to {aside}.",
-                "Run the command again to start from a fresh state: your secrets in the store are "
-                "untouched, and the old file is kept for you to inspect.",
-            ) from None
-        if data["version"] > SCHEMA_VERSION:
-            raise StateError(
-                f"{self.path} was written by a newer convoai-setup (state version {data['version']}).",
+                f"{self.path} was written by a newer convoai-setup (state version {version}).",
                 "Upgrade convoai-setup (pip install -U convoai-setup) and try again.",
             )
+        wrong = problem(data)
+        if wrong:
+            self._unreadable(wrong)
         base = empty_state()
         base.update(data)
         return base
+
+    def _unreadable(self, why: str) -> NoReturn:
+        """Move the file aside and say so: the next run starts fresh, the old file is kept."""
+        aside = self._move_aside()
+        raise StateError(
+            f"The state file {self.path} was unreadable ({why}); it was moved to {aside}.",
+            "Run the command again to start from a fresh state: your secrets in the store are "
+            "untouched, and the old file is kept for you to inspect.",
+        )
 
     def _move_aside(self) -> str:
         stamp = time.strftime("%Y%m%d-%H%M%S")
