@@ -119,10 +119,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:
         from providers.base import ProviderError
+        from wizard.console import error
 
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            # Read-only project, full disk, no permission: a path and a fix, not a bug report.
+            from wizard.errors import from_os_error
+
+            exc = from_os_error(exc)
         if not isinstance(exc, WizardError | ProviderError):
             return _unexpected(exc)
-        from wizard.console import error
 
         error(exc.line())
         return exc.exit_code

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from wizard.errors import StateError
 from wizard.fsutil import atomic_write
+from wizard.project import STATE_DIR as STATE_DIR_NAME
 from wizard.project import Project
 from wizard.state_schema import problem
 
@@ -50,15 +51,48 @@ class StateFile:
         self.project = project
         self.path = project.state_file
 
+    def refuse_symlinks(self) -> None:
+        """Refuse a state directory linked out of the project, and linked state/lock files.
+
+        State written through such a link lands wherever the link points (another project,
+        a shared directory); ``wizard.outputs.writer`` refuses symlinked targets the same way.
+        """
+        state_dir = self.project.state_dir
+        if state_dir.is_symlink():
+            target = state_dir.resolve()
+            if not target.is_relative_to(self.project.root.resolve()) or not target.is_dir():
+                raise StateError(
+                    f"{STATE_DIR_NAME} is a symlink to {target}, outside the project; "
+                    "convoai-setup keeps its state only inside the project, so nothing was "
+                    "read or written.",
+                    f"Replace {state_dir} with a regular directory (move the files back, or "
+                    "remove the link), then run again.",
+                )
+        for name in ("state.json", "state.lock"):
+            if (state_dir / name).is_symlink():
+                raise StateError(
+                    f"{STATE_DIR_NAME}/{name} is a symlink; convoai-setup doesn't read or write "
+                    "its state through symlinks, so nothing was changed.",
+                    f"Remove the link {state_dir / name} (the next run recreates the file), then "
+                    "run again.",
+                )
+
     def read(self) -> StateData:
         """The current state; an empty one if the file doesn't exist yet."""
+        self.refuse_symlinks()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return empty_state()
+        except IsADirectoryError:
+            raise StateError(
+                f"{self.path} is a directory, not the state file.",
+                "Move it aside (the next run creates a fresh state file), then run again.",
+            ) from None
         except OSError as exc:
             raise StateError(
-                f"Cannot read {self.path}: {exc.strerror}.", "Check the file's permissions."
+                f"Cannot read {self.path} ({exc.strerror}).",
+                "Check that your user can read it (ls -l; chown or chmod u+rw), then run again.",
             ) from None
         try:
             data = json.loads(raw)
@@ -99,6 +133,7 @@ class StateFile:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive lock on the project's state; waits up to ``LOCK_WAIT_SECONDS``."""
+        self.refuse_symlinks()
         self.project.ensure_state_dir()
         lock_path = self.project.state_dir / "state.lock"
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)

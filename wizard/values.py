@@ -12,6 +12,7 @@ import hmac
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from checklists.catalog import Variable, catalog, normalise, validate_format
@@ -45,6 +46,25 @@ def lookup(name: str) -> Variable:
         close = get_close_matches(name.upper(), list(catalog()), n=3, cutoff=0.6)
         hint = f"Did you mean {', '.join(close)}?" if close else "See: convoai-setup vars list"
         raise UsageError(f"{name!r} is not a variable convoai-setup knows.", hint) from None
+
+
+def read_dotenv(path: Path) -> dict[str, str | None]:
+    """A ``.env`` file's values, never expanded from the environment; clear error if not UTF-8."""
+    import io
+
+    from dotenv import dotenv_values
+
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path} is not UTF-8 text (byte {exc.start + 1} can't be decoded); nothing was "
+            "read from it.",
+            "Save it as UTF-8 (most editors offer it under 'Save with encoding'), then run again.",
+        ) from None
+    # interpolate=False: ``${VAR}`` in a file must never pull in the environment (issue 9).
+    return dotenv_values(stream=io.StringIO(text), interpolate=False)
 
 
 def _checked(name: str, raw: str, where: str) -> str:
@@ -101,20 +121,10 @@ class Answers:
         return None
 
     def _read_dotenv(self) -> dict[str, str]:
-        from dotenv import dotenv_values
-
         path = self.project.root / ".env"
         if not path.is_file():
             return {}
-        try:
-            # interpolate=False: ``${VAR}`` in a file must never pull in the environment.
-            raw = dotenv_values(path, interpolate=False, encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise UsageError(
-                f"{path} is not UTF-8 text (byte {exc.start + 1} can't be decoded).",
-                "Save it as UTF-8 (or remove the stray bytes), then run again.",
-            ) from None
-        return {k: v for k, v in raw.items() if v}
+        return {k: v for k, v in read_dotenv(path).items() if v}
 
     def resolve(self, name: str, state: StateData | None = None) -> Resolved:
         var = lookup(name)

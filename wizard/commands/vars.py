@@ -189,20 +189,16 @@ def run_unset(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from dotenv import dotenv_values
-
     from checklists.catalog import catalog
     from wizard.console import info, warn
+    from wizard.values import read_dotenv
 
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(
             f"{path} does not exist or is not a file.", "Pass the path of a .env file."
         )
-    try:
-        raw = dotenv_values(path, interpolate=False)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Cannot read {path} ({type(exc).__name__}).", "Check the file.") from None
+    raw = read_dotenv(path)
     known = {k: v for k, v in raw.items() if k in catalog() and v not in (None, "")}
     unknown = sorted(k for k in raw if k not in catalog())
     empty = sorted(k for k, v in raw.items() if k in catalog() and v in (None, ""))
