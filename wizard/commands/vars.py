@@ -208,6 +208,8 @@ def run_import(args: argparse.Namespace) -> int:
             "See the names with: convoai-setup vars list",
         )
     answers = _answers(args)
+    for name, value in known.items():  # judge every value before the store is even opened
+        answers.prepare(name, value, allow_invalid=args.allow_invalid)
     if any(catalog()[k].secret for k in known):
         info(f"Secrets: {answers.store.description}")
     problems = answers.set_many(known, source="imported", allow_invalid=args.allow_invalid)
