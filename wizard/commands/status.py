@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         m = doc["migrations"]
         print(
             f"Database {m.get('applied', 0)} applied, {m.get('pending', 0)} pending, "
-            f"{m.get('edited', 0)} edited migrations (as of {m.get('at', '?')})"
+            f"{m.get('edited', 0)} edited migrations (as of {shown(str(m.get('at', '?')))})"
         )
     print()
     rows = []
