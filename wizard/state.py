@@ -173,5 +173,7 @@ class StateFile:
 
 
 def _short(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text: byte {exc.start + 1} can't be decoded"
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
