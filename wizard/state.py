@@ -68,6 +68,11 @@ class StateFile:
                     f"Replace {state_dir} with a regular directory (move the files back, or "
                     "remove the link), then run again.",
                 )
+        if state_dir.exists() and not state_dir.is_dir():
+            raise StateError(
+                f"{state_dir} is a file, not convoai-setup's state directory; nothing was changed.",
+                "Move that file aside (the next run creates the directory), then run again.",
+            )
         for name in ("state.json", "state.lock"):
             if (state_dir / name).is_symlink():
                 raise StateError(

@@ -195,3 +195,12 @@ def test_a_symlinked_lock_or_state_file_is_refused(project: Path, tmp_path: Path
     assert done.returncode == 2 and one_line(done.stderr), done.stderr
     assert "state.lock is a symlink" in done.stderr
     assert not victim.exists()
+
+
+def test_a_state_directory_that_is_a_file_is_one_line(project: Path) -> None:
+    (project / ".convoai-setup").write_text("not a directory")
+    for argv in (["vars", "set", "APP_URL", "https://a.example.com"], ["status"]):
+        done = run_cli(*argv, project=project)
+        assert done.returncode == 2 and one_line(done.stderr), (argv, done.stderr)
+        assert "is a file, not convoai-setup's state directory" in done.stderr
+    assert (project / ".convoai-setup").read_text() == "not a directory"
