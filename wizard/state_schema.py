@@ -36,9 +36,16 @@ MIGRATIONS: dict[str, tuple[type, ...]] = {
     "applied": (int,), "pending": (int,), "edited": (int,), "unknown": (int,),
     "at": (str,), "vector": (str, NoneType),
 }  # fmt: skip
+#: what ``push``/``drift`` last found per platform (``wizard.platforms.record``)
+PLATFORM_RECORD: dict[str, tuple[type, ...]] = {
+    "at": (str,), "by": (str,), "target": (str,), "in_sync": (bool,), "exists": (bool,),
+    "different": (list,), "missing": (list,), "extra": (int,), "pushed_at": (str,),
+}  # fmt: skip
+STRIPE_WEBHOOK: dict[str, tuple[type, ...]] = {"id": (str,), "url": (str,)}
 TOP: dict[str, tuple[type, ...]] = {
     "values": (dict,), "phases": (dict,), "checks": (dict,), "files": (dict,),
     "store": (dict,), "migrations": (dict, NoneType), "created_at": (str,), "updated_at": (str,),
+    "platforms": (dict,), "stripe_webhook": (dict, NoneType),
 }  # fmt: skip
 BACKENDS = ("system", "vault")
 
@@ -84,6 +91,8 @@ def problem(data: Any) -> str | None:
     found = found or _each("files", data.get("files", {}), FILE_RECORD)
     found = found or _fields("store", data.get("store", {}), {"backend": (str, NoneType)})
     found = found or _fields("migrations", data.get("migrations") or {}, MIGRATIONS)
+    found = found or _each("platforms", data.get("platforms", {}), PLATFORM_RECORD)
+    found = found or _fields("stripe_webhook", data.get("stripe_webhook") or {}, STRIPE_WEBHOOK)
     return found or _details(data)
 
 
@@ -100,6 +109,10 @@ def _details(data: dict[str, Any]) -> str | None:
     for name, record in data.get("checks", {}).items():
         if not all(isinstance(v, str) for v in record.get("variables", [])):
             return f"checks.{name}.variables holds something other than names"
+    for name, record in data.get("platforms", {}).items():
+        for key in ("different", "missing"):
+            if not all(isinstance(v, str) for v in record.get(key, [])):
+                return f"platforms.{name}.{key} holds something other than names"
     if data.get("store", {}).get("backend") not in (None, *BACKENDS):
         return "store.backend is neither system nor vault"
     try:

@@ -42,6 +42,11 @@ MALFORMED = {
     "migration count is text": '{"version": 1, "migrations": {"applied": "5"}}',
     "created_at is a number": '{"version": 1, "created_at": 12}',
     "deeply nested": DEEP,
+    "platforms is a list": '{"version": 1, "platforms": []}',
+    "platform record is text": '{"version": 1, "platforms": {"render": "in sync"}}',
+    "platform differences hold numbers": '{"version": 1, "platforms": {"vercel": {"different": [1]}}}',
+    "stripe webhook is a list": '{"version": 1, "stripe_webhook": ["we_1"]}',
+    "surrogate in a message": '{"version": 1, "phases": {"vercel": {"message": "\\ud800"}}}',
 }
 COMMANDS = [
     ["status"],
@@ -126,6 +131,10 @@ def test_a_valid_state_with_extra_keys_is_kept(project: Path) -> None:
         "store": {"backend": "vault"},
         "migrations": {"applied": 5, "pending": 0, "edited": 0, "unknown": 0, "at": "x",
                        "vector": None},
+        "platforms": {"render": {"at": "x", "by": "push", "target": "srv-1", "in_sync": True,
+                                 "exists": True, "different": [], "missing": ["PORT"],
+                                 "extra": 0, "pushed_at": "x"}},
+        "stripe_webhook": {"id": "we_1", "url": "https://a.example.com/api/subscriptions/webhook"},
         "created_at": "x", "updated_at": "x", "push": {"anything": [1, 2]},
     }  # fmt: skip
     state = _plant(project, json.dumps(doc))
