@@ -11,7 +11,9 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
+
+from checklists.chars import escape, unsafe_problem
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
 DESTINATIONS = ("render", "vercel", "wizard")
@@ -109,13 +111,27 @@ def normalise(value: str) -> str:
     return value
 
 
-def _url_problem(var: Variable, value: str) -> str | None:
+def split_url(value: str) -> SplitResult | None:
+    """``urlsplit`` that never raises: None for what it refuses (``://[``, a bad IPv6 host)."""
     try:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        return urlsplit(value)
     except ValueError:
+        return None
+
+
+def url_port(parts: SplitResult) -> int | None:
+    """The port, None when absent or not a number in range (``.port`` raises on those)."""
+    try:
+        return parts.port
+    except ValueError:
+        return None
+
+
+def _url_problem(var: Variable, value: str) -> str | None:
+    parts = split_url(value)
+    if parts is None or _bad_port(parts):
         return f"{var.name} is not a valid URL; expected e.g. {var.example}"
+    host = parts.hostname or ""
     scheme = parts.scheme.lower()
     allowed = set(var.schemes)
     # Plain http is accepted only on loopback, for local testing (DESIGN: "Provider base URLs").
@@ -131,6 +147,15 @@ def _url_problem(var: Variable, value: str) -> str | None:
     return None
 
 
+def _bad_port(parts: SplitResult) -> bool:
+    """True when a port is written but is not a number from 0 to 65535."""
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return True
+    return False
+
+
 def validate_format(name: str, value: str) -> list[str]:
     """Offline problems with ``value`` for variable ``name`` (empty list: the format is fine).
 
@@ -140,6 +165,10 @@ def validate_format(name: str, value: str) -> list[str]:
     value = normalise(value)
     if not value:
         return [f"{name} is empty" + ("; it is required" if var.required else "")]
+    unsafe = unsafe_problem(name, value)
+    if unsafe:
+        # Checked first and alone: a NUL or an escape makes every other judgement meaningless.
+        return [unsafe]
     for bad, why in var.wrong_prefixes.items():
         # A wrong prefix wins over a shorter allowed one: sk-ant-… starts with sk- too.
         if value.startswith(bad) and not any(
@@ -176,14 +205,16 @@ def mask(name: str, value: str | None) -> str:
         return ""
     var = catalog().get(name)
     if var is None or not var.secret:
-        return value
-    parts = urlsplit(value) if "://" in value else None
+        return escape(value)
+    parts = split_url(value) if "://" in value else None
     if parts is not None and parts.password:
         # URLs with a password: keep scheme, user and host, hide the password completely.
         host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
+        port = url_port(parts)
+        shown_port = f":{port}" if port else ""
         user = parts.username or ""
-        return f"{parts.scheme}://{user}:…@{host}{port}{parts.path}"
+        return escape(f"{parts.scheme}://{user}:…@{host}{shown_port}{parts.path}")
+    # Anything else, including a URL urlsplit refuses: a known prefix and a short tail only.
     tail = value[-4:] if len(value) >= 16 else ""
     prefix = next((p for p in var.prefixes if value.startswith(p)), "")
-    return f"{prefix}…{tail}"
+    return escape(f"{prefix}…{tail}")

@@ -62,7 +62,10 @@ def base_url(env: Mapping[str, str], override: str, default: str) -> str:
 
 def require_tls(url: str, name: str) -> None:
     """Plain http:// is allowed only to loopback hosts; anything else must be https://."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise CheckError(f"{name} is not a valid URL (urllib refuses its host part)") from None
     if parts.scheme == "https" or (
         parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
     ):

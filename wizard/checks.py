@@ -40,7 +40,7 @@ def _vite_sources(env: Mapping[str, str], project_root: Path | None) -> list[dic
     if dotenv is not None and dotenv.is_file():
         from dotenv import dotenv_values
 
-        sources.append({k: v for k, v in dotenv_values(dotenv).items() if k.startswith("VITE_") and v})  # fmt: skip
+        sources.append({k: v for k, v in dotenv_values(dotenv, interpolate=False).items() if k.startswith("VITE_") and v})  # fmt: skip
     return sources
 
 

@@ -52,8 +52,11 @@ NO_COLOR."""
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse's own usage errors follow the same one-line, exit-2 contract.
+        from checklists.chars import escape
+
         self.print_usage(sys.stderr)
-        print(f"convoai-setup: {message} (see: {self.prog} --help)", file=sys.stderr)
+        # The message can quote an argument as typed: escape it (no raw escape sequences).
+        print(f"convoai-setup: {escape(message)} (see: {self.prog} --help)", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
@@ -120,10 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:
         from providers.base import ProviderError
+        from wizard.console import error
 
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            # Read-only project, full disk, no permission: a path and a fix, not a bug report.
+            from wizard.errors import from_os_error
+
+            exc = from_os_error(exc)
         if not isinstance(exc, WizardError | ProviderError):
             return _unexpected(exc)
-        from wizard.console import error
 
         error(exc.line())
         return exc.exit_code

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from checklists.chars import escape
+
 COLOURS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "dim": "2", "bold": "1"}
 STATUS_COLOURS = {
     "done": "green", "ok": "green", "set": "green", "verified": "green", "applied": "green",
@@ -29,23 +31,33 @@ def paint(text: str, colour: str, stream: TextIO = sys.stdout) -> str:
     return f"\033[{COLOURS[colour]}m{text}\033[0m"
 
 
+def shown(text: str) -> str:
+    """``text`` safe for a terminal: control characters and escapes written as ``\\x1b``.
+
+    Messages can quote what a person or a file supplied (a name, a path); a raw escape
+    sequence there could rewrite the screen, so nothing reaches the terminal unescaped.
+    """
+    return escape(text, keep="\n")
+
+
 def error(message: str) -> None:
-    print(paint(f"convoai-setup: {message}", "red", sys.stderr), file=sys.stderr)
+    print(paint(f"convoai-setup: {shown(message)}", "red", sys.stderr), file=sys.stderr)
 
 
 def warn(message: str) -> None:
-    print(paint(f"warning: {message}", "yellow", sys.stderr), file=sys.stderr)
+    print(paint(f"warning: {shown(message)}", "yellow", sys.stderr), file=sys.stderr)
 
 
 def info(message: str) -> None:
     """Progress and notes go to stderr so stdout stays clean for data (--json, values)."""
-    print(message, file=sys.stderr)
+    print(shown(message), file=sys.stderr)
 
 
 def table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], status_col: int | None = None
 ) -> str:
     """A left-aligned text table; ``status_col`` is coloured by its value."""
+    rows = [[escape(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

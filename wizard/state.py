@@ -14,11 +14,13 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from wizard.errors import StateError
 from wizard.fsutil import atomic_write
+from wizard.project import STATE_DIR as STATE_DIR_NAME
 from wizard.project import Project
+from wizard.state_schema import problem
 
 SCHEMA_VERSION = 1
 LOCK_WAIT_SECONDS = 10.0
@@ -49,35 +51,79 @@ class StateFile:
         self.project = project
         self.path = project.state_file
 
+    def refuse_symlinks(self) -> None:
+        """Refuse a state directory linked out of the project, and linked state/lock files.
+
+        State written through such a link lands wherever the link points (another project,
+        a shared directory); ``wizard.outputs.writer`` refuses symlinked targets the same way.
+        """
+        state_dir = self.project.state_dir
+        if state_dir.is_symlink():
+            target = state_dir.resolve()
+            if not target.is_relative_to(self.project.root.resolve()) or not target.is_dir():
+                raise StateError(
+                    f"{STATE_DIR_NAME} is a symlink to {target}, outside the project; "
+                    "convoai-setup keeps its state only inside the project, so nothing was "
+                    "read or written.",
+                    f"Replace {state_dir} with a regular directory (move the files back, or "
+                    "remove the link), then run again.",
+                )
+        if state_dir.exists() and not state_dir.is_dir():
+            raise StateError(
+                f"{state_dir} is a file, not convoai-setup's state directory; nothing was changed.",
+                "Move that file aside (the next run creates the directory), then run again.",
+            )
+        for name in ("state.json", "state.lock"):
+            if (state_dir / name).is_symlink():
+                raise StateError(
+                    f"{STATE_DIR_NAME}/{name} is a symlink; convoai-setup doesn't read or write "
+                    "its state through symlinks, so nothing was changed.",
+                    f"Remove the link {state_dir / name} (the next run recreates the file), then "
+                    "run again.",
+                )
+
     def read(self) -> StateData:
         """The current state; an empty one if the file doesn't exist yet."""
+        self.refuse_symlinks()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return empty_state()
+        except IsADirectoryError:
+            raise StateError(
+                f"{self.path} is a directory, not the state file.",
+                "Move it aside (the next run creates a fresh state file), then run again.",
+            ) from None
         except OSError as exc:
             raise StateError(
-                f"Cannot read {self.path}: {exc.strerror}.", "Check the file's permissions."
+                f"Cannot read {self.path} ({exc.strerror}).",
+                "Check that your user can read it (ls -l; chown or chmod u+rw), then run again.",
             ) from None
         try:
             data = json.loads(raw)
-            if not isinstance(data, dict) or not isinstance(data.get("version"), int):
-                raise ValueError("not a convoai-setup state document")
-        except ValueError as exc:
-            aside = self._move_aside()
+        except (ValueError, RecursionError) as exc:  # RecursionError: nesting beyond any use
+            self._unreadable(_short(exc) if isinstance(exc, ValueError) else "nested too deeply")
+        version = data.get("version") if isinstance(data, dict) else None
+        if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
             raise StateError(
-                f"The state file {self.path} was unreadable ({_short(exc)}); it was moved to {aside}.",
-                "Run the command again to start from a fresh state: your secrets in the store are "
-                "untouched, and the old file is kept for you to inspect.",
-            ) from None
-        if data["version"] > SCHEMA_VERSION:
-            raise StateError(
-                f"{self.path} was written by a newer convoai-setup (state version {data['version']}).",
+                f"{self.path} was written by a newer convoai-setup (state version {version}).",
                 "Upgrade convoai-setup (pip install -U convoai-setup) and try again.",
             )
+        wrong = problem(data)
+        if wrong:
+            self._unreadable(wrong)
         base = empty_state()
         base.update(data)
         return base
+
+    def _unreadable(self, why: str) -> NoReturn:
+        """Move the file aside and say so: the next run starts fresh, the old file is kept."""
+        aside = self._move_aside()
+        raise StateError(
+            f"The state file {self.path} was unreadable ({why}); it was moved to {aside}.",
+            "Run the command again to start from a fresh state: your secrets in the store are "
+            "untouched, and the old file is kept for you to inspect.",
+        )
 
     def _move_aside(self) -> str:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -92,6 +138,7 @@ class StateFile:
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive lock on the project's state; waits up to ``LOCK_WAIT_SECONDS``."""
+        self.refuse_symlinks()
         self.project.ensure_state_dir()
         lock_path = self.project.state_dir / "state.lock"
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -131,5 +178,7 @@ class StateFile:
 
 
 def _short(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text: byte {exc.start + 1} can't be decoded"
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]

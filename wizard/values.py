@@ -12,9 +12,11 @@ import hmac
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from checklists.catalog import Variable, catalog, normalise, validate_format
+from checklists.chars import unsafe_problem
 from wizard.errors import UsageError, ValidationError
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
@@ -44,6 +46,34 @@ def lookup(name: str) -> Variable:
         close = get_close_matches(name.upper(), list(catalog()), n=3, cutoff=0.6)
         hint = f"Did you mean {', '.join(close)}?" if close else "See: convoai-setup vars list"
         raise UsageError(f"{name!r} is not a variable convoai-setup knows.", hint) from None
+
+
+def read_dotenv(path: Path) -> dict[str, str | None]:
+    """A ``.env`` file's values, never expanded from the environment; clear error if not UTF-8."""
+    import io
+
+    from dotenv import dotenv_values
+
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path} is not UTF-8 text (byte {exc.start + 1} can't be decoded); nothing was "
+            "read from it.",
+            "Save it as UTF-8 (most editors offer it under 'Save with encoding'), then run again.",
+        ) from None
+    # interpolate=False: ``${VAR}`` in a file must never pull in the environment (issue 9).
+    return dotenv_values(stream=io.StringIO(text), interpolate=False)
+
+
+def _checked(name: str, raw: str, where: str) -> str:
+    """A value from outside the store, normalised; refused when it holds a control character."""
+    value = normalise(raw)
+    unsafe = unsafe_problem(f"{name} in {where}", value)
+    if unsafe:
+        raise ValidationError(unsafe + ".", f"Fix or remove {name} there, then run again.")
+    return value
 
 
 def digest(salt: bytes, name: str, value: str) -> str:
@@ -83,21 +113,23 @@ class Answers:
         if not self._use_environment:
             return None
         if os.environ.get(name):
-            return normalise(os.environ[name]), "environment"
+            return _checked(name, os.environ[name], "the environment"), "environment"
         if self._dotenv is None:
-            from dotenv import dotenv_values
-
-            path = self.project.root / ".env"
-            raw = dotenv_values(path) if path.is_file() else {}
-            self._dotenv = {k: v for k, v in raw.items() if v}
+            self._dotenv = self._read_dotenv()
         if name in self._dotenv:
-            return normalise(self._dotenv[name]), ".env"
+            return _checked(name, self._dotenv[name], f"{self.project.root / '.env'}"), ".env"
         return None
+
+    def _read_dotenv(self) -> dict[str, str]:
+        path = self.project.root / ".env"
+        if not path.is_file():
+            return {}
+        return {k: v for k, v in read_dotenv(path).items() if v}
 
     def resolve(self, name: str, state: StateData | None = None) -> Resolved:
         var = lookup(name)
         if name in self.overrides:
-            return Resolved(name, normalise(self.overrides[name]), "flag")
+            return Resolved(name, _checked(name, self.overrides[name], "the command line"), "flag")
         # Secrets come only from the store: a stray .env must never stand in for a production key.
         if not var.secret:
             env = self._environment(name)
@@ -131,6 +163,9 @@ class Answers:
                 f"{name} is empty; nothing was stored.",
                 f"Paste the value (find it at: {var.where}), or run 'convoai-setup vars unset {name}'.",
             )
+        unsafe = unsafe_problem(name, value)
+        if unsafe:  # never stored, not even with --allow-invalid
+            raise ValidationError(unsafe + "; nothing was stored.")
         problems = validate_format(name, value)
         if problems and not allow_invalid:
             raise ValidationError(problems[0] + "; nothing was stored.", "")

@@ -16,7 +16,9 @@ from tests.conftest import FAKE_SECRETS, run_cli, scan_for_secrets
 from wizard.project import Project
 from wizard.state import StateFile
 
-TRICKY = "a \"quoted\" #hash $HOME ${NOT_EXPANDED?} \\back\\slash 'single'\nsecond line\r\n\tend"
+# Line breaks and tabs are control characters, refused in every value (issue 9 §3); the
+# dotenv quoting of multi-line text is covered by the property tests below.
+TRICKY = "a \"quoted\" #hash $HOME ${NOT_EXPANDED?} \\back\\slash 'single' second line end"
 
 
 def _export(project: Path, *args: str) -> tuple[int, str, str]:

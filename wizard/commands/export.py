@@ -68,8 +68,12 @@ def run(args: argparse.Namespace) -> int:
     project = project_of(args)
     text = _render(args, project)
     if args.output is None:
-        if args.reveal and sys.stdout.isatty():
-            warn("printing real secret values to the terminal (--reveal).")
+        if sys.stdout.isatty():
+            from wizard.console import shown
+
+            if args.reveal:
+                warn("printing real secret values to the terminal (--reveal).")
+            text = shown(text)  # no raw escape sequences on a terminal
         sys.stdout.write(text)
         return 0
     path = Path(args.output)

@@ -62,14 +62,15 @@ def collect(project: Any) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.console import paint, table
+    from wizard.console import paint, shown, table
 
     project = project_of(args)
     doc = collect(project)
     if args.json:
         print_json(doc)
         return 0
-    print(f"Project  {paint(doc['project']['name'], 'bold')}  ({doc['project']['root']})")
+    name, root = shown(doc["project"]["name"]), shown(doc["project"]["root"])
+    print(f"Project  {paint(name, 'bold')}  ({root})")
     store = doc["store"] or "not chosen yet (the first secret you store decides)"
     print(f"Secrets  {store}")
     v = doc["values"]
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         m = doc["migrations"]
         print(
             f"Database {m.get('applied', 0)} applied, {m.get('pending', 0)} pending, "
-            f"{m.get('edited', 0)} edited migrations (as of {m.get('at', '?')})"
+            f"{m.get('edited', 0)} edited migrations (as of {shown(str(m.get('at', '?')))})"
         )
     print()
     rows = []

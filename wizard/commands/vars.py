@@ -53,14 +53,32 @@ def _answers(args: argparse.Namespace) -> Any:
     return Answers(project_of(args))
 
 
-def _read_value(name: str, secret: bool) -> str:
-    """A value from a hidden prompt (TTY) or all of stdin (pipe)."""
-    if sys.stdin.isatty():
-        import getpass
+def _prompt(name: str, secret: bool) -> str:
+    """A value from a hidden prompt (secrets) or a plain one."""
+    import getpass
 
-        prompt = f"{name} (hidden): " if secret else f"{name}: "
-        return getpass.getpass(prompt) if secret else input(prompt)
-    return sys.stdin.read()
+    try:
+        return getpass.getpass(f"{name} (hidden): ") if secret else input(f"{name}: ")
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"What was typed for {name} is not UTF-8 text; nothing was stored.",
+            "Set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and paste the value again.",
+        ) from None
+
+
+def _read_value(name: str) -> str:
+    """All of stdin (a pipe), decoded as UTF-8 whatever the locale says."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"The value piped in for {name} is not UTF-8 text (byte {exc.start + 1} can't be "
+            "decoded); nothing was stored.",
+            "Pipe the value as UTF-8 text (check the file's encoding, e.g. with 'file').",
+        ) from None
 
 
 def run_set(args: argparse.Namespace) -> int:
@@ -77,6 +95,11 @@ def run_set(args: argparse.Namespace) -> int:
             f"... | convoai-setup vars set {var.name}",
         )
     answers = _answers(args)
+    prompt = args.value is None and sys.stdin.isatty()
+    # A value already at hand (argv, pipe) is judged before anything is created on disk.
+    raw = None if prompt else (args.value if args.value is not None else _read_value(var.name))
+    if raw is not None:
+        answers.prepare(var.name, raw, allow_invalid=args.allow_invalid)
     store_note = ""
     if var.secret:
         store = answers.store
@@ -84,7 +107,8 @@ def run_set(args: argparse.Namespace) -> int:
         store_note = f" in the {store.description}"
         if store.fell_back:
             info(f"Using the {store.description}: {store.reason}.")
-    raw = args.value if args.value is not None else _read_value(var.name, var.secret)
+    if raw is None:
+        raw = _prompt(var.name, var.secret)
     problems = answers.set(var.name, raw, allow_invalid=args.allow_invalid)
     for problem in problems:
         warn(problem + " (stored anyway: --allow-invalid)")
@@ -141,7 +165,14 @@ def run_get(args: argparse.Namespace) -> int:
     if resolved.value is None:
         error(f"{var.name} is not set. Set it: convoai-setup vars set {var.name}")
         return EXIT_FAILED
-    print(resolved.value if args.reveal else mask(var.name, resolved.value))
+    if not args.reveal:
+        print(mask(var.name, resolved.value))
+    elif sys.stdout.isatty():
+        from checklists.chars import escape
+
+        print(escape(resolved.value))  # a raw escape sequence must not reach the terminal
+    else:
+        print(resolved.value)
     return 0
 
 
@@ -158,20 +189,16 @@ def run_unset(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from dotenv import dotenv_values
-
     from checklists.catalog import catalog
     from wizard.console import info, warn
+    from wizard.values import read_dotenv
 
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(
             f"{path} does not exist or is not a file.", "Pass the path of a .env file."
         )
-    try:
-        raw = dotenv_values(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Cannot read {path} ({type(exc).__name__}).", "Check the file.") from None
+    raw = read_dotenv(path)
     known = {k: v for k, v in raw.items() if k in catalog() and v not in (None, "")}
     unknown = sorted(k for k in raw if k not in catalog())
     empty = sorted(k for k, v in raw.items() if k in catalog() and v in (None, ""))
@@ -181,6 +208,8 @@ def run_import(args: argparse.Namespace) -> int:
             "See the names with: convoai-setup vars list",
         )
     answers = _answers(args)
+    for name, value in known.items():  # judge every value before the store is even opened
+        answers.prepare(name, value, allow_invalid=args.allow_invalid)
     if any(catalog()[k].secret for k in known):
         info(f"Secrets: {answers.store.description}")
     problems = answers.set_many(known, source="imported", allow_invalid=args.allow_invalid)

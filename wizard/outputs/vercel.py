@@ -44,7 +44,14 @@ def backend_url(values: Mapping[str, str | None]) -> str:
             "Set it (convoai-setup vars set APP_URL https://convoai-backend.onrender.com), or "
             "write the other files alone: convoai-setup write env-example ci render",
         )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # ``https://[host``: urllib refuses it, so it can't be a backend URL
+        raise VercelConfigError(
+            "APP_URL is not a valid URL (its host part can't be parsed); nothing was written.",
+            "Set the deployed backend's https URL: convoai-setup vars set APP_URL "
+            "https://convoai-backend.onrender.com",
+        ) from None
     if parts.scheme != "https" or not parts.hostname:
         raise VercelConfigError(
             f"APP_URL must be an https:// URL for vercel.json's rewrites (got {parts.scheme or 'no'}"
