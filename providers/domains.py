@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
+from checklists.catalog import split_url
 from providers.base import CheckContext, CheckError, ProviderError
 from providers.http import base_url, error_text, send, status_message
 
@@ -232,7 +233,8 @@ class Render:
             raise ProviderError(f"Render has no web service named {self.name} for this API key; create it (plan Phase 3.1) or set RENDER_SERVICE_NAME")  # fmt: skip
         self.service_id = str(found[0].get("id", ""))
         details = found[0].get("serviceDetails") or {}
-        self.service_host = urlsplit(str(details.get("url") or "")).hostname or f"{self.name}.onrender.com"  # fmt: skip
+        parts = split_url(str(details.get("url") or ""))
+        self.service_host = (parts.hostname if parts else None) or f"{self.name}.onrender.com"
 
     def _domain_path(self, domain: str = "") -> str:
         tail = f"/{_quoted(domain)}" if domain else ""

@@ -17,8 +17,8 @@ import ssl
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
+from checklists.catalog import split_url, url_port
 from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
 from providers.http import require_tls, send, ssl_context
 
@@ -163,8 +163,10 @@ def tls_targets(site: Site) -> list[tuple[str, str, int]]:
     """(role, host, port) of each distinct https host; plain-http loopback has no certificate."""
     out: list[tuple[str, str, int]] = []
     for role, url in (("APP_URL", site.app_url), ("FRONTEND_URL", site.frontend_url)):
-        parts = urlsplit(url)
-        target = (role, parts.hostname or "", parts.port or 443)
+        parts = split_url(url)
+        if parts is None:
+            continue  # an unparseable URL fails its own check; it has no certificate to read
+        target = (role, parts.hostname or "", url_port(parts) or 443)
         if parts.scheme == "https" and not any(t[1:] == target[1:] for t in out):
             out.append(target)
     return out
