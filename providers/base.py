@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from providers.errors import EXIT_FAILED, SetupError
+
 if TYPE_CHECKING:  # httpx costs ~100 ms to import; the migrate and vars paths never need it
     import httpx
 
@@ -61,18 +63,10 @@ class CheckContext:
         return (self.values.get(name) or "").strip()
 
 
-class ProviderError(Exception):
+class ProviderError(SetupError):
     """An API action (not a check) failed: ``message`` says what and why, ``hint`` what next."""
 
-    exit_code = 1
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def line(self) -> str:
-        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+    exit_code = EXIT_FAILED
 
 
 class Stopwatch:

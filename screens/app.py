@@ -203,7 +203,9 @@ class WizardApp(App[int]):
 
     def report_error(self, exc: BaseException, title: str = "Error") -> None:
         """A core error as a person reads it: a notification, or a dialog when it is long."""
-        self.report_error_text(describe_error(exc), title)
+        from wizard.errors import describe
+
+        self.report_error_text(describe(exc), title)
 
     def report_error_text(self, text: str, title: str = "Error") -> None:
         if len(text) > LONG_ERROR or "\n" in text:
@@ -213,13 +215,3 @@ class WizardApp(App[int]):
         else:
             self.notify(text, title=title, severity="error", timeout=8)
 
-
-def describe_error(exc: BaseException) -> str:
-    """The message of a ``WizardError``/``ProviderError``; only the type of anything else.
-
-    An unexpected exception's text might quote a value, so it is not shown (as in the CLI).
-    """
-    line = getattr(exc, "line", None)
-    if callable(line):
-        return str(line())
-    return f"Unexpected {type(exc).__name__}; nothing further was changed."

@@ -109,9 +109,9 @@ class OverviewScreen(Screen[None]):
         try:
             store = self.wizard.answers.store
         except Exception as exc:
-            from screens.app import describe_error
+            from wizard.errors import describe
 
-            self.post_message(StoreOpened("", "", "", describe_error(exc)))
+            self.post_message(StoreOpened("", "", "", describe(exc)))
             return
         self.post_message(StoreOpened(store.kind, store.description, store.reason))
 

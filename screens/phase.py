@@ -142,12 +142,12 @@ class PhaseScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_values(self) -> None:
         """Secrets come from the store, which may need unlocking: never on the UI thread."""
-        from screens.app import describe_error
+        from wizard.errors import describe
 
         try:
             resolved = self.wizard.answers.resolve_all([v.name for v in self.variables])
         except Exception as exc:
-            self.post_message(ValuesLoaded({}, describe_error(exc)))
+            self.post_message(ValuesLoaded({}, describe(exc)))
             return
         self.post_message(ValuesLoaded({n: (r.value, r.source) for n, r in resolved.items()}))
 
@@ -215,8 +215,8 @@ class PhaseScreen(Screen[None]):
 
     @work(exclusive=True, group="checks", exit_on_error=False)
     async def run_checks(self, generation: int, overlay: dict[str, str], record: bool) -> None:
-        from screens.app import describe_error
         from wizard.checks import offline_results, record_results, run_checks, select_services
+        from wizard.errors import describe
 
         project = self.wizard.project
         try:
@@ -235,7 +235,7 @@ class PhaseScreen(Screen[None]):
             if record:
                 await asyncio.to_thread(record_results, project, results)
         except Exception as exc:
-            self.post_message(ChecksFinished(generation, [], describe_error(exc)))
+            self.post_message(ChecksFinished(generation, [], describe(exc)))
             return
         self.post_message(ChecksFinished(generation, results))
 

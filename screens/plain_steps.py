@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import questionary
 
-from checklists.catalog import Variable
+from wizard.errors import describe
 from wizard.phases import Phase
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def migrations(wizard: PlainWizard) -> list[str]:
     try:
         statuses = inspect(url, wizard.project)
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     for s in statuses:
         print(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
     pending = [s for s in statuses if s.status == "pending"]
@@ -53,7 +53,7 @@ def migrations(wizard: PlainWizard) -> list[str]:
     try:
         report = apply(url, wizard.project, progress=show)
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     if report.error:
         print(f"  ✗ {report.error}")
         return [report.error]
@@ -67,7 +67,7 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     try:
         changes = plan(wizard.project, wizard.answers.values(), list(phase.writes))
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     todo = [c for c in changes if c.status != "unchanged"]
     if not todo:
         print("  " + ", ".join(c.relpath for c in changes) + " up to date")
@@ -88,7 +88,7 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     try:
         written = apply(wizard.project, changes, force=force)
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     print("  wrote " + (", ".join(c.relpath for c in written) or "nothing"))
     return []
 
@@ -107,7 +107,7 @@ def post_deploy(wizard: PlainWizard) -> list[str]:
             answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
             wizard.saved += 3
         except Exception as exc:
-            failed.append(_line(exc))
+            failed.append(describe(exc))
         else:
             stale = stale_after_change(wizard.project, before, answers.state_file.read())
             print(f"  APP_URL and VITE_API_URL are now {url}." + (f" Now stale: {', '.join(stale)}." if stale else ""))  # fmt: skip
@@ -129,17 +129,11 @@ def _webhook(wizard: PlainWizard) -> list[str]:
     try:
         outcome = asyncio.run(create_and_store(wizard.answers))
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     if outcome.created:
         wizard.saved += 1
     print(f"  {outcome.message}")
     return []
-
-
-def _var(name: str) -> Variable:
-    from checklists.catalog import variable
-
-    return variable(name)
 
 
 def _sentry(wizard: PlainWizard) -> list[str]:
@@ -154,7 +148,3 @@ def _sentry(wizard: PlainWizard) -> list[str]:
             print(f"  {r.outcome}: {r.message}")
     return [r.message for r in results if r.service == "sentry" and r.outcome == "fail"]
 
-
-def _line(exc: BaseException) -> str:
-    line = getattr(exc, "line", None)
-    return str(line()) if callable(line) else f"unexpected {type(exc).__name__}"

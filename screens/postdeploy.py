@@ -41,7 +41,6 @@ class PostDeployScreen(PhaseScreen):
             with Horizontal(classes="action-row"):
                 yield Button("Send Sentry test event", id="sentry", compact=True)
             yield Static("", id="sentry-result", classes="action-result")
-        yield from ()
 
     # -- Stripe webhook ------------------------------------------------------------------------
     @on(Button.Pressed, "#webhook")
@@ -51,13 +50,13 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="webhook", exit_on_error=False)
     async def create_webhook(self) -> None:
-        from screens.app import describe_error
+        from wizard.errors import describe
         from wizard.webhook import create_and_store
 
         try:
             outcome = await create_and_store(self.wizard.answers)
         except Exception as exc:
-            self.post_message(ActionDone("webhook", False, describe_error(exc)))
+            self.post_message(ActionDone("webhook", False, describe(exc)))
             return
         self.post_message(ActionDone("webhook", True, outcome.message))
 
@@ -102,8 +101,8 @@ class PostDeployScreen(PhaseScreen):
     async def send_sentry_event(self) -> None:
         import asyncio
 
-        from screens.app import describe_error
         from wizard.checks import run_checks
+        from wizard.errors import describe
 
         try:
             values = await asyncio.to_thread(self.wizard.answers.values)
@@ -111,7 +110,7 @@ class PostDeployScreen(PhaseScreen):
                 values, ["post-deploy"], send_test_event=True, services=["sentry"]
             )
         except Exception as exc:
-            self.post_message(ActionDone("sentry", False, describe_error(exc)))
+            self.post_message(ActionDone("sentry", False, describe(exc)))
             return
         live = [r for r in results if r.service == "sentry"] or results
         worst = next((r for r in live if r.outcome == "fail"), live[0] if live else None)

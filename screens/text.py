@@ -47,8 +47,3 @@ def home_path(path: Path | str) -> str:
         return "~" + text[len(home) :]
     return text
 
-
-def home_paths_in(text: str) -> str:
-    """Every occurrence of the home directory in ``text`` shown as ``~``."""
-    home = str(Path.home())
-    return text.replace(home + "/", "~/") if home not in ("", "/") else text

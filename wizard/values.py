@@ -20,9 +20,6 @@ from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
 from wizard.store import PassphraseFn, SecretStore, open_store, terminal_passphrase
 
-#: how a value got into the wizard (shown in the exported checklist)
-STORED_SOURCES = ("entered", "generated", "imported", "created by API")
-
 
 @dataclass(frozen=True)
 class Resolved:
