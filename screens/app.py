@@ -214,4 +214,3 @@ class WizardApp(App[int]):
             self.push_screen(ErrorModal(title, text))
         else:
             self.notify(text, title=title, severity="error", timeout=8)
-

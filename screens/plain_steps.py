@@ -147,4 +147,3 @@ def _sentry(wizard: PlainWizard) -> list[str]:
         if r.service == "sentry":
             print(f"  {r.outcome}: {r.message}")
     return [r.message for r in results if r.service == "sentry" and r.outcome == "fail"]
-

@@ -46,4 +46,3 @@ def home_path(path: Path | str) -> str:
     if home not in ("", "/") and (text == home or text.startswith(home + "/")):
         return "~" + text[len(home) :]
     return text
-
