@@ -8,6 +8,7 @@ and never quote a request (URLs and headers may carry secrets).
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import Mapping
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from providers.base import CheckContext, CheckError
+from providers.base import CURRENT_DEADLINE, CheckContext, CheckError
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -126,12 +127,27 @@ async def send(
     ``entered`` names the variable a person typed the URL into (``APP_URL``); leave it empty
     for a vendor's API host, so a DNS failure blames the network rather than a typo.
     """
+    deadline = CURRENT_DEADLINE.get()
+    late = f"{label} did not answer within {ctx.timeout:g}s; retry, or raise --timeout"
+    if deadline is not None and deadline.expired:
+        raise CheckError(late)
+    task = asyncio.current_task()
+    if deadline is not None and task is not None:
+        deadline.inflight.add(task)
     try:
         return await ctx.client.request(method, url, **kwargs)
+    except asyncio.CancelledError:
+        # The runner's deadline interrupted this request: it is this request's timeout.
+        if deadline is not None and deadline.expired and task is not None and task.uncancel() == 0:  # fmt: skip
+            raise CheckError(late) from None
+        raise
     except httpx.HTTPError as exc:
         raise CheckError(_transport_message(label, exc, ctx.timeout, entered)) from None
     except ssl.SSLError:
         raise CheckError(f"{label}: TLS handshake failed; check the URL") from None
+    finally:
+        if deadline is not None and task is not None:
+            deadline.inflight.discard(task)
 
 
 def error_text(response: httpx.Response) -> str:

@@ -1,8 +1,9 @@
 """The check runner shared by ``convoai-setup check`` and the TUI.
 
 Offline checks (catalog formats, cross-variable rules, vercel.json) run first; then every live
-check of the chosen phases runs concurrently on one ``httpx.AsyncClient``, each bounded by
-``asyncio.wait_for`` so a silent server can never hang a run. Nothing here changes a value.
+check of the chosen phases runs concurrently on one ``httpx.AsyncClient``, each under a
+``Deadline`` (see ``providers.base``) so a silent server can never hang a run. Nothing here
+changes a value.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from checklists.catalog import catalog, validate_format
-from providers.base import CheckContext, CheckResult, Stopwatch
+from providers.base import CURRENT_DEADLINE, CheckContext, CheckResult, Deadline, Stopwatch
 from providers.registry import BY_ID, PROVIDERS, Provider
 from wizard.phases import PHASE_IDS, get_phase, missing_inputs, record_outcome
 from wizard.project import Project
@@ -91,18 +92,38 @@ def _skip(p: Provider, message: str) -> CheckResult:
     return CheckResult(p.service, "live", "skip", message, p.requires, p.phase)
 
 
+#: seconds a check gets, after its deadline interrupted its requests, to return its results
+GRACE = 1.0
+
+
 async def _run_one(p: Provider, ctx: CheckContext) -> list[CheckResult]:
     watch = Stopwatch()
     try:
         check = p.load()
     except (ImportError, AttributeError):
         return [_skip(p, f"the {p.id} check is not available in this version")]
+    deadline = Deadline(ctx.timeout)
+
+    async def bounded() -> list[CheckResult]:
+        CURRENT_DEADLINE.set(deadline)  # this task's context only
+        return await check(ctx)
+
+    task = asyncio.ensure_future(bounded())
     try:
-        return await asyncio.wait_for(check(ctx), ctx.timeout)
-    except TimeoutError:
+        done, _ = await asyncio.wait({task}, timeout=ctx.timeout)
+        if not done:
+            deadline.expire()  # the check turns its interrupted requests into its own results
+            done, _ = await asyncio.wait({task}, timeout=GRACE)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if not done or task.cancelled():
+        task.cancel()
         return [CheckResult(p.service, "live", "fail",
                             f"{p.service} did not answer within {ctx.timeout:g}s; retry, or raise --timeout",
                             p.requires, p.phase, ms=watch.ms)]  # fmt: skip
+    try:
+        return task.result()
     except Exception as exc:  # a bug in one check must not sink the run or print a traceback
         return [CheckResult(p.service, "live", "fail",
                             f"the {p.id} check stopped unexpectedly ({type(exc).__name__}); report it",
