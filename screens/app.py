@@ -18,7 +18,8 @@ from textual.screen import Screen
 
 from screens.commands import WizardCommands
 from screens.overview import OverviewScreen
-from wizard.phases import PHASE_IDS, PhaseStatus, all_status
+from wizard.done import PhaseStatus, all_status
+from wizard.phases import PHASE_IDS
 
 if TYPE_CHECKING:
     from wizard.values import Answers

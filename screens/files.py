@@ -132,13 +132,3 @@ class FilesScreen(PhaseScreen):
             self.notify(f"Wrote {written}.", title="Files")
         self.plan_files()
         self.refresh_status()
-
-    def completion_problems(self) -> list[str]:
-        problems = super().completion_problems()
-        if self.changes is None:
-            problems.append("the files could not be prepared")
-        else:
-            problems += [
-                f"{c.relpath} is not written yet" for c in self.changes if c.status != "unchanged"
-            ]
-        return problems

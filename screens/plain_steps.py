@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import questionary
@@ -15,18 +16,21 @@ if TYPE_CHECKING:
 
 
 def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
-    """Run the steps of ``phase``; returns what failed (one line each)."""
+    """Run the steps of ``phase`` (``Phase.steps``, in order); returns what failed, one line each."""
+    runners: dict[str, Callable[[PlainWizard, Phase], list[str]]] = {
+        "migrations": migrations,
+        "files": write_files,
+        "custom-domain": custom_domain,
+        "stripe-webhook": stripe_webhook,
+        "sentry-test-event": sentry_test_event,
+    }
     failed: list[str] = []
-    if phase.id == "supabase":
-        failed += migrations(wizard)
-    if phase.writes:
-        failed += write_files(wizard, phase)
-    if phase.id == "post-deploy":
-        failed += post_deploy(wizard)
+    for step in phase.steps:
+        failed += runners[step](wizard, phase)
     return failed
 
 
-def migrations(wizard: PlainWizard) -> list[str]:
+def migrations(wizard: PlainWizard, phase: Phase) -> list[str]:
     from wizard.migrations import apply, inspect
 
     url = wizard.answers.resolve("SUPABASE_DB_URL").value
@@ -93,39 +97,27 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     return []
 
 
-def post_deploy(wizard: PlainWizard) -> list[str]:
-    from wizard.phases import stale_after_change
+def custom_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
+    from wizard.actions import set_custom_domain
 
-    failed: list[str] = []
-    answers = wizard.answers
-    domain = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
-    domain = domain.strip().removeprefix("https://").rstrip("/")
-    if domain:
-        before = answers.state_file.read()
-        url = f"https://{domain}"
-        try:
-            answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
-            wizard.saved += 3
-        except Exception as exc:
-            failed.append(describe(exc))
-        else:
-            stale = stale_after_change(wizard.project, before, answers.state_file.read())
-            print(f"  APP_URL and VITE_API_URL are now {url}." + (f" Now stale: {', '.join(stale)}." if stale else ""))  # fmt: skip
-    if questionary.confirm(
-        "Create the Stripe webhook endpoint through the API?", default=False
-    ).unsafe_ask():
-        failed += _webhook(wizard)
-    if (
-        answers.resolve("SENTRY_DSN").value
-        and questionary.confirm("Send a Sentry test event?", default=False).unsafe_ask()
-    ):
-        failed += _sentry(wizard)
-    return failed
+    text = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
+    if not text.strip():
+        return []
+    try:
+        done = set_custom_domain(wizard.answers, text)
+    except Exception as exc:
+        return [describe(exc)]
+    wizard.saved += 3
+    print(f"  {done.message}")
+    return []
 
 
-def _webhook(wizard: PlainWizard) -> list[str]:
+def stripe_webhook(wizard: PlainWizard, phase: Phase) -> list[str]:
     from wizard.webhook import create_and_store
 
+    ask = "Create the Stripe webhook endpoint through the API?"
+    if not questionary.confirm(ask, default=False).unsafe_ask():
+        return []
     try:
         outcome = asyncio.run(create_and_store(wizard.answers))
     except Exception as exc:
@@ -136,14 +128,16 @@ def _webhook(wizard: PlainWizard) -> list[str]:
     return []
 
 
-def _sentry(wizard: PlainWizard) -> list[str]:
-    from wizard.checks import run_checks
+def sentry_test_event(wizard: PlainWizard, phase: Phase) -> list[str]:
+    from wizard.actions import send_sentry_test_event
 
-    values = wizard.answers.values()
-    results = asyncio.run(
-        run_checks(values, ["post-deploy"], send_test_event=True, services=["sentry"])
-    )
-    for r in results:
-        if r.service == "sentry":
-            print(f"  {r.outcome}: {r.message}")
-    return [r.message for r in results if r.service == "sentry" and r.outcome == "fail"]
+    if not wizard.answers.resolve("SENTRY_DSN").value:
+        return []
+    if not questionary.confirm("Send a Sentry test event?", default=False).unsafe_ask():
+        return []
+    try:
+        result = asyncio.run(send_sentry_test_event(wizard.answers))
+    except Exception as exc:
+        return [describe(exc)]
+    print(f"  {result.outcome}: {result.message}")
+    return [result.message] if result.outcome == "fail" else []

@@ -10,7 +10,6 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, TabPane
 
-from checklists.catalog import normalise, validate_format
 from screens.messages import ActionDone
 from screens.phase import PhaseScreen
 
@@ -64,31 +63,23 @@ class PostDeployScreen(PhaseScreen):
     @on(Button.Pressed, "#set-domain")
     @on(Input.Submitted, "#domain")
     def set_domain(self) -> None:
-        from wizard.phases import stale_after_change
+        from wizard.actions import set_custom_domain
+        from wizard.errors import ValidationError
 
-        domain = (
-            normalise(self.query_one("#domain", Input).value).removeprefix("https://").rstrip("/")
-        )
         result = self.query_one("#domain-result", Static)
-        problems = validate_format("CUSTOM_DOMAIN", domain)
-        if problems:
-            result.update(Content(f"✗ {problems[0]}"))
-            return
-        answers, project = self.wizard.answers, self.wizard.project
-        url = f"https://{domain}"
         try:
-            before = answers.state_file.read()
-            answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
-            stale = stale_after_change(project, before, answers.state_file.read())
+            done = set_custom_domain(self.wizard.answers, self.query_one("#domain", Input).value)
+        except ValidationError as exc:
+            result.update(Content(f"✗ {exc.message}"))
+            return
         except Exception as exc:
             self.wizard.report_error(exc, "Domain not set")
             return
-        note = f" Now stale: {', '.join(stale)}." if stale else ""
-        result.update(Content(f"✓ APP_URL and VITE_API_URL are now {url}.{note}"))
-        self.notify(f"Custom domain {domain} set.{note}", title="Custom domain", timeout=8)
+        result.update(Content(f"✓ {done.message}"))
+        self.notify(f"Custom domain {done.domain} set. {done.message}", title="Custom domain", timeout=8)  # fmt: skip
         for row in self.fields():
             if row.var.name == "CUSTOM_DOMAIN":
-                row.load(domain, "entered")
+                row.load(done.domain, "entered")
         self.refresh_status()
 
     # -- Sentry --------------------------------------------------------------------------------
@@ -99,25 +90,15 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="sentry", exit_on_error=False)
     async def send_sentry_event(self) -> None:
-        import asyncio
-
-        from wizard.checks import run_checks
+        from wizard.actions import send_sentry_test_event
         from wizard.errors import describe
 
         try:
-            values = await asyncio.to_thread(self.wizard.answers.values)
-            results = await run_checks(
-                values, ["post-deploy"], send_test_event=True, services=["sentry"]
-            )
+            result = await send_sentry_test_event(self.wizard.answers)
         except Exception as exc:
             self.post_message(ActionDone("sentry", False, describe(exc)))
             return
-        live = [r for r in results if r.service == "sentry"] or results
-        worst = next((r for r in live if r.outcome == "fail"), live[0] if live else None)
-        if worst is None:
-            self.post_message(ActionDone("sentry", False, "No Sentry check ran."))
-        else:
-            self.post_message(ActionDone("sentry", worst.outcome in ("ok", "warn"), worst.message))
+        self.post_message(ActionDone("sentry", result.outcome in ("ok", "warn"), result.message))
 
     @on(ActionDone)
     def step_finished(self, message: ActionDone) -> None:

@@ -159,15 +159,3 @@ class SupabaseScreen(PhaseScreen):
         if message.report is not None:
             await self.inspected(MigrationsInspected(message.report.statuses))
         self.refresh_status()
-
-    def completion_problems(self) -> list[str]:
-        problems = super().completion_problems()
-        if self.statuses is None:
-            problems.append(
-                "the migration status is unknown (is SUPABASE_DB_URL set and reachable?)"
-            )
-        else:
-            waiting = [s for s in self.statuses if s.status in ("pending", "edited")]
-            if waiting:
-                problems.append(f"{len(waiting)} migrations are pending or edited")
-        return problems

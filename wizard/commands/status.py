@@ -22,7 +22,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def collect(project: Any) -> dict[str, Any]:
     """The status document (also what ``--json`` prints)."""
-    from wizard.phases import TODOS, all_status, required_progress
+    from wizard.done import all_status
+    from wizard.phases import TODOS, required_progress
     from wizard.state import StateFile
 
     state = StateFile(project).read()
@@ -49,6 +50,8 @@ def collect(project: Any) -> dict[str, Any]:
                 "verified_at": ps.verified_at,
                 "message": ps.message,
                 "changed": list(ps.changed),
+                "todo": list(ps.todo),
+                "failed": list(ps.failed),
                 "todos": list(ps.phase.todos),
             }
         )
