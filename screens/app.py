@@ -162,11 +162,11 @@ class WizardApp(App[int]):
         from screens.export import export_checklist
 
         try:
-            written = export_checklist(self.answers, fmt, Path(path))
+            written, note = export_checklist(self.answers, fmt, Path(path))
         except Exception as exc:
             self.report_error(exc, "Export failed")
             return
-        self.notify(f"Exported the {fmt} checklist to {written}", title="Export")
+        self.notify(f"Exported the {fmt} checklist to {written}. {note}".strip(), title="Export")
 
     async def action_quit(self) -> None:
         unsaved: list[str] = getattr(self.screen, "unsaved", list)()

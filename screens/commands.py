@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 EXPORTS = {
     "markdown": "export: markdown checklist",
     "json": "export: json checklist",
-    "dotenv": "export: dotenv file (values masked)",
+    "dotenv": "export: Render .env file (real values, git-ignored)",
 }
 
 

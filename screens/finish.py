@@ -104,9 +104,13 @@ class FinishScreen(Screen[None]):
         table = self.query_one("#variables", DataTable)
         table.clear()
         for row in rows:
-            status = {"verified": "ok", "set": "done", "missing": "pending", "invalid": "fail"}[
-                row.status
-            ]
+            status = {
+                "verified": "ok",
+                "set": "done",
+                "missing": "pending",
+                "invalid": "fail",
+                "failed": "fail",
+            }[row.status]
             label = row.status + (f" {short_time(row.verified_at)}" if row.verified_at else "")
             table.add_row(
                 row.name,
