@@ -13,7 +13,7 @@ from typing import Any
 
 import questionary
 
-from checklists.catalog import Variable, for_phase, mask, normalise, validate_format
+from checklists.catalog import Variable, for_phase, mask, normalise, normalise_for, validate_format
 from wizard.done import all_status, stale_after_change
 from wizard.errors import EXIT_INTERRUPTED
 from wizard.phases import PHASES, TODOS, Phase
@@ -106,7 +106,7 @@ class PlainWizard:
             answer = questionary.text(
                 f"{var.name}:", default=current.value or "", validate=check
             ).unsafe_ask()
-        value = normalise(answer or "")
+        value = normalise_for(var.name, answer or "")
         if (value and value != current.value) or (value and current.source == "default"):
             self.store(var, value, "entered")
         elif not value and not current.value and var.required:

@@ -30,6 +30,7 @@ from wizard.phases import (
     file_fingerprint,
     file_sha256,
     fingerprint,
+    has_value,
     input_parts,
     partial_fingerprint,
     value_digests,
@@ -120,7 +121,7 @@ def _inputs(state: StateData, phase: Phase) -> tuple[list[str], list[str]]:
     for name in phase.inputs:
         var, record = catalog()[name], values.get(name)
         if record is None:
-            if var.required and var.default is None:
+            if var.required and not has_value(state, name):
                 todo.append(f"enter {name} (find it at: {var.where})")
         elif record.get("format_ok") is False:
             failed.append(f"{name} is not valid; enter it again (find it at: {var.where})")
@@ -190,7 +191,7 @@ def _checks(
 def phase_status(project: Project, state: StateData, phase: Phase) -> PhaseStatus:
     """The phase's status by the one rule (reads the state and the files; opens no store)."""
     todo, failed = _inputs(state, phase)
-    unset = {n for n in phase.inputs if n not in state.get("values", {})}
+    unset = {n for n in phase.inputs if not has_value(state, n)}
     todo += _files(project, state, phase)
     step_todo, step_failed = _steps(project, state, phase)
     check_todo, check_failed, verified = _checks(state, phase, unset)

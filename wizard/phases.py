@@ -221,18 +221,20 @@ def file_fingerprint(project: Project, state: StateData, phase: Phase) -> str:
     return partial_fingerprint(project, state, phase, names)
 
 
+def has_value(state: StateData, name: str) -> bool:
+    """Stored, or defaulted: a fixed default, or another variable's value (``default_from``)."""
+    var = catalog()[name]
+    if name in state.get("values", {}) or var.default is not None:
+        return True
+    return var.default_from is not None and has_value(state, var.default_from)
+
+
 def missing_inputs(state: StateData, phase: Phase) -> list[str]:
     """Required inputs of ``phase`` that are neither stored nor defaulted (empty: all set)."""
-    stored = state.get("values", {})
-    return [
-        name
-        for name in phase.inputs
-        if catalog()[name].required and name not in stored and catalog()[name].default is None
-    ]
+    return [n for n in phase.inputs if catalog()[n].required and not has_value(state, n)]
 
 
 def required_progress(state: StateData) -> tuple[int, int]:
     """(required values stored or defaulted, required values) over the whole catalog."""
-    stored = state.get("values", {})
     required = [v for v in catalog().values() if v.required]
-    return sum(v.name in stored or v.default is not None for v in required), len(required)
+    return sum(has_value(state, v.name) for v in required), len(required)

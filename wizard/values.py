@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checklists.catalog import Variable, catalog, normalise, validate_format
+from checklists.catalog import Variable, catalog, normalise_for, validate_format
 from wizard.errors import UsageError, ValidationError
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
@@ -80,7 +80,7 @@ class Answers:
         if not self._use_environment:
             return None
         if os.environ.get(name):
-            return normalise(os.environ[name]), "environment"
+            return normalise_for(name, os.environ[name]), "environment"
         if self._dotenv is None:
             from dotenv import dotenv_values
 
@@ -88,13 +88,13 @@ class Answers:
             raw = dotenv_values(path) if path.is_file() else {}
             self._dotenv = {k: v for k, v in raw.items() if v}
         if name in self._dotenv:
-            return normalise(self._dotenv[name]), ".env"
+            return normalise_for(name, self._dotenv[name]), ".env"
         return None
 
     def resolve(self, name: str, state: StateData | None = None) -> Resolved:
         var = lookup(name)
         if name in self.overrides:
-            return Resolved(name, normalise(self.overrides[name]), "flag")
+            return Resolved(name, normalise_for(name, self.overrides[name]), "flag")
         # Secrets come only from the store: a stray .env must never stand in for a production key.
         if not var.secret:
             env = self._environment(name)
@@ -108,6 +108,10 @@ class Answers:
                 return Resolved(name, value, record.get("source", "entered"))
         if var.default is not None:
             return Resolved(name, var.default, "default")
+        if var.default_from is not None:  # VITE_API_URL follows APP_URL until set on its own
+            other = self.resolve(var.default_from, state)
+            if other.value:
+                return Resolved(name, other.value, f"default ({var.default_from})")
         return Resolved(name, None, None)
 
     def resolve_all(self, names: Iterable[str] | None = None) -> dict[str, Resolved]:
@@ -122,7 +126,7 @@ class Answers:
     def prepare(self, name: str, raw: str, allow_invalid: bool = False) -> tuple[str, list[str]]:
         """Normalise and validate one value; raises before anything is written."""
         var = lookup(name)
-        value = normalise(raw)
+        value = normalise_for(var.name, raw)
         if not value:
             raise ValidationError(
                 f"{name} is empty; nothing was stored.",
