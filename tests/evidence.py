@@ -29,8 +29,11 @@ def prove(root: Path, phase_id: str, *, failing: str = "") -> None:
         names = [v.name for v in catalog().values() if not v.secret]
         apply(project, plan(project, Answers(project).values(names), list(phase.writes)), force=True)  # fmt: skip
     with StateFile(project).update() as state:
-        for n, pid in enumerate(phase.services):
-            bad = bool(failing) and n == 0
+        # the failure lands on the first check that could run (its required values are set)
+        runnable = [p for p in phase.services if all(n in state["values"] for n in BY_ID[p].requires)]  # fmt: skip
+        culprit = runnable[0] if failing and runnable else None
+        for pid in phase.services:
+            bad = pid == culprit
             record_check_run(state, BY_ID[pid], "fail" if bad else "ok", failing if bad else "", state)  # fmt: skip
         if "migrations" in phase.steps:
             record_step(project, state, phase, "migrations", True)
@@ -43,3 +46,15 @@ def statuses(root: Path) -> dict[str, PhaseStatus]:
 
     project = Project(root)
     return {s.phase.id: s for s in all_status(project, StateFile(project).read())}
+
+
+def pin_times(root: Path, at: str) -> None:
+    """Every timestamp in the state set to ``at`` (snapshots must not show the clock)."""
+    with StateFile(Project(root)).update() as state:
+        for record in state["phases"].values():
+            record.update({k: at for k in ("at", "completed_at") if k in record})
+            for step in (record.get("steps") or {}).values():
+                step["at"] = at
+        for group in ("values", "files", "checks", "check_runs"):
+            for record in state.get(group, {}).values():
+                record.update({k: at for k in ("updated_at", "written_at", "at") if k in record})
