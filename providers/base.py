@@ -7,7 +7,6 @@ with one line a person can act on. Messages never contain a secret value.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING, Literal
 from providers.errors import EXIT_FAILED, SetupError
 
 if TYPE_CHECKING:  # httpx costs ~100 ms to import; the migrate and vars paths never need it
+    import asyncio
+
     import httpx
 
 Outcome = Literal["ok", "warn", "fail", "skip"]
