@@ -20,7 +20,7 @@ def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
     runners: dict[str, Callable[[PlainWizard, Phase], list[str]]] = {
         "migrations": migrations,
         "files": write_files,
-        "custom-domain": custom_domain,
+        "api-domain": api_domain,
         "stripe-webhook": stripe_webhook,
         "sentry-test-event": sentry_test_event,
     }
@@ -97,17 +97,17 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     return []
 
 
-def custom_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
-    from wizard.actions import set_custom_domain
+def api_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
+    from wizard.actions import set_api_domain
 
     text = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
     if not text.strip():
         return []
     try:
-        done = set_custom_domain(wizard.answers, text)
+        done = set_api_domain(wizard.answers, text)
     except Exception as exc:
         return [describe(exc)]
-    wizard.saved += 3
+    wizard.saved += 2
     print(f"  {done.message}")
     return []
 

@@ -28,8 +28,8 @@ class PostDeployScreen(PhaseScreen):
                 yield Button("Create Stripe webhook", id="webhook", compact=True)
             yield Static("", id="webhook-result", classes="action-result")
             yield Static(
-                "Custom domain: sets CUSTOM_DOMAIN and points APP_URL and VITE_API_URL at "
-                "https://DOMAIN (phases using them become stale).",
+                "API domain: points APP_URL and VITE_API_URL at https://DOMAIN (phases using "
+                "them become stale).",
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):
@@ -63,12 +63,12 @@ class PostDeployScreen(PhaseScreen):
     @on(Button.Pressed, "#set-domain")
     @on(Input.Submitted, "#domain")
     def set_domain(self) -> None:
-        from wizard.actions import set_custom_domain
+        from wizard.actions import set_api_domain
         from wizard.errors import ValidationError
 
         result = self.query_one("#domain-result", Static)
         try:
-            done = set_custom_domain(self.wizard.answers, self.query_one("#domain", Input).value)
+            done = set_api_domain(self.wizard.answers, self.query_one("#domain", Input).value)
         except ValidationError as exc:
             result.update(Content(f"✗ {exc.message}"))
             return
@@ -76,10 +76,7 @@ class PostDeployScreen(PhaseScreen):
             self.wizard.report_error(exc, "Domain not set")
             return
         result.update(Content(f"✓ {done.message}"))
-        self.notify(f"Custom domain {done.domain} set. {done.message}", title="Custom domain", timeout=8)  # fmt: skip
-        for row in self.fields():
-            if row.var.name == "CUSTOM_DOMAIN":
-                row.load(done.domain, "entered")
+        self.notify(f"API domain {done.domain} set. {done.message}", title="API domain", timeout=8)  # fmt: skip
         self.refresh_status()
 
     # -- Sentry --------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The post-deploy actions, each one core function both front ends call.
 
 The Stripe webhook lives in ``wizard.webhook`` (also the ``stripe create-webhook`` command);
-here: pointing the app at a custom domain, and sending a Sentry test event.
+here: pointing the app at the API's own domain, and sending a Sentry test event. (The site's
+domain on Vercel, with DNS records and verification, is ``convoai-setup domain set``.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from wizard.values import Answers
 
 
 @dataclass(frozen=True)
-class DomainSet:
+class ApiDomainSet:
     domain: str
     #: https://DOMAIN, now APP_URL and VITE_API_URL
     url: str
@@ -36,25 +37,26 @@ def domain_of(text: str) -> str:
     for scheme in ("https://", "http://"):
         if value.lower().startswith(scheme):
             value = value[len(scheme) :]
-    return value.rstrip("/")
+    return value.rstrip("/.").lower()  # host names are case-insensitive
 
 
-def set_custom_domain(answers: Answers, text: str) -> DomainSet:
-    """Store CUSTOM_DOMAIN and point APP_URL and VITE_API_URL at it, all or nothing.
+def set_api_domain(answers: Answers, text: str) -> ApiDomainSet:
+    """Point APP_URL and VITE_API_URL at ``https://DOMAIN`` (the API's domain), both or neither.
 
     Raises ``ValidationError`` (nothing stored) for something that is not a host name.
+    CUSTOM_DOMAIN is the site's domain (``domain set``), so it is not touched here.
     """
     from wizard.done import stale_after_change
 
     domain = domain_of(text)
-    problems = validate_format("CUSTOM_DOMAIN", domain) if domain else ["CUSTOM_DOMAIN is empty"]
+    problems = validate_format("CUSTOM_DOMAIN", domain) if domain else ["the domain is empty"]
     if problems:
         raise ValidationError(problems[0] + "; nothing was changed.")
     url = f"https://{domain}"
     before = answers.state_file.read()
-    answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
+    answers.set_many({"APP_URL": url, "VITE_API_URL": url})
     stale = stale_after_change(answers.project, before, answers.state_file.read())
-    return DomainSet(domain, url, stale)
+    return ApiDomainSet(domain, url, stale)
 
 
 async def send_sentry_test_event(

@@ -29,8 +29,8 @@ from wizard.state import StateData
 
 #: what a phase does besides collecting values and running its checks, each implemented once
 #: in the core and offered by both front ends: "files" (write ``Phase.writes``), "migrations"
-#: (apply supabase/ in order), "custom-domain", "stripe-webhook", "sentry-test-event"
-Step = Literal["files", "migrations", "custom-domain", "stripe-webhook", "sentry-test-event"]
+#: (apply supabase/ in order), "api-domain", "stripe-webhook", "sentry-test-event"
+Step = Literal["files", "migrations", "api-domain", "stripe-webhook", "sentry-test-event"]
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ PHASES: tuple[Phase, ...] = (
         "Phase 6: Post-deployment configuration",
         ("stripe-webhook",),
         extra_inputs=("APP_URL", "STRIPE_SECRET_KEY", "SENTRY_DSN"),
-        steps=("custom-domain", "stripe-webhook", "sentry-test-event"),
+        steps=("api-domain", "stripe-webhook", "sentry-test-event"),
     ),
 )
 PHASE_IDS = tuple(p.id for p in PHASES)

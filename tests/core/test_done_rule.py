@@ -66,3 +66,20 @@ def test_a_phase_without_checks_is_done_by_its_current_file(project: Path) -> No
     env_example = statuses(project)["env-example"]
     assert env_example.status == "stale"
     assert env_example.todo == (".env.example changed on disk since it was written; write it again",)  # fmt: skip
+
+
+def test_the_api_domain_moves_app_url_and_makes_vercel_stale(project: Path) -> None:
+    from tests.evidence import prove
+    from wizard.actions import set_api_domain
+    from wizard.errors import ValidationError
+
+    answers = Answers(Project(project), use_environment=False)
+    answers.set("APP_URL", "https://convoai-backend.onrender.com")
+    prove(project, "vercel")
+    assert statuses(project)["vercel"].status == "done"
+    with pytest.raises(ValidationError):
+        set_api_domain(answers, "not a domain")
+    done = set_api_domain(answers, "https://API.example.com/")
+    assert done.url == "https://api.example.com" and done.stale == ["vercel"]
+    assert answers.resolve("APP_URL").value == answers.resolve("VITE_API_URL").value == done.url
+    assert answers.resolve("CUSTOM_DOMAIN").value is None  # the site's domain: `domain set`
