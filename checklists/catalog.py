@@ -49,6 +49,12 @@ class Variable:
     wrong_prefixes: dict[str, str] = field(default_factory=dict)
     #: provider ids whose live checks use this value
     checks: tuple[str, ...] = ()
+    #: a URL that gets paths appended (``APP_URL`` + ``/api/…``): a trailing ``/`` is dropped
+    trim_slash: bool = False
+    #: a base URL only: a path (``/rest/v1``), query or fragment is refused with the fix
+    bare_url: bool = False
+    #: when not set, the value of this other variable stands in (``VITE_API_URL`` <- ``APP_URL``)
+    default_from: str | None = None
 
     @property
     def app_env(self) -> bool:
@@ -58,9 +64,21 @@ class Variable:
 
 @cache
 def catalog() -> dict[str, Variable]:
-    """All variables by name, in the order of the plan's checklist."""
-    with CATALOG_FILE.open("rb") as fh:
-        raw = tomllib.load(fh)["vars"]
+    """All variables by name, in the order of the plan's checklist (validated on load)."""
+    return load_catalog(CATALOG_FILE)
+
+
+def load_catalog(path: Path) -> dict[str, Variable]:
+    """Read and validate a catalog file; ``CatalogError`` says what is wrong in it."""
+    from checklists.schema import CatalogError, validate
+
+    try:
+        with path.open("rb") as fh:
+            document = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogError(f"{path}: cannot be read as TOML ({exc}).", "Restore the file from the package.") from None  # fmt: skip
+    validate(document, str(path))
+    raw = document["vars"]
     out: dict[str, Variable] = {}
     for name, entry in raw.items():
         out[name] = Variable(
@@ -81,6 +99,9 @@ def catalog() -> dict[str, Variable]:
             pattern_help=entry.get("pattern_help", ""),
             wrong_prefixes=dict(entry.get("wrong_prefixes", {})),
             checks=tuple(entry.get("checks", ())),
+            trim_slash=bool(entry.get("trim_slash", False)),
+            bare_url=bool(entry.get("bare_url", False)),
+            default_from=entry.get("default_from"),
         )
     return out
 
@@ -108,6 +129,16 @@ def normalise(value: str) -> str:
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         value = value[1:-1].strip()
+    return value
+
+
+def normalise_for(name: str, value: str) -> str:
+    """``normalise`` plus the variable's own rule: a trailing ``/`` dropped where paths get
+    appended (``APP_URL/`` + ``/api/health`` would be ``//api/health``)."""
+    value = normalise(value)
+    var = catalog().get(name)
+    if var is not None and var.trim_slash and "://" in value:
+        value = value.rstrip("/")
     return value
 
 
@@ -144,6 +175,10 @@ def _url_problem(var: Variable, value: str) -> str | None:
     # libpq also takes the host (or a unix socket directory) as a ?host= parameter.
     if not host and "host=" not in parts.query:
         return f"{var.name} has no host; expected e.g. {var.example}"
+    if var.bare_url and (parts.path.strip("/") or parts.query or parts.fragment):
+        extra = parts.path if parts.path.strip("/") else "?" + parts.query if parts.query else "#" + parts.fragment  # fmt: skip
+        base = f"{scheme}://{parts.netloc}"
+        return f"{var.name} must be the project URL alone, without {extra}; use {base}"
     return None
 
 
@@ -162,7 +197,7 @@ def validate_format(name: str, value: str) -> list[str]:
     Messages name the variable and say what to paste instead; they never echo the value.
     """
     var = variable(name)
-    value = normalise(value)
+    value = normalise_for(name, value)
     if not value:
         return [f"{name} is empty" + ("; it is required" if var.required else "")]
     unsafe = unsafe_problem(name, value)

@@ -16,7 +16,7 @@ SECTIONS = (
     ("vercel", "Frontend (Vercel)"),
     ("wizard", "Wizard-only credentials (never sent to the app)"),
 )
-STATUSES = ("missing", "set", "invalid", "verified")
+STATUSES = ("missing", "set", "invalid", "failed", "verified")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ class ChecklistRow:
     #: render | vercel | wizard
     destination: str
     required: bool
-    #: missing | set | invalid (format) | verified (every live check using it passed)
+    #: missing | invalid (format) | failed (a live check failed on this value) | set (not
+    #: checked on this value yet) | verified (every live check using this value passed)
     status: str
     #: when the live checks last passed (status ``verified`` only)
     verified_at: str | None
@@ -39,6 +40,23 @@ class ChecklistRow:
     value: str | None = None
     description: str = ""
     secret: bool = False
+    #: the last live check of this very value, one line ("" when no check uses it)
+    last_check: str = ""
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """One phase in the checklist: where it stands, and what is left to do."""
+
+    id: str
+    title: str
+    #: done | stale | pending | failed (the one rule, ``wizard.done``)
+    status: str
+    #: when it was done (or since when it is stale)
+    at: str | None
+    message: str
+    #: what is still to do, one line each
+    todo: tuple[str, ...] = ()
 
 
 def status_text(row: ChecklistRow) -> str:
@@ -63,12 +81,36 @@ def _shown(row: ChecklistRow) -> str:
     return f"{fence}{pad}{_cell(text)}{pad}{fence}"
 
 
+def _phases_markdown(phases: Sequence[PhaseRow]) -> list[str]:
+    """The phases table, then what is left, phase by phase (from the phases' own todo lists)."""
+    if not phases:
+        return []
+    out = [
+        "## Phases",
+        "",
+        "| Phase | Status | Since | Note |",
+        "|-------|--------|-------|------|",
+    ]
+    for p in phases:
+        out.append(f"| {p.title} (`{p.id}`) | {p.status} | {p.at or ''} | {_cell(p.message)} |")
+    out.append("")
+    left = [p for p in phases if p.status != "done"]
+    out += ["## Still to do", ""]
+    if not left:
+        return [*out, "Nothing: every phase is done and verified on the current values.", ""]
+    for p in left:
+        out.append(f"- **{p.title}** ({p.status}):")
+        out += [f"  - [ ] {_cell(line)}" for line in p.todo or (p.message,)]
+    return [*out, ""]
+
+
 def render_markdown(
     rows: Sequence[ChecklistRow],
     *,
     project: str = "",
     generated_at: str | None = None,
     migrations: Mapping[str, object] | None = None,
+    phases: Sequence[PhaseRow] | None = None,
 ) -> str:
     """The plan's checklist tables, filled in per variable."""
     revealed = any(r.value is not None for r in rows)
@@ -83,16 +125,17 @@ def render_markdown(
         out += ["> **This file holds real secret values.** Keep it private; do not commit it.", ""]
     else:
         out += ["Secret values are masked; `convoai-setup export --reveal` includes them.", ""]
+    out += _phases_markdown(phases or ())
     for destination, title in SECTIONS:
         section = [r for r in rows if r.destination == destination]
         if not section:
             continue
         out += [f"## {title}", ""]
-        out.append("| Variable | Required | Status | Source | Destination | Value |")
-        out.append("|----------|----------|--------|--------|-------------|-------|")
+        out.append("| Variable | Required | Status | Last check | Source | Destination | Value |")
+        out.append("|----------|----------|--------|------------|--------|-------------|-------|")
         for r in section:
             cells = [f"`{r.name}`", "Yes" if r.required else "No", status_text(r),
-                     r.source or "", r.destination, _shown(r)]  # fmt: skip
+                     _cell(r.last_check), r.source or "", r.destination, _shown(r)]  # fmt: skip
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     if migrations:
@@ -111,12 +154,14 @@ def render_json(
     project: str = "",
     generated_at: str | None = None,
     migrations: Mapping[str, object] | None = None,
+    phases: Sequence[PhaseRow] | None = None,
 ) -> str:
-    """One JSON document: the rows (``value`` is null unless revealed) plus context."""
+    """One JSON document: the phases, the rows (``value`` is null unless revealed), context."""
     doc: dict[str, object] = {
         "project": project,
         "generated_at": generated_at,
         "revealed": any(r.value is not None for r in rows),
+        "phases": [asdict(p) for p in phases or ()],
         "variables": [asdict(r) for r in rows],
     }
     if migrations:
@@ -149,7 +194,14 @@ def dotenv_quote(name: str, value: str) -> str:
 
 
 def render_dotenv(rows: Sequence[ChecklistRow]) -> str:
-    """A ``.env`` of the real values (rows must be revealed); missing values are commented out."""
+    """A ``.env`` of one destination's real values (rows revealed and filtered by the caller).
+
+    One destination per file: a file is pasted whole ("Add from .env" on Render), so mixing
+    in wizard-only credentials would hand them to the platform. Missing values are comments.
+    """
+    destinations = list(dict.fromkeys(r.destination for r in rows))
+    if len(destinations) > 1:
+        raise ValueError("a dotenv export holds one destination's variables")
     out = [
         "# Real values exported by convoai-setup: this file holds secrets.",
         "# Keep it private (mode 0600) and never commit it.",

@@ -23,10 +23,10 @@ async def check_app(ctx: CheckContext) -> list[CheckResult]:
     app_url = ctx.value("APP_URL").rstrip("/")
     try:
         require_tls(app_url, "APP_URL")
-        response = await send(ctx, "APP_URL", "GET", f"{app_url}/api/health")
+        response = await send(ctx, "APP_URL", "GET", f"{app_url}/api/health", entered="APP_URL")
         path = "/api/health"
         if response.status_code == 404:
-            response = await send(ctx, "APP_URL", "GET", f"{app_url}/")
+            response = await send(ctx, "APP_URL", "GET", f"{app_url}/", entered="APP_URL")
             path = "/"
         if not response.is_success:
             hint = "Is the Render service deployed and live? Check its logs in the Render dashboard"

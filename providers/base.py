@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from providers.errors import EXIT_FAILED, SetupError
+
 if TYPE_CHECKING:  # httpx costs ~100 ms to import; the migrate and vars paths never need it
+    import asyncio
+
     import httpx
 
 Outcome = Literal["ok", "warn", "fail", "skip"]
@@ -52,8 +57,8 @@ class CheckContext:
 
     @property
     def budget(self) -> float:
-        """Seconds an operation inside a check may take: a little under ``timeout``, so the
-        check's own, more specific message wins the race against the runner's ``wait_for``."""
+        """Seconds one operation of a library without cooperative deadlines (redis, psycopg)
+        may take: a little under ``timeout``, so it normally stops on its own first."""
         return self.timeout * 0.9
 
     def value(self, name: str) -> str:
@@ -61,18 +66,35 @@ class CheckContext:
         return (self.values.get(name) or "").strip()
 
 
-class ProviderError(Exception):
+class ProviderError(SetupError):
     """An API action (not a check) failed: ``message`` says what and why, ``hint`` what next."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
-    def line(self) -> str:
-        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+@dataclass
+class Deadline:
+    """One check's time limit as the runner enforces it, cooperatively.
+
+    When the limit passes, the runner does not cancel the check (that raced the check's own,
+    more precise message and lost under load). It calls ``expire``: every request the check
+    has in flight through ``providers.http.send`` is interrupted and becomes that request's
+    own "did not answer within" failure, later requests fail at once, and the check returns
+    its results as usual. Only a check that still does not return is cut off by the runner.
+    """
+
+    seconds: float
+    expired: bool = False
+    inflight: set[asyncio.Task[object]] = field(default_factory=set)
+
+    def expire(self) -> None:
+        self.expired = True
+        for task in list(self.inflight):
+            task.cancel()
+
+
+#: the deadline of the check running in this task (set by the runner; None outside a run)
+CURRENT_DEADLINE: ContextVar[Deadline | None] = ContextVar("check_deadline", default=None)
 
 
 class Stopwatch:

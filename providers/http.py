@@ -8,6 +8,7 @@ and never quote a request (URLs and headers may carry secrets).
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import Mapping
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from providers.base import CheckContext, CheckError
+from providers.base import CURRENT_DEADLINE, CheckContext, CheckError
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -83,39 +84,73 @@ def exception_chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _transport_message(label: str, exc: httpx.HTTPError, timeout: float) -> str:
+def _transport_message(label: str, exc: httpx.HTTPError, timeout: float, entered: str) -> str:
+    """``entered``: the variable the URL came from (a typo is likely); "" for a vendor's own
+    host, which the person never typed: then the machine's network is what to look at."""
     chain = exception_chain(exc)
     text = " ".join(str(e) for e in chain).lower()
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         text += " refused"
+    host = urlsplit(str(exc.request.url)).hostname if _has_request(exc) else None
+    check = f"check {entered}" if entered else "check this machine's network (or proxy)"
     if isinstance(exc, httpx.TimeoutException):
         stage = "connection" if isinstance(exc, httpx.ConnectTimeout) else "request"
-        return f"{label} did not answer within {timeout:g}s ({stage} timed out); check the URL and retry, or raise --timeout"
+        return f"{label} did not answer within {timeout:g}s ({stage} timed out); {check} and retry, or raise --timeout"
     if "certificate" in text or "ssl" in text or "tls" in text:
-        return f"{label}: TLS verification failed (certificate not trusted or wrong host); check the URL. Verification is never switched off"
+        return f"{label}: TLS verification failed (certificate not trusted or wrong host); {check}. Verification is never switched off"
     if isinstance(exc, httpx.ConnectError):
         if "name or service not known" in text or "nodename" in text or "getaddrinfo" in text:
-            return f"{label}: host not found (DNS); check the URL for typos"
+            if entered:
+                return f"{label}: host not found (DNS); check {entered} for typos"
+            where = host or "the vendor's API"
+            return (f"{label}: this machine cannot reach {where}: host not found (DNS). "
+                    "There is no network, DNS is not working, or a proxy is needed (HTTPS_PROXY); "
+                    "fix the connection and retry")  # fmt: skip
         if "refused" in text:
             return f"{label}: connection refused; is the URL right and the service running?"
-        return f"{label}: could not connect; check the URL and your network"
+        return f"{label}: could not connect; {check}"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return (
-            f"{label} closed the connection without a valid HTTP answer; retry, and check the URL"
-        )
-    return f"{label}: request failed ({type(exc).__name__}); check the URL and your network"
+        return f"{label} closed the connection without a valid HTTP answer; retry, and {check}"
+    return f"{label}: request failed ({type(exc).__name__}); {check}"
+
+
+def _has_request(exc: httpx.HTTPError) -> bool:
+    try:
+        exc.request  # noqa: B018 - raises RuntimeError when the error carries no request
+    except RuntimeError:
+        return False
+    return True
 
 
 async def send(
-    ctx: CheckContext, label: str, method: str, url: str, **kwargs: Any
+    ctx: CheckContext, label: str, method: str, url: str, *, entered: str = "", **kwargs: Any
 ) -> httpx.Response:
-    """One request on the shared client; transport failures become a ``CheckError``."""
+    """One request on the shared client; transport failures become a ``CheckError``.
+
+    ``entered`` names the variable a person typed the URL into (``APP_URL``); leave it empty
+    for a vendor's API host, so a DNS failure blames the network rather than a typo.
+    """
+    deadline = CURRENT_DEADLINE.get()
+    late = f"{label} did not answer within {ctx.timeout:g}s; retry, or raise --timeout"
+    if deadline is not None and deadline.expired:
+        raise CheckError(late)
+    task = asyncio.current_task()
+    if deadline is not None and task is not None:
+        deadline.inflight.add(task)
     try:
         return await ctx.client.request(method, url, **kwargs)
+    except asyncio.CancelledError:
+        # The runner's deadline interrupted this request: it is this request's timeout.
+        if deadline is not None and deadline.expired and task is not None and task.uncancel() == 0:  # fmt: skip
+            raise CheckError(late) from None
+        raise
     except httpx.HTTPError as exc:
-        raise CheckError(_transport_message(label, exc, ctx.timeout)) from None
+        raise CheckError(_transport_message(label, exc, ctx.timeout, entered)) from None
     except ssl.SSLError:
         raise CheckError(f"{label}: TLS handshake failed; check the URL") from None
+    finally:
+        if deadline is not None and task is not None:
+            deadline.inflight.discard(task)
 
 
 def error_text(response: httpx.Response) -> str:

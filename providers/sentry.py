@@ -53,7 +53,9 @@ async def check_sentry(ctx: CheckContext) -> list[CheckResult]:
             "X-Sentry-Auth": f"Sentry sentry_version=7, sentry_client={CLIENT}, sentry_key={public_key}",
             "Content-Type": "application/x-sentry-envelope",
         }
-        response = await send(ctx, "Sentry", "POST", url, headers=headers, content=envelope(dsn))
+        response = await send(
+            ctx, "Sentry", "POST", url, entered="SENTRY_DSN", headers=headers, content=envelope(dsn)
+        )
         if response.status_code in (400, 403):
             raise CheckError(f"Sentry refused the test event ({response.status_code}): the DSN's key is wrong or revoked. Copy the DSN again from Settings > Client Keys")  # fmt: skip
         if not response.is_success:

@@ -44,6 +44,21 @@ def webhook_url(app_url: str) -> str:
     return app_url.strip().rstrip("/") + WEBHOOK_PATH
 
 
+def cross_mode(message: str) -> tuple[str, str] | None:
+    """(price's mode, key's mode) from Stripe's cross-mode 404, None for any other message.
+
+    Stripe says "No such price: 'price_…'; a similar object exists in test mode, but a live
+    mode key was used to make this request.": the object's mode comes first, the key's second.
+    """
+    import re
+
+    found = re.search(r"similar object exists in (live|test) mode", message, re.IGNORECASE)
+    if found is None:
+        return None
+    key = re.search(r"\b(live|test) mode key", message, re.IGNORECASE)
+    return found.group(1).lower(), key.group(1).lower() if key else ""
+
+
 def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
@@ -72,10 +87,10 @@ async def _price(ctx: CheckContext, out: Results, key: str, name: str) -> None:
         if response.status_code == 404:
             from providers.http import error_text
 
-            text = error_text(response).lower()
-            if "similar object exists in" in text:
-                other = "live" if "live mode" in text else "test"
-                raise CheckError(f"{name} is a {other}-mode price but STRIPE_SECRET_KEY is a {mode} key; use prices and key from the same mode")  # fmt: skip
+            crossed = cross_mode(error_text(response))
+            if crossed is not None:
+                price_mode, used = crossed
+                raise CheckError(f"{name} is a {price_mode}-mode price but STRIPE_SECRET_KEY is a {used or mode}-mode key; use a price and key from the same mode")  # fmt: skip
             raise CheckError(f"{name} was not found in this Stripe account; copy the price id (price_…) from Product catalog")  # fmt: skip
         if not response.is_success:
             raise CheckError(status_message(response, "Stripe", AUTH_HINT))

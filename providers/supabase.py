@@ -57,7 +57,9 @@ async def check_supabase(ctx: CheckContext) -> list[CheckResult]:
     watch = Stopwatch()
     try:
         require_tls(url, "SUPABASE_URL")
-        response = await send(ctx, "Supabase", "GET", f"{url}/rest/v1/", headers=_headers(key))
+        response = await send(
+            ctx, "Supabase", "GET", f"{url}/rest/v1/", entered="SUPABASE_URL", headers=_headers(key)
+        )
         if response.status_code == 403:
             raise CheckError(
                 "Supabase refused SUPABASE_SERVICE_KEY on /rest/v1/ (403): that is the anon or "

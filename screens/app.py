@@ -18,7 +18,8 @@ from textual.screen import Screen
 
 from screens.commands import WizardCommands
 from screens.overview import OverviewScreen
-from wizard.phases import PHASE_IDS, PhaseStatus, all_status
+from wizard.done import PhaseStatus, all_status
+from wizard.phases import PHASE_IDS
 
 if TYPE_CHECKING:
     from wizard.values import Answers
@@ -161,11 +162,11 @@ class WizardApp(App[int]):
         from screens.export import export_checklist
 
         try:
-            written = export_checklist(self.answers, fmt, Path(path))
+            written, note = export_checklist(self.answers, fmt, Path(path))
         except Exception as exc:
             self.report_error(exc, "Export failed")
             return
-        self.notify(f"Exported the {fmt} checklist to {written}", title="Export")
+        self.notify(f"Exported the {fmt} checklist to {written}. {note}".strip(), title="Export")
 
     async def action_quit(self) -> None:
         unsaved: list[str] = getattr(self.screen, "unsaved", list)()
@@ -203,7 +204,9 @@ class WizardApp(App[int]):
 
     def report_error(self, exc: BaseException, title: str = "Error") -> None:
         """A core error as a person reads it: a notification, or a dialog when it is long."""
-        self.report_error_text(describe_error(exc), title)
+        from wizard.errors import describe
+
+        self.report_error_text(describe(exc), title)
 
     def report_error_text(self, text: str, title: str = "Error") -> None:
         if len(text) > LONG_ERROR or "\n" in text:
@@ -212,14 +215,3 @@ class WizardApp(App[int]):
             self.push_screen(ErrorModal(title, text))
         else:
             self.notify(text, title=title, severity="error", timeout=8)
-
-
-def describe_error(exc: BaseException) -> str:
-    """The message of a ``WizardError``/``ProviderError``; only the type of anything else.
-
-    An unexpected exception's text might quote a value, so it is not shown (as in the CLI).
-    """
-    line = getattr(exc, "line", None)
-    if callable(line):
-        return str(line())
-    return f"Unexpected {type(exc).__name__}; nothing further was changed."

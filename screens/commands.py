@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 EXPORTS = {
     "markdown": "export: markdown checklist",
     "json": "export: json checklist",
-    "dotenv": "export: dotenv file (values masked)",
+    "dotenv": "export: Render .env file (real values, git-ignored)",
 }
 
 
@@ -31,7 +31,7 @@ class WizardCommands(Provider):
                 (f"phase: jump to {phase.title}", partial(app.open_step, phase.id), phase.plan)
             )
         for phase in PHASES:
-            if phase.id in CHECKED_PHASES:
+            if phase.services:
                 out.append(
                     (
                         f"check: re-run {phase.title}",
@@ -63,7 +63,3 @@ class WizardCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
-
-
-#: phases that have live checks (the others only write files)
-CHECKED_PHASES = ("supabase", "upstash", "render", "vercel", "github-actions", "post-deploy")

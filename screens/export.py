@@ -1,4 +1,4 @@
-"""Export the filled checklist from inside the app (the same renderers as ``convoai-setup export``)."""
+"""Export the filled checklist from inside the app (the core's ``render_export``/``write_export``)."""
 
 from __future__ import annotations
 
@@ -9,37 +9,14 @@ if TYPE_CHECKING:
     from wizard.values import Answers
 
 
-def export_checklist(answers: Answers, fmt: str, path: Path) -> Path:
-    """Render the checklist as ``fmt`` and write it atomically; returns the path written.
+def export_checklist(answers: Answers, fmt: str, path: Path) -> tuple[Path, str]:
+    """Render the checklist as ``fmt`` and write it; returns the path and a git note.
 
-    Markdown and JSON are masked. A dotenv file exists to hold real values, so it is the one
-    format written with them, and with mode 0600.
+    Markdown and JSON are masked. A dotenv file exists to hold real values for one platform:
+    from the app it holds Render's variables (the "Add from .env" paste), git-ignored.
     """
-    from checklists.export import render_dotenv, render_json, render_markdown
-    from wizard.checklist import build_rows
-    from wizard.errors import UsageError
-    from wizard.fsutil import atomic_write
-    from wizard.state import now_iso
+    from wizard.checklist import render_export, write_export
 
-    reveal = fmt == "dotenv"
-    rows = build_rows(answers, reveal=reveal)
-    state = answers.state_file.read()
-    context = {
-        "project": answers.project.name,
-        "generated_at": now_iso(),
-        "migrations": state.get("migrations"),
-    }
-    if fmt == "markdown":
-        text = render_markdown(rows, **context)  # type: ignore[arg-type]
-    elif fmt == "json":
-        text = render_json(rows, **context)  # type: ignore[arg-type]
-    elif fmt == "dotenv":
-        try:
-            text = render_dotenv(rows)
-        except ValueError as exc:  # UnrepresentableValue: the message names the variable only
-            raise UsageError(f"{exc}; nothing was exported.") from None
-    else:
-        raise UsageError(f"{fmt!r} is not an export format.", "Use markdown, json or dotenv.")
-    target = path if path.is_absolute() else answers.project.root / path
-    atomic_write(target, text.encode("utf-8"), mode=0o600 if reveal else 0o644)
-    return target
+    destination = "render" if fmt == "dotenv" else None
+    result = render_export(answers, fmt, reveal=fmt == "dotenv", destination=destination)
+    return write_export(answers, result, path)

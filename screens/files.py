@@ -37,7 +37,6 @@ class FilesScreen(PhaseScreen):
         with TabPane("Files", id="tab-files"), VerticalScroll(id="files"):
             yield Static("Working out what would change…", id="files-hint", classes="step-hint")
             yield Vertical(id="file-list")
-        yield from ()
 
     def action_buttons(self) -> Iterator[Widget]:
         yield from super().action_buttons()
@@ -52,14 +51,14 @@ class FilesScreen(PhaseScreen):
     @work(thread=True, exclusive=True, group="files", exit_on_error=False)
     def plan_files(self) -> None:
         """Render and diff (YAML and difflib load here, not at start-up)."""
-        from screens.app import describe_error
+        from wizard.errors import describe
         from wizard.outputs import plan
 
         try:
             values = self.wizard.answers.values()
             changes = plan(self.wizard.project, values, list(self.phase.writes))
         except Exception as exc:
-            self.post_message(ChangesPlanned([], describe_error(exc)))
+            self.post_message(ChangesPlanned([], describe(exc)))
             return
         self.post_message(ChangesPlanned(changes))
 
@@ -100,7 +99,7 @@ class FilesScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="files", exit_on_error=False)
     def write_files(self, changes: list[Any], force: bool) -> None:
-        from screens.app import describe_error
+        from wizard.errors import describe
         from wizard.outputs import OutputConflict, apply
 
         try:
@@ -110,7 +109,7 @@ class FilesScreen(PhaseScreen):
             self.post_message(FilesWritten([], conflicts))
             return
         except Exception as exc:
-            self.post_message(FilesWritten([], [], describe_error(exc)))
+            self.post_message(FilesWritten([], [], describe(exc)))
             return
         self.post_message(FilesWritten([c.relpath for c in written], []))
 
@@ -133,13 +132,3 @@ class FilesScreen(PhaseScreen):
             self.notify(f"Wrote {written}.", title="Files")
         self.plan_files()
         self.refresh_status()
-
-    def completion_problems(self) -> list[str]:
-        problems = super().completion_problems()
-        if self.changes is None:
-            problems.append("the files could not be prepared")
-        else:
-            problems += [
-                f"{c.relpath} is not written yet" for c in self.changes if c.status != "unchanged"
-            ]
-        return problems

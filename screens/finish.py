@@ -81,15 +81,15 @@ class FinishScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def load_rows(self) -> None:
         """Reads every secret (masked for display) and diffs every file: off the UI thread."""
-        from screens.app import describe_error
         from wizard.checklist import build_rows
+        from wizard.errors import describe
         from wizard.outputs import plan
 
         try:
             rows = build_rows(self.wizard.answers, reveal=False)
             changes = plan(self.wizard.project, self.wizard.answers.values())
         except Exception as exc:
-            self.post_message(ChangesPlanned([], describe_error(exc)))
+            self.post_message(ChangesPlanned([], describe(exc)))
             return
         self.post_message(ChangesPlanned([rows, changes]))
 
@@ -104,9 +104,13 @@ class FinishScreen(Screen[None]):
         table = self.query_one("#variables", DataTable)
         table.clear()
         for row in rows:
-            status = {"verified": "ok", "set": "done", "missing": "pending", "invalid": "fail"}[
-                row.status
-            ]
+            status = {
+                "verified": "ok",
+                "set": "done",
+                "missing": "pending",
+                "invalid": "fail",
+                "failed": "fail",
+            }[row.status]
             label = row.status + (f" {short_time(row.verified_at)}" if row.verified_at else "")
             table.add_row(
                 row.name,

@@ -103,3 +103,13 @@ class ActionDone(Message):
     action: str
     ok: bool
     message: str
+
+
+@dataclass
+class PhaseFinished(Message):
+    """Done re-verified the phase: its status by the one rule (``wizard.done.PhaseStatus``)."""
+
+    status: Any
+    #: phases that were done before this screen's changes and are stale now
+    stale: list[str] = field(default_factory=list)
+    error: str = ""

@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from screens.text import GLYPHS
-from wizard.phases import PhaseStatus
+from wizard.done import PhaseStatus
 
 
 class PhaseNav(Static):

@@ -19,7 +19,7 @@ from screens.widgets import ActionLink, TitleBar
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
-    from wizard.phases import PhaseStatus
+    from wizard.done import PhaseStatus
 
 #: column widths of the phase list (Phase, Status, Since); the note takes the rest
 COLUMNS = (16, 10, 17)
@@ -68,7 +68,8 @@ class OverviewScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         """Re-read the state and redraw the phase table."""
-        from wizard.phases import all_status, required_progress
+        from wizard.done import all_status
+        from wizard.phases import required_progress
 
         state = self.wizard.answers.state_file.read()  # once: the values line and the phases
         have, required = required_progress(state)
@@ -109,9 +110,9 @@ class OverviewScreen(Screen[None]):
         try:
             store = self.wizard.answers.store
         except Exception as exc:
-            from screens.app import describe_error
+            from wizard.errors import describe
 
-            self.post_message(StoreOpened("", "", "", describe_error(exc)))
+            self.post_message(StoreOpened("", "", "", describe(exc)))
             return
         self.post_message(StoreOpened(store.kind, store.description, store.reason))
 

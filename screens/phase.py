@@ -23,11 +23,17 @@ from textual.widgets import Button, Footer, Static, TabbedContent, TabPane, Tabs
 from checklists.catalog import for_phase
 from screens.checks_panel import ChecksPanel
 from screens.fields import FieldRow
-from screens.messages import CheckReported, ChecksFinished, ChecksStarted, ValuesLoaded
+from screens.messages import (
+    CheckReported,
+    ChecksFinished,
+    ChecksStarted,
+    PhaseFinished,
+    ValuesLoaded,
+)
 from screens.nav import PhaseNav
 from screens.text import short_time
 from screens.widgets import TitleBar
-from wizard.phases import PHASE_IDS, TODOS, Phase, get_phase, record_outcome, stale_after_change
+from wizard.phases import PHASE_IDS, TODOS, Phase, get_phase
 from wizard.state import StateData
 
 if TYPE_CHECKING:
@@ -57,7 +63,6 @@ class PhaseScreen(Screen[None]):
         self.revealed = False
         #: the state when the screen opened: Done compares with it to say what became stale
         self.before: StateData = {}
-        self.last_results: list[Any] | None = None
         self.generated: dict[str, str] = {}
 
     @property
@@ -66,9 +71,7 @@ class PhaseScreen(Screen[None]):
 
     @property
     def has_checks(self) -> bool:
-        from wizard.checks import select_services
-
-        return bool(select_services([self.phase.id])) or bool(self.variables)
+        return bool(self.phase.services) or bool(self.variables)
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -142,12 +145,12 @@ class PhaseScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_values(self) -> None:
         """Secrets come from the store, which may need unlocking: never on the UI thread."""
-        from screens.app import describe_error
+        from wizard.errors import describe
 
         try:
             resolved = self.wizard.answers.resolve_all([v.name for v in self.variables])
         except Exception as exc:
-            self.post_message(ValuesLoaded({}, describe_error(exc)))
+            self.post_message(ValuesLoaded({}, describe(exc)))
             return
         self.post_message(ValuesLoaded({n: (r.value, r.source) for n, r in resolved.items()}))
 
@@ -215,8 +218,8 @@ class PhaseScreen(Screen[None]):
 
     @work(exclusive=True, group="checks", exit_on_error=False)
     async def run_checks(self, generation: int, overlay: dict[str, str], record: bool) -> None:
-        from screens.app import describe_error
         from wizard.checks import offline_results, record_results, run_checks, select_services
+        from wizard.errors import describe
 
         project = self.wizard.project
         try:
@@ -235,7 +238,7 @@ class PhaseScreen(Screen[None]):
             if record:
                 await asyncio.to_thread(record_results, project, results)
         except Exception as exc:
-            self.post_message(ChecksFinished(generation, [], describe_error(exc)))
+            self.post_message(ChecksFinished(generation, [], describe(exc)))
             return
         self.post_message(ChecksFinished(generation, results))
 
@@ -257,47 +260,51 @@ class PhaseScreen(Screen[None]):
         if message.generation != self.generation:
             return  # an older run that was cancelled: its results are stale
         self.query_one(ChecksPanel).finish(message.results, message.error)
-        if not message.error:
-            self.last_results = message.results
         self.refresh_status()
 
     # -- done ----------------------------------------------------------------------------------
-    def completion_problems(self) -> list[str]:
-        """Why the phase can't be recorded as done (empty: it can)."""
-        problems = []
-        for row in self.fields():
-            if row.var.required and not row.saved:
-                problems.append(f"{row.var.name} is not set")
-            elif row.saved and row.problems():
-                problems.append(row.problems()[0])
-        failed = [r for r in self.last_results or [] if r.outcome == "fail"]
-        if failed:
-            problems.append(f"check failed: {failed[0].message}")
-        return problems
-
     def action_done(self) -> None:
-        """Save, record the phase done (or failed, saying why), report what became stale."""
+        """Save, then verify by the one rule: stale checks run again, nothing is taken on trust."""
         if self.unsaved() and not self.action_save():
             return
-        problems = self.completion_problems()
-        project = self.wizard.project
+        self.notify(f"Verifying {self.phase.title}…", title="Done", timeout=3)
+        # An app worker, not the screen's: moving on to the next phase closes this screen,
+        # which would cancel its own workers while this one is still returning.
+        self.app.run_worker(self.finish_phase(self.before), group="finish", exclusive=True,
+                            exit_on_error=False)  # fmt: skip
+
+    async def finish_phase(self, before: StateData) -> None:
+        import asyncio
+
+        from wizard.checks import finish_phase
+        from wizard.done import stale_after_change
+        from wizard.errors import describe
+
         try:
-            with self.wizard.answers.state_file.update() as state:
-                record_outcome(project, state, self.phase.id, not problems, "; ".join(problems))
-                stale = stale_after_change(project, self.before, state)
+            status = await finish_phase(self.wizard.answers, self.phase.id)
+            after = await asyncio.to_thread(self.wizard.answers.state_file.read)
+            stale = stale_after_change(self.wizard.project, before, after)
         except Exception as exc:
-            self.wizard.report_error(exc, "Not recorded")
+            self.post_message(PhaseFinished(None, [], describe(exc)))
             return
-        if problems:
+        self.post_message(PhaseFinished(status, stale))
+
+    @on(PhaseFinished)
+    def phase_finished(self, message: PhaseFinished) -> None:
+        self.refresh_status()
+        if message.error:
+            self.wizard.report_error_text(message.error, "Not verified")
+            return
+        status = message.status
+        if status.status != "done":
             self.notify(
-                f"{self.phase.title} recorded as failed: {problems[0]}",
+                f"{self.phase.title} is {status.status}: {status.message}",
                 title="Not done yet",
                 severity="warning",
                 timeout=8,
             )
-            self.refresh_status()
             return
-        note = f" Now stale: {', '.join(stale)}." if stale else ""
+        note = f" Now stale: {', '.join(message.stale)}." if message.stale else ""
         self.notify(f"{self.phase.title} done.{note}", title="Done", timeout=8)
         if self.wizard.start_phase:
             self.wizard.show_overview()
@@ -352,13 +359,13 @@ class PhaseScreen(Screen[None]):
 
 
 def phase_screen(phase_id: str) -> PhaseScreen:
-    """The screen for a phase: the kind decides which extra steps it shows."""
+    """The screen for a phase, chosen by its kind (``Phase.kind``, from its steps)."""
     phase = get_phase(phase_id)
-    if phase_id == "supabase":
+    if phase.kind == "migrations":
         from screens.supabase import SupabaseScreen
 
         return SupabaseScreen(phase)
-    if phase_id == "post-deploy":
+    if phase.kind == "post-deploy":
         from screens.postdeploy import PostDeployScreen
 
         return PostDeployScreen(phase)
@@ -366,7 +373,7 @@ def phase_screen(phase_id: str) -> PhaseScreen:
         from screens.push import PushScreen
 
         return PushScreen(phase)
-    if phase.writes:
+    if phase.kind == "files":
         from screens.files import FilesScreen
 
         return FilesScreen(phase)

@@ -13,9 +13,10 @@ from typing import Any
 
 import questionary
 
-from checklists.catalog import Variable, for_phase, mask, normalise, validate_format
+from checklists.catalog import Variable, for_phase, mask, normalise, normalise_for, validate_format
+from wizard.done import all_status, stale_after_change
 from wizard.errors import EXIT_INTERRUPTED
-from wizard.phases import PHASES, TODOS, Phase, all_status, record_outcome, stale_after_change
+from wizard.phases import PHASES, TODOS, Phase
 from wizard.values import Answers
 
 
@@ -75,20 +76,16 @@ class PlainWizard:
         before = self.answers.state_file.read()
         for var in for_phase(phase.id):
             self.ask(var)
-        failed: list[str] = []
         from screens import plain_steps
 
-        failed += plain_steps.run_steps(self, phase)
-        from wizard.checks import select_services
-
-        if (
-            select_services([phase.id])
+        failed = plain_steps.run_steps(self, phase)
+        verify = (
+            bool(phase.services)
             and questionary.confirm(
-                f"Run the live checks of {phase.title} now?", default=True
+                f"Verify {phase.title} now (runs its live checks)?", default=True
             ).unsafe_ask()
-        ):
-            failed += self.run_checks(phase)
-        self.finish(phase, before, failed)
+        )
+        self.finish(phase, before, failed, verify)
 
     def ask(self, var: Variable) -> None:
         current = self.answers.resolve(var.name)
@@ -109,7 +106,7 @@ class PlainWizard:
             answer = questionary.text(
                 f"{var.name}:", default=current.value or "", validate=check
             ).unsafe_ask()
-        value = normalise(answer or "")
+        value = normalise_for(var.name, answer or "")
         if (value and value != current.value) or (value and current.source == "default"):
             self.store(var, value, "entered")
         elif not value and not current.value and var.required:
@@ -121,33 +118,27 @@ class PlainWizard:
         where = f"the {self.answers.store.kind}" if var.secret else "the project state"
         print(f"  saved {var.name} to {where}: {mask(var.name, value)}")
 
-    def run_checks(self, phase: Phase) -> list[str]:
-        from wizard.checks import record_results, run_checks
+    def finish(self, phase: Phase, before: dict[str, Any], failed: list[str], verify: bool) -> None:
+        """Say where the phase stands by the one rule, as the TUI's Done does.
+
+        With ``verify`` the checks without a passing result on the current values run now
+        (``finish_phase``), so "done" never rests on results from before a change.
+        """
+        from wizard.checks import finish_phase
+        from wizard.done import phase_status
 
         def show(result: Any) -> None:
             glyph = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "-"}.get(result.outcome, "?")
             print(f"  {glyph} {result.service} {result.check}: {result.message}")
 
-        values = self.answers.values()
-        results = asyncio.run(
-            run_checks(values, [phase.id], on_result=show, project_root=self.project.root)
-        )
-        record_results(self.project, results)
-        return [r.message for r in results if r.outcome == "fail"]
-
-    def finish(self, phase: Phase, before: dict[str, Any], failed: list[str]) -> None:
-        """Record the phase as the TUI's Done does, and say what became stale elsewhere."""
-        values = self.answers.values([v.name for v in for_phase(phase.id)])
-        problems = [
-            f"{v.name} is not set"
-            for v in for_phase(phase.id)
-            if v.required and not values.get(v.name)
-        ]
-        problems += failed
-        with self.answers.state_file.update() as state:
-            record_outcome(self.project, state, phase.id, not problems, "; ".join(problems))
-            stale = stale_after_change(self.project, before, state)
-        if problems:
-            print(f"{phase.title}: not done yet: {problems[0]}")
+        for line in failed:
+            print(f"  ✗ {line}")
+        if verify:
+            status = asyncio.run(finish_phase(self.answers, phase.id, on_result=show))
         else:
-            print(f"{phase.title}: done." + (f" Now stale: {', '.join(stale)}." if stale else ""))
+            status = phase_status(self.project, self.answers.state_file.read(), phase)
+        if status.status != "done":
+            print(f"{phase.title}: not done yet ({status.status}): {status.message}")
+            return
+        stale = stale_after_change(self.project, before, self.answers.state_file.read())
+        print(f"{phase.title}: done." + (f" Now stale: {', '.join(stale)}." if stale else ""))

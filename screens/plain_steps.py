@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import questionary
 
-from checklists.catalog import Variable
+from wizard.errors import describe
 from wizard.phases import Phase
 
 if TYPE_CHECKING:
@@ -15,18 +16,21 @@ if TYPE_CHECKING:
 
 
 def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
-    """Run the steps of ``phase``; returns what failed (one line each)."""
+    """Run the steps of ``phase`` (``Phase.steps``, in order); returns what failed, one line each."""
+    runners: dict[str, Callable[[PlainWizard, Phase], list[str]]] = {
+        "migrations": migrations,
+        "files": write_files,
+        "api-domain": api_domain,
+        "stripe-webhook": stripe_webhook,
+        "sentry-test-event": sentry_test_event,
+    }
     failed: list[str] = []
-    if phase.id == "supabase":
-        failed += migrations(wizard)
-    if phase.writes:
-        failed += write_files(wizard, phase)
-    if phase.id == "post-deploy":
-        failed += post_deploy(wizard)
+    for step in phase.steps:
+        failed += runners[step](wizard, phase)
     return failed
 
 
-def migrations(wizard: PlainWizard) -> list[str]:
+def migrations(wizard: PlainWizard, phase: Phase) -> list[str]:
     from wizard.migrations import apply, inspect
 
     url = wizard.answers.resolve("SUPABASE_DB_URL").value
@@ -35,7 +39,7 @@ def migrations(wizard: PlainWizard) -> list[str]:
     try:
         statuses = inspect(url, wizard.project)
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     for s in statuses:
         print(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
     pending = [s for s in statuses if s.status == "pending"]
@@ -53,7 +57,7 @@ def migrations(wizard: PlainWizard) -> list[str]:
     try:
         report = apply(url, wizard.project, progress=show)
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     if report.error:
         print(f"  ✗ {report.error}")
         return [report.error]
@@ -67,7 +71,7 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     try:
         changes = plan(wizard.project, wizard.answers.values(), list(phase.writes))
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     todo = [c for c in changes if c.status != "unchanged"]
     if not todo:
         print("  " + ", ".join(c.relpath for c in changes) + " up to date")
@@ -88,77 +92,52 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     try:
         written = apply(wizard.project, changes, force=force)
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     print("  wrote " + (", ".join(c.relpath for c in written) or "nothing"))
     return []
 
 
-def post_deploy(wizard: PlainWizard) -> list[str]:
-    from wizard.phases import stale_after_change
+def api_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
+    from wizard.actions import set_api_domain
 
-    failed: list[str] = []
-    answers = wizard.answers
-    domain = (
-        questionary.text("Domain for the API, e.g. api.example.com (Enter to skip):").unsafe_ask()
-        or ""
-    )
-    domain = domain.strip().removeprefix("https://").rstrip("/")
-    if domain:
-        before = answers.state_file.read()
-        url = f"https://{domain}"
-        try:
-            # CUSTOM_DOMAIN is the site's domain on Vercel (convoai-setup domain set), not the API's.
-            answers.set_many({"APP_URL": url, "VITE_API_URL": url})
-            wizard.saved += 2
-        except Exception as exc:
-            failed.append(_line(exc))
-        else:
-            stale = stale_after_change(wizard.project, before, answers.state_file.read())
-            print(f"  APP_URL and VITE_API_URL are now {url}." + (f" Now stale: {', '.join(stale)}." if stale else ""))  # fmt: skip
-    if questionary.confirm(
-        "Create the Stripe webhook endpoint through the API?", default=False
-    ).unsafe_ask():
-        failed += _webhook(wizard)
-    if (
-        answers.resolve("SENTRY_DSN").value
-        and questionary.confirm("Send a Sentry test event?", default=False).unsafe_ask()
-    ):
-        failed += _sentry(wizard)
-    return failed
+    text = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
+    if not text.strip():
+        return []
+    try:
+        done = set_api_domain(wizard.answers, text)
+    except Exception as exc:
+        return [describe(exc)]
+    wizard.saved += 2
+    print(f"  {done.message}")
+    return []
 
 
-def _webhook(wizard: PlainWizard) -> list[str]:
+def stripe_webhook(wizard: PlainWizard, phase: Phase) -> list[str]:
     from wizard.webhook import create_and_store
 
+    ask = "Create the Stripe webhook endpoint through the API?"
+    if not questionary.confirm(ask, default=False).unsafe_ask():
+        return []
     try:
         outcome = asyncio.run(create_and_store(wizard.answers))
     except Exception as exc:
-        return [_line(exc)]
+        return [describe(exc)]
     if outcome.created:
         wizard.saved += 1
     print(f"  {outcome.message}")
     return []
 
 
-def _var(name: str) -> Variable:
-    from checklists.catalog import variable
+def sentry_test_event(wizard: PlainWizard, phase: Phase) -> list[str]:
+    from wizard.actions import send_sentry_test_event
 
-    return variable(name)
-
-
-def _sentry(wizard: PlainWizard) -> list[str]:
-    from wizard.checks import run_checks
-
-    values = wizard.answers.values()
-    results = asyncio.run(
-        run_checks(values, ["post-deploy"], send_test_event=True, services=["sentry"])
-    )
-    for r in results:
-        if r.service == "sentry":
-            print(f"  {r.outcome}: {r.message}")
-    return [r.message for r in results if r.service == "sentry" and r.outcome == "fail"]
-
-
-def _line(exc: BaseException) -> str:
-    line = getattr(exc, "line", None)
-    return str(line()) if callable(line) else f"unexpected {type(exc).__name__}"
+    if not wizard.answers.resolve("SENTRY_DSN").value:
+        return []
+    if not questionary.confirm("Send a Sentry test event?", default=False).unsafe_ask():
+        return []
+    try:
+        result = asyncio.run(send_sentry_test_event(wizard.answers))
+    except Exception as exc:
+        return [describe(exc)]
+    print(f"  {result.outcome}: {result.message}")
+    return [result.message] if result.outcome == "fail" else []

@@ -10,7 +10,6 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static, TabPane
 
-from checklists.catalog import normalise, validate_format
 from screens.messages import ActionDone
 from screens.phase import PhaseScreen
 
@@ -51,7 +50,6 @@ class PostDeployScreen(PhaseScreen):
                 yield Checkbox("send a Stripe test event", id="verify-webhook", compact=True)
                 yield Button("Verify deployment", id="verify", compact=True)
             yield Static("", id="verify-result", classes="action-result")
-        yield from ()
 
     # -- Stripe webhook ------------------------------------------------------------------------
     @on(Button.Pressed, "#webhook")
@@ -61,13 +59,13 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="webhook", exit_on_error=False)
     async def create_webhook(self) -> None:
-        from screens.app import describe_error
+        from wizard.errors import describe
         from wizard.webhook import create_and_store
 
         try:
             outcome = await create_and_store(self.wizard.answers)
         except Exception as exc:
-            self.post_message(ActionDone("webhook", False, describe_error(exc)))
+            self.post_message(ActionDone("webhook", False, describe(exc)))
             return
         self.post_message(ActionDone("webhook", True, outcome.message))
 
@@ -75,29 +73,20 @@ class PostDeployScreen(PhaseScreen):
     @on(Button.Pressed, "#set-domain")
     @on(Input.Submitted, "#domain")
     def set_domain(self) -> None:
-        from wizard.phases import stale_after_change
+        from wizard.actions import set_api_domain
+        from wizard.errors import ValidationError
 
-        domain = (
-            normalise(self.query_one("#domain", Input).value).removeprefix("https://").rstrip("/")
-        )
         result = self.query_one("#domain-result", Static)
-        problems = validate_format("CUSTOM_DOMAIN", domain)
-        if problems:
-            result.update(Content(f"✗ {problems[0]}"))
-            return
-        answers, project = self.wizard.answers, self.wizard.project
-        url = f"https://{domain}"
         try:
-            before = answers.state_file.read()
-            # CUSTOM_DOMAIN is the site's domain on Vercel (convoai-setup domain set), not the API's.
-            answers.set_many({"APP_URL": url, "VITE_API_URL": url})
-            stale = stale_after_change(project, before, answers.state_file.read())
+            done = set_api_domain(self.wizard.answers, self.query_one("#domain", Input).value)
+        except ValidationError as exc:
+            result.update(Content(f"✗ {exc.message}"))
+            return
         except Exception as exc:
             self.wizard.report_error(exc, "Domain not set")
             return
-        note = f" Now stale: {', '.join(stale)}." if stale else ""
-        result.update(Content(f"✓ APP_URL and VITE_API_URL are now {url}.{note}"))
-        self.notify(f"API domain {domain} set.{note}", title="API domain", timeout=8)
+        result.update(Content(f"✓ {done.message}"))
+        self.notify(f"API domain {done.domain} set. {done.message}", title="API domain", timeout=8)  # fmt: skip
         self.refresh_status()
 
     # -- Sentry --------------------------------------------------------------------------------
@@ -108,25 +97,15 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="sentry", exit_on_error=False)
     async def send_sentry_event(self) -> None:
-        import asyncio
-
-        from screens.app import describe_error
-        from wizard.checks import run_checks
+        from wizard.actions import send_sentry_test_event
+        from wizard.errors import describe
 
         try:
-            values = await asyncio.to_thread(self.wizard.answers.values)
-            results = await run_checks(
-                values, ["post-deploy"], send_test_event=True, services=["sentry"]
-            )
+            result = await send_sentry_test_event(self.wizard.answers)
         except Exception as exc:
-            self.post_message(ActionDone("sentry", False, describe_error(exc)))
+            self.post_message(ActionDone("sentry", False, describe(exc)))
             return
-        live = [r for r in results if r.service == "sentry"] or results
-        worst = next((r for r in live if r.outcome == "fail"), live[0] if live else None)
-        if worst is None:
-            self.post_message(ActionDone("sentry", False, "No Sentry check ran."))
-        else:
-            self.post_message(ActionDone("sentry", worst.outcome in ("ok", "warn"), worst.message))
+        self.post_message(ActionDone("sentry", result.outcome in ("ok", "warn"), result.message))
 
     # -- verify --------------------------------------------------------------------------------
     @on(Button.Pressed, "#verify")
@@ -138,8 +117,8 @@ class PostDeployScreen(PhaseScreen):
     async def verify_deployment(self, send_test_webhook: bool) -> None:
         import asyncio
 
-        from screens.app import describe_error
         from wizard.checks import record_results
+        from wizard.errors import describe
         from wizard.verify import run_verify
 
         try:
@@ -147,7 +126,7 @@ class PostDeployScreen(PhaseScreen):
             report = await run_verify(values, send_test_webhook=send_test_webhook)
             await asyncio.to_thread(record_results, self.wizard.project, report.results)
         except Exception as exc:
-            self.post_message(ActionDone("verify", False, describe_error(exc)))
+            self.post_message(ActionDone("verify", False, describe(exc)))
             return
         self.post_message(ActionDone("verify", report.ok, report.summary()))
 

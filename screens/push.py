@@ -88,7 +88,7 @@ class PushScreen(FilesScreen):
     def make_plan(self) -> None:
         import asyncio
 
-        from screens.app import describe_error
+        from wizard.errors import describe
         from wizard.platforms import Platforms, choose
 
         try:
@@ -102,7 +102,7 @@ class PushScreen(FilesScreen):
 
             self.post_message(PushPlanned(asyncio.run(run())))
         except Exception as exc:
-            self.post_message(PushPlanned(None, describe_error(exc)))
+            self.post_message(PushPlanned(None, describe(exc)))
 
     @on(PushPlanned)
     def push_planned(self, message: PushPlanned) -> None:
@@ -138,8 +138,8 @@ class PushScreen(FilesScreen):
     def apply_plan(self, plan: Any) -> None:
         import asyncio
 
-        from screens.app import describe_error
         from wizard.commands.push import report_lines
+        from wizard.errors import describe
         from wizard.platforms import Platforms, record, summary
 
         def progress(line: str) -> None:
@@ -161,7 +161,7 @@ class PushScreen(FilesScreen):
         try:
             self.post_message(asyncio.run(run()))
         except Exception as exc:
-            self.post_message(PushFinished(False, [describe_error(exc)]))
+            self.post_message(PushFinished(False, [describe(exc)]))
 
     @on(PushProgress)
     def push_progress(self, message: PushProgress) -> None:

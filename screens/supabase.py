@@ -56,7 +56,6 @@ class SupabaseScreen(PhaseScreen):
             )
             yield Vertical(id="migration-list")
             yield Static("", id="migration-error")
-        yield from ()
 
     def action_buttons(self) -> Iterator[Widget]:
         yield from super().action_buttons()
@@ -71,7 +70,7 @@ class SupabaseScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def inspect_migrations(self) -> None:
-        from screens.app import describe_error
+        from wizard.errors import describe
         from wizard.migrations import MigrationStatus, discover, inspect
 
         try:
@@ -83,7 +82,7 @@ class SupabaseScreen(PhaseScreen):
                 return
             self.post_message(MigrationsInspected(inspect(url, self.wizard.project)))
         except Exception as exc:
-            self.post_message(MigrationsInspected([], describe_error(exc)))
+            self.post_message(MigrationsInspected([], describe(exc)))
 
     @on(MigrationsInspected)
     async def inspected(self, message: MigrationsInspected) -> None:
@@ -121,7 +120,7 @@ class SupabaseScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def apply_migrations(self) -> None:
-        from screens.app import describe_error
+        from wizard.errors import describe
         from wizard.migrations import apply
 
         url = self.db_url()
@@ -135,7 +134,7 @@ class SupabaseScreen(PhaseScreen):
         try:
             report = apply(url, self.wizard.project, progress=progress)
         except Exception as exc:
-            self.post_message(MigrationsApplied(None, describe_error(exc)))
+            self.post_message(MigrationsApplied(None, describe(exc)))
             return
         self.post_message(MigrationsApplied(report, report.error or ""))
 
@@ -160,15 +159,3 @@ class SupabaseScreen(PhaseScreen):
         if message.report is not None:
             await self.inspected(MigrationsInspected(message.report.statuses))
         self.refresh_status()
-
-    def completion_problems(self) -> list[str]:
-        problems = super().completion_problems()
-        if self.statuses is None:
-            problems.append(
-                "the migration status is unknown (is SUPABASE_DB_URL set and reachable?)"
-            )
-        else:
-            waiting = [s for s in self.statuses if s.status in ("pending", "edited")]
-            if waiting:
-                problems.append(f"{len(waiting)} migrations are pending or edited")
-        return problems

@@ -46,9 +46,3 @@ def home_path(path: Path | str) -> str:
     if home not in ("", "/") and (text == home or text.startswith(home + "/")):
         return "~" + text[len(home) :]
     return text
-
-
-def home_paths_in(text: str) -> str:
-    """Every occurrence of the home directory in ``text`` shown as ``~``."""
-    home = str(Path.home())
-    return text.replace(home + "/", "~/") if home not in ("", "/") else text

@@ -1,8 +1,9 @@
 """The check runner shared by ``convoai-setup check`` and the TUI.
 
 Offline checks (catalog formats, cross-variable rules, vercel.json) run first; then every live
-check of the chosen phases runs concurrently on one ``httpx.AsyncClient``, each bounded by
-``asyncio.wait_for`` so a silent server can never hang a run. Nothing here changes a value.
+check of the chosen phases runs concurrently on one ``httpx.AsyncClient``, each under a
+``Deadline`` (see ``providers.base``) so a silent server can never hang a run. Nothing here
+changes a value.
 """
 
 from __future__ import annotations
@@ -11,21 +12,20 @@ import asyncio
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checklists.catalog import catalog, validate_format
-from providers.base import CheckContext, CheckResult, Stopwatch
+from providers.base import CURRENT_DEADLINE, CheckContext, CheckResult, Deadline, Stopwatch
 from providers.registry import BY_ID, PROVIDERS, Provider
-from wizard.phases import PHASE_IDS, get_phase, missing_inputs, record_outcome
+from wizard.done import MISSING, PhaseStatus, phase_status, record_check_run, settle
+from wizard.phases import PHASE_IDS, get_phase
 from wizard.project import Project
-from wizard.state import StateFile, now_iso
+from wizard.state import StateData, StateFile, now_iso
+
+if TYPE_CHECKING:
+    from wizard.values import Answers
 
 Values = Mapping[str, str | None]
-#: phases with no file output: passing their checks is what completes them
-CHECK_COMPLETED_PHASES = ("upstash", "post-deploy")
-
-
-#: ``CheckResult.detail`` of a required value that is simply not set yet
-MISSING = "missing"
 
 
 def select_services(phases: Sequence[str] | None) -> list[str]:
@@ -91,18 +91,38 @@ def _skip(p: Provider, message: str) -> CheckResult:
     return CheckResult(p.service, "live", "skip", message, p.requires, p.phase)
 
 
+#: seconds a check gets, after its deadline interrupted its requests, to return its results
+GRACE = 1.0
+
+
 async def _run_one(p: Provider, ctx: CheckContext) -> list[CheckResult]:
     watch = Stopwatch()
     try:
         check = p.load()
     except (ImportError, AttributeError):
         return [_skip(p, f"the {p.id} check is not available in this version")]
+    deadline = Deadline(ctx.timeout)
+
+    async def bounded() -> list[CheckResult]:
+        CURRENT_DEADLINE.set(deadline)  # this task's context only
+        return await check(ctx)
+
+    task = asyncio.ensure_future(bounded())
     try:
-        return await asyncio.wait_for(check(ctx), ctx.timeout)
-    except TimeoutError:
+        done, _ = await asyncio.wait({task}, timeout=ctx.timeout)
+        if not done:
+            deadline.expire()  # the check turns its interrupted requests into its own results
+            done, _ = await asyncio.wait({task}, timeout=GRACE)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if not done or task.cancelled():
+        task.cancel()
         return [CheckResult(p.service, "live", "fail",
                             f"{p.service} did not answer within {ctx.timeout:g}s; retry, or raise --timeout",
                             p.requires, p.phase, ms=watch.ms)]  # fmt: skip
+    try:
+        return task.result()
     except Exception as exc:  # a bug in one check must not sink the run or print a traceback
         return [CheckResult(p.service, "live", "fail",
                             f"the {p.id} check stopped unexpectedly ({type(exc).__name__}); report it",
@@ -154,11 +174,30 @@ async def run_checks(
     return results
 
 
-def record_results(project: Project, results: Sequence[CheckResult]) -> None:
-    """Record outcomes (never values) in the state, and what they mean for each phase."""
+def record_results(
+    project: Project,
+    results: Sequence[CheckResult],
+    services: Sequence[str] | None = None,
+    basis: StateData | None = None,
+) -> None:
+    """Record outcomes (never values), each with the digests of the values it checked.
+
+    ``services``: the live checks that ran (default: every one of the results' phases);
+    ``basis``: the state the checked values were read from (default: the state now).
+    """
+    from providers.registry import BY_ID
+
+    ran = (
+        list(services)
+        if services is not None
+        else select_services(sorted({r.phase for r in results if r.phase in PHASE_IDS}) or ["-"])
+    )
     with StateFile(project).update() as state:
+        base = basis if basis is not None else state
         at = now_iso()
         checks = state.setdefault("checks", {})
+        mine = {pid: [r for r in results if (r.service, r.phase) == (BY_ID[pid].service, BY_ID[pid].phase)] for pid in ran}  # fmt: skip
+        owned = {id(r): pid for pid, rs in mine.items() for r in rs}
         for r in results:
             key = f"{r.service}.{r.check}"
             if r.outcome == "skip":
@@ -167,17 +206,80 @@ def record_results(project: Project, results: Sequence[CheckResult]) -> None:
                 continue
             checks[key] = {
                 "service": r.service, "check": r.check, "phase": r.phase, "outcome": r.outcome,
-                "message": r.message, "variables": list(r.variables), "at": at,
+                "message": r.message, "variables": list(r.variables), "at": at, "detail": r.detail,
+                "provider": owned.get(id(r), ""),
+                "inputs": dict(sorted(_digests(base, r.variables).items())),
             }  # fmt: skip
-        for phase_id in dict.fromkeys(r.phase for r in results if r.phase in PHASE_IDS):
-            mine = [r for r in results if r.phase == phase_id]
-            failed = [r for r in mine if r.outcome == "fail"]
-            if failed and all(r.detail == MISSING for r in failed):
-                continue  # values not entered yet: the phase is unfinished, not failed
-            if failed:
-                record_outcome(project, state, phase_id, ok=False, message=failed[0].message)
-                continue
-            if phase_id not in CHECK_COMPLETED_PHASES or not any(r.outcome == "ok" for r in mine):
-                continue
-            if not missing_inputs(state, get_phase(phase_id)):
-                record_outcome(project, state, phase_id, ok=True)
+        for pid, rs in mine.items():
+            failed = [r for r in rs if r.outcome == "fail" and r.detail != MISSING]
+            if any(r.detail == MISSING for r in rs) and not failed:
+                continue  # a required value is not set yet: nothing was verified
+            outcome = "fail" if failed else "ok" if any(r.outcome in ("ok", "warn") for r in rs) else "skip"  # fmt: skip
+            record_check_run(state, BY_ID[pid], outcome, failed[0].message if failed else "", base)
+        settle(project, state)
+
+
+def _digests(state: StateData, names: Sequence[str]) -> dict[str, str | None]:
+    from wizard.phases import value_digests
+
+    return value_digests(state, names)
+
+
+def stale_services(project: Project, state: StateData, phase_id: str) -> list[str]:
+    """Live checks of the phase without a passing run on the current values."""
+    from providers.registry import BY_ID
+    from wizard.phases import value_digests
+
+    out = []
+    for pid in get_phase(phase_id).services:
+        p, run = BY_ID[pid], state.get("check_runs", {}).get(pid)
+        current = run and dict(run.get("inputs") or {}) == value_digests(state, (*p.requires, *p.reads))  # fmt: skip
+        if not current or run.get("outcome") == "fail":
+            out.append(pid)
+    return out
+
+
+async def finish_phase(
+    answers: Answers,
+    phase_id: str,
+    *,
+    timeout: float = 10.0,
+    env: Mapping[str, str] = os.environ,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> PhaseStatus:
+    """Done / Finish, in every front end: verify, then say where the phase stands.
+
+    Checks without a passing result on the current values (never run, run on values that
+    changed since, or failed) run again now instead of being read from before; files that are
+    already exactly what the current values produce are recorded as current. The status is then
+    the one rule's (``wizard.done``), so a phase is never called done on old evidence.
+    """
+    project, phase = answers.project, get_phase(phase_id)
+    state = await asyncio.to_thread(answers.state_file.read)
+    rerun = stale_services(project, state, phase_id)
+    if rerun:
+        values = await asyncio.to_thread(answers.values)
+        results = await run_checks(values, [phase_id], timeout, env, on_result=on_result,
+                                   project_root=project.root, services=rerun)  # fmt: skip
+        await asyncio.to_thread(record_results, project, results, rerun, state)
+    if phase.writes:
+        await asyncio.to_thread(_confirm_files, answers, phase.writes)
+
+    def settled() -> PhaseStatus:
+        with answers.state_file.update() as now:
+            settle(project, now)
+            return phase_status(project, now, phase)
+
+    return await asyncio.to_thread(settled)
+
+
+def _confirm_files(answers: Answers, targets: Sequence[str]) -> None:
+    """Record files that already hold what the current values render (nothing is written)."""
+    from checklists.catalog import catalog
+    from wizard.outputs import apply, plan
+
+    names = [v.name for v in catalog().values() if not v.secret]
+    changes = plan(answers.project, answers.values(names), list(targets))
+    current = [c for c in changes if c.status == "unchanged"]
+    if current:
+        apply(answers.project, current)

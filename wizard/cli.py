@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import __version__
-from wizard.errors import EXIT_INTERRUPTED, EXIT_USAGE, WizardError
+from wizard.errors import EXIT_INTERRUPTED, EXIT_USAGE, SetupError
 
 #: command name -> module, in the order --help lists them
 COMMANDS = {
@@ -122,7 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nconvoai-setup: interrupted; what was already saved is kept.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
-        from providers.base import ProviderError
         from wizard.console import error
 
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
@@ -130,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from wizard.errors import from_os_error
 
             exc = from_os_error(exc)
-        if not isinstance(exc, WizardError | ProviderError):
+        if not isinstance(exc, SetupError):
             return _unexpected(exc)
 
         error(exc.line())

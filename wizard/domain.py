@@ -25,7 +25,7 @@ from providers.domains import (
     Vercel,
     vercel_records,
 )
-from wizard.errors import CheckFailed, UsageError
+from wizard.errors import UsageError
 from wizard.values import Answers
 
 WEBHOOK_PATH = "/api/subscriptions/webhook"
@@ -62,7 +62,7 @@ def new_values(domain: str, api_domain: str | None) -> dict[str, str]:
 
 def update_variables(answers: Answers, values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:  # fmt: skip
     """Store ``values``; (the ones that changed, the phases that became stale)."""
-    from wizard.phases import stale_after_change
+    from wizard.done import stale_after_change
 
     current = answers.values(values)
     changed = {n: v for n, v in values.items() if current.get(n) != v}
@@ -129,7 +129,7 @@ async def set_domain(
         except MissingSetting as exc:
             raise UsageError(exc.message + " Nothing was changed.", exc.hint) from None
         except ProviderError as exc:
-            raise CheckFailed(exc.message + " Nothing was changed locally.", exc.hint) from None
+            raise ProviderError(exc.message + " Nothing was changed locally.", exc.hint) from None
     if not verified:
         return DomainOutcome(False, records)
     changed, stale = update_variables(answers, new_values(domain, api_domain))

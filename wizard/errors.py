@@ -1,30 +1,32 @@
-"""One error type for everything a person has to act on.
+"""The core's errors: ``WizardError`` and its subclasses, all derived from ``SetupError``.
 
-The CLI prints ``WizardError`` as a single line on stderr and exits with ``exit_code``;
-the TUI shows the same message and hint in a notification. Never put a secret value in one.
+The CLI prints any ``SetupError`` (core or provider) as a single line on stderr and exits with
+its ``exit_code``; both front ends show ``describe(exc)``. Never put a secret value in one.
 """
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # a check or validation failed
-EXIT_USAGE = 2  # usage or configuration error
+from providers.errors import EXIT_FAILED, EXIT_USAGE, SetupError, describe
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_USAGE",
+    "ProjectError",
+    "SetupError",
+    "StateError",
+    "StoreError",
+    "UsageError",
+    "ValidationError",
+    "WizardError",
+    "describe",
+]
+
 EXIT_INTERRUPTED = 130
 
 
-class WizardError(Exception):
-    """What failed and why (``message``) plus what to do next (``hint``)."""
-
-    exit_code = EXIT_USAGE
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def line(self) -> str:
-        """The single line shown to a person."""
-        return f"{self.message} {self.hint}".strip() if self.hint else self.message
+class WizardError(SetupError):
+    """An error of the core (exit 2 unless a subclass says otherwise)."""
 
 
 class UsageError(WizardError):
@@ -45,12 +47,6 @@ class StoreError(WizardError):
 
 class ValidationError(WizardError):
     """A value was refused (exit 1)."""
-
-    exit_code = EXIT_FAILED
-
-
-class CheckFailed(WizardError):
-    """A live check or an operation against a service failed (exit 1)."""
 
     exit_code = EXIT_FAILED
 

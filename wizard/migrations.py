@@ -99,13 +99,14 @@ def inspect(db_url: str, project: Project, timeout: float = 10) -> list[Migratio
 
 
 def _record_outcome(project: Project, ok: bool, message: str = "") -> None:
-    from wizard.phases import get_phase, missing_inputs, record_outcome
+    """Record the migrations step; whether Supabase is then done is the one rule's call."""
+    from wizard.done import record_step, settle
+    from wizard.phases import get_phase
     from wizard.state import StateFile
 
     with StateFile(project).update() as state:
-        if ok and missing_inputs(state, get_phase("supabase")):
-            return  # migrated, but SUPABASE_URL / SUPABASE_SERVICE_KEY still to enter: not done
-        record_outcome(project, state, "supabase", ok=ok, message=message)
+        record_step(project, state, get_phase("supabase"), "migrations", ok, message)
+        settle(project, state)
 
 
 def _lock(conn: Any, wait: float) -> None:

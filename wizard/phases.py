@@ -1,22 +1,36 @@
-"""The plan's phases as data, their fingerprints, and their status.
+"""The plan's phases as data, their fingerprints, and the one rule that decides their status.
 
 A phase's fingerprint covers its inputs: each input value's keyed digest (recorded in the state
 when the value was set, HMAC-SHA256 with the per-project salt from the secret store) and the
 SHA-256 of each input file. Combining recorded digests means ``status`` can tell stale from done
 without unlocking the secret store.
+
+**The done rule** (``phase_status``), the same for the TUI, ``--plain``, ``status``, ``write``,
+``migrate`` and ``check``: a phase is done only when its required inputs are set and valid, its
+files are written and current, its steps (migrations) are applied on the current inputs, and
+every live check of the phase ran on the current values and passed. A check result is recorded
+with the digests of the values it checked, so a changed value makes it stale. Nothing marks a
+phase done by fiat: writing a file records the file, applying migrations records the step, a
+check run records its results, and ``settle`` notes the time a phase became done.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from checklists.catalog import CATALOG_FILE, catalog, for_phase
 from wizard.project import Project
-from wizard.state import StateData, now_iso
+from wizard.state import StateData
+
+#: what a phase does besides collecting values and running its checks, each implemented once
+#: in the core and offered by both front ends: "files" (write ``Phase.writes``), "migrations"
+#: (apply supabase/ in order), "api-domain", "stripe-webhook", "sentry-test-event"
+Step = Literal["files", "migrations", "api-domain", "stripe-webhook", "sentry-test-event"]
 
 
 @dataclass(frozen=True)
@@ -33,12 +47,40 @@ class Phase:
     input_files: tuple[str, ...] = ()
     #: write targets (see ``wizard.outputs``) this phase produces
     writes: tuple[str, ...] = ()
+    #: its steps, in the order the front ends offer them
+    steps: tuple[Step, ...] = ()
+    #: the output is generated from the catalog itself: a catalog change makes it stale
+    from_catalog: bool = False
 
     @property
     def inputs(self) -> tuple[str, ...]:
         own = tuple(v.name for v in for_phase(self.id))
         return own + tuple(n for n in self.extra_inputs if n not in own)
 
+    @property
+    def services(self) -> tuple[str, ...]:
+        """Registry ids of the phase's live checks (see ``providers.registry``)."""
+        from providers.registry import PROVIDERS
+
+        return tuple(p.id for p in PROVIDERS if p.phase == self.id)
+
+    @property
+    def kind(self) -> str:
+        """Which screen shape shows it: its main step, or ``values`` when it only collects."""
+        main = [s for s in self.steps if s in ("migrations", "files", "stripe-webhook")]
+        return {"stripe-webhook": "post-deploy"}.get(main[0], main[0]) if main else "values"
+
+
+#: where each write target goes, relative to the project (``wizard.outputs`` renders them)
+OUTPUT_PATHS = {
+    "env-example": ".env.example",
+    "vercel": "vercel.json",
+    "ci": ".github/workflows/ci.yml",
+    "render": "render.yaml",
+}
+#: the values a step acts with: a change of these (or of the phase's input files) means the
+#: step has to run again; other inputs of the phase don't matter to it
+STEP_INPUTS: dict[str, tuple[str, ...]] = {"migrations": ("SUPABASE_DB_URL",)}
 
 PHASES: tuple[Phase, ...] = (
     Phase(
@@ -47,6 +89,7 @@ PHASES: tuple[Phase, ...] = (
         "Phase 1: Supabase production setup",
         ("supabase-setup",),
         input_files=("supabase/schema.sql", "supabase/migrations/*.sql"),
+        steps=("migrations",),
     ),
     Phase("upstash", "Upstash Redis", "Phase 2: Upstash Redis setup", ("upstash-setup",)),
     Phase(
@@ -55,6 +98,7 @@ PHASES: tuple[Phase, ...] = (
         "Phase 3: Render.com backend deployment",
         ("render-setup",),
         writes=("render",),
+        steps=("files",),
     ),
     Phase(
         "vercel",
@@ -63,6 +107,7 @@ PHASES: tuple[Phase, ...] = (
         ("vercel-config",),
         extra_inputs=("APP_URL", "CUSTOM_DOMAIN"),
         writes=("vercel",),
+        steps=("files",),
     ),
     Phase(
         "github-actions",
@@ -71,6 +116,7 @@ PHASES: tuple[Phase, ...] = (
         ("github-actions",),
         input_files=("package.json",),
         writes=("ci",),
+        steps=("files",),
     ),
     Phase(
         "env-example",
@@ -78,6 +124,8 @@ PHASES: tuple[Phase, ...] = (
         "Environment variables checklist",
         ("env-example",),
         writes=("env-example",),
+        steps=("files",),
+        from_catalog=True,
     ),
     Phase(
         "post-deploy",
@@ -85,6 +133,7 @@ PHASES: tuple[Phase, ...] = (
         "Phase 6: Post-deployment configuration",
         ("stripe-webhook",),
         extra_inputs=("APP_URL", "STRIPE_SECRET_KEY", "SENTRY_DSN"),
+        steps=("api-domain", "stripe-webhook", "sentry-test-event"),
     ),
 )
 PHASE_IDS = tuple(p.id for p in PHASES)
@@ -114,21 +163,20 @@ def _file_digests(project: Project, phase: Phase) -> list[tuple[str, str | None]
     out: list[tuple[str, str | None]] = []
     for pattern in phase.input_files:
         for path in sorted(project.root.glob(pattern)):
-            out.append((path.relative_to(project.root).as_posix(), _sha256(path)))
-    if phase.id == "env-example":
-        # .env.example is generated from the catalog: a catalog change makes it stale.
-        out.append(("catalog", _sha256(CATALOG_FILE)))
+            out.append((path.relative_to(project.root).as_posix(), file_sha256(path)))
+    if phase.from_catalog:
+        out.append(("catalog", file_sha256(CATALOG_FILE)))
     return out
 
 
-def _sha256(path: Path) -> str | None:
+def file_sha256(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
 
 
-def _parts(project: Project, state: StateData, phase: Phase) -> dict[str, Any]:
+def input_parts(project: Project, state: StateData, phase: Phase) -> dict[str, Any]:
     values = state.get("values", {})
     return {
         "values": [(n, values.get(n, {}).get("digest")) for n in phase.inputs],
@@ -142,89 +190,51 @@ def _hash(parts: dict[str, Any]) -> str:
 
 def fingerprint(project: Project, state: StateData, phase: Phase) -> str:
     """The current fingerprint of a phase's inputs (values by digest, files by hash)."""
-    return _hash(_parts(project, state, phase))
+    return _hash(input_parts(project, state, phase))
+
+
+def value_digests(state: StateData, names: Iterable[str]) -> dict[str, str | None]:
+    """The recorded digest of each value (None: not stored, e.g. a default)."""
+    values = state.get("values", {})
+    return {n: (values.get(n) or {}).get("digest") for n in names}
+
+
+def partial_fingerprint(
+    project: Project, state: StateData, phase: Phase, names: Iterable[str]
+) -> str:
+    """A fingerprint over some of the phase's values and all of its input files.
+
+    Files are rendered only from non-secret values and migrations only use the database URL:
+    changing an API key must not make render.yaml "written from older values".
+    """
+    return _hash(
+        {
+            "values": sorted(value_digests(state, names).items()),
+            "files": _file_digests(project, phase),
+        }
+    )
+
+
+def file_fingerprint(project: Project, state: StateData, phase: Phase) -> str:
+    """What the phase's files are rendered from: its non-secret inputs and input files."""
+    names = [n for n in phase.inputs if not catalog()[n].secret]
+    return partial_fingerprint(project, state, phase, names)
+
+
+def has_value(state: StateData, name: str) -> bool:
+    """Stored, or defaulted: a fixed default, or another variable's value (``default_from``)."""
+    var = catalog()[name]
+    if name in state.get("values", {}) or var.default is not None:
+        return True
+    return var.default_from is not None and has_value(state, var.default_from)
 
 
 def missing_inputs(state: StateData, phase: Phase) -> list[str]:
     """Required inputs of ``phase`` that are neither stored nor defaulted (empty: all set)."""
-    stored = state.get("values", {})
-    return [
-        name
-        for name in phase.inputs
-        if catalog()[name].required and name not in stored and catalog()[name].default is None
-    ]
+    return [n for n in phase.inputs if catalog()[n].required and not has_value(state, n)]
 
 
 def required_progress(state: StateData) -> tuple[int, int]:
     """(required values stored or defaulted, required values) over the whole catalog."""
-    stored = state.get("values", {})
     required = [v for v in catalog().values() if v.required]
-    return sum(v.name in stored or v.default is not None for v in required), len(required)
-
-
-def record_outcome(
-    project: Project, state: StateData, phase_id: str, ok: bool, message: str = ""
-) -> None:
-    """Mark a phase done (with its fingerprint now) or failed, in ``state`` (caller saves)."""
-    phase = get_phase(phase_id)
-    record = state.setdefault("phases", {}).setdefault(phase_id, {})
-    record.update(status="done" if ok else "failed", at=now_iso(), message=message)
-    if ok:
-        parts = _parts(project, state, phase)
-        record["fingerprint"] = _hash(parts)
-        record["inputs"] = dict(parts["values"])
-        record["completed_at"] = record["at"]
-
-
-@dataclass(frozen=True)
-class PhaseStatus:
-    phase: Phase
-    #: done | stale | pending | failed
-    status: str
-    at: str | None
-    message: str
-    #: the latest time every live check of this phase passed, if they did
-    verified_at: str | None
-    #: inputs whose value changed since the phase was completed (for "stale")
-    changed: tuple[str, ...]
-
-
-def phase_status(project: Project, state: StateData, phase: Phase) -> PhaseStatus:
-    record = state.get("phases", {}).get(phase.id)
-    verified = verified_at(state, phase.id)
-    if not record:
-        return PhaseStatus(phase, "pending", None, "", verified, ())
-    if record.get("status") == "failed":
-        return PhaseStatus(
-            phase, "failed", record.get("at"), record.get("message", ""), verified, ()
-        )
-    parts = _parts(project, state, phase)
-    if record.get("fingerprint") == _hash(parts):
-        return PhaseStatus(phase, "done", record.get("completed_at"), "", verified, ())
-    then = record.get("inputs", {})
-    changed = tuple(n for n, d in parts["values"] if then.get(n) != d)
-    why = f"changed since: {', '.join(changed)}" if changed else "input files changed"
-    return PhaseStatus(phase, "stale", record.get("completed_at"), why, verified, changed)
-
-
-def verified_at(state: StateData, phase_id: str) -> str | None:
-    """When every live check recorded for the phase last passed (None if any failed or none ran)."""
-    results = [r for r in state.get("checks", {}).values() if r.get("phase") == phase_id]
-    if not results or any(r.get("outcome") == "fail" for r in results):
-        return None
-    return max(r.get("at", "") for r in results) or None
-
-
-def all_status(project: Project, state: StateData) -> list[PhaseStatus]:
-    return [phase_status(project, state, p) for p in PHASES]
-
-
-def stale_after_change(project: Project, before: StateData, after: StateData) -> list[str]:
-    """Phase ids that were done in ``before`` and are stale in ``after`` (for "what became stale")."""
-    out = []
-    for phase in PHASES:
-        was = phase_status(project, before, phase).status
-        now = phase_status(project, after, phase).status
-        if was == "done" and now == "stale":
-            out.append(phase.id)
-    return out
+    return sum(has_value(state, v.name) for v in required), len(required)

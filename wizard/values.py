@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checklists.catalog import Variable, catalog, normalise, validate_format
+from checklists.catalog import Variable, catalog, normalise_for, validate_format
 from checklists.chars import unsafe_problem
 from wizard.errors import UsageError, ValidationError
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
 from wizard.store import PassphraseFn, SecretStore, open_store, terminal_passphrase
-
-#: how a value got into the wizard (shown in the exported checklist)
-STORED_SOURCES = ("entered", "generated", "imported", "created by API")
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ def read_dotenv(path: Path) -> dict[str, str | None]:
 
 def _checked(name: str, raw: str, where: str) -> str:
     """A value from outside the store, normalised; refused when it holds a control character."""
-    value = normalise(raw)
+    value = normalise_for(name, raw)
     unsafe = unsafe_problem(f"{name} in {where}", value)
     if unsafe:
         raise ValidationError(unsafe + ".", f"Fix or remove {name} there, then run again.")
@@ -143,6 +140,10 @@ class Answers:
                 return Resolved(name, value, record.get("source", "entered"))
         if var.default is not None:
             return Resolved(name, var.default, "default")
+        if var.default_from is not None:  # VITE_API_URL follows APP_URL until set on its own
+            other = self.resolve(var.default_from, state)
+            if other.value:
+                return Resolved(name, other.value, f"default ({var.default_from})")
         return Resolved(name, None, None)
 
     def resolve_all(self, names: Iterable[str] | None = None) -> dict[str, Resolved]:
@@ -157,7 +158,7 @@ class Answers:
     def prepare(self, name: str, raw: str, allow_invalid: bool = False) -> tuple[str, list[str]]:
         """Normalise and validate one value; raises before anything is written."""
         var = lookup(name)
-        value = normalise(raw)
+        value = normalise_for(var.name, raw)
         if not value:
             raise ValidationError(
                 f"{name} is empty; nothing was stored.",

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from tests.conftest import FAKE_SECRETS, run_cli
-from wizard.phases import PHASE_IDS, PHASES, TODOS, get_phase, phase_status, record_outcome
+from tests.evidence import prove
+from wizard.done import phase_status
+from wizard.phases import PHASE_IDS, PHASES, TODOS, get_phase
 from wizard.project import find_project
 from wizard.state import StateFile
 from wizard.values import Answers
@@ -18,9 +20,7 @@ def status_of(project: Path) -> dict[str, str]:
 
 
 def complete(project: Path, phase_id: str, ok: bool = True) -> None:
-    p = find_project(project)
-    with StateFile(p).update() as state:
-        record_outcome(p, state, phase_id, ok, "" if ok else "Stripe rejected the key (401)")
+    prove(project, phase_id, failing="" if ok else "Stripe rejected the key (401)")
 
 
 def test_the_seven_phases_cover_every_todo_of_the_plan() -> None:
@@ -44,6 +44,7 @@ def test_fresh_project_is_all_pending(project: Path) -> None:
 def test_done_then_stale_when_an_input_changes(project: Path) -> None:
     run_cli("vars", "set", "APP_URL", "https://convoai-backend.onrender.com", project=project)
     run_cli("vars", "set", "VITE_API_URL", "https://convoai-backend.onrender.com", project=project)
+    run_cli("vars", "set", "REDIS_URL", project=project, input=FAKE_SECRETS["REDIS_URL"])
     complete(project, "vercel")
     complete(project, "upstash")
     assert status_of(project)["vercel"] == "done"
@@ -73,6 +74,9 @@ def test_setting_the_same_value_again_keeps_the_phase_done(project: Path) -> Non
 
 
 def test_an_input_file_change_makes_the_phase_stale(project: Path) -> None:
+    Answers(find_project(project)).set_many({"SUPABASE_URL": "https://abcdefgh.supabase.co",
+        "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
+        "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"]})  # fmt: skip
     complete(project, "supabase")
     assert status_of(project)["supabase"] == "done"
     migration = project / "supabase" / "migrations" / "002_rescraping_columns.sql"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.evidence import statuses
 from tests.migrations.conftest import add_migration, query, table_exists
 from wizard.migration_files import discover, split_statements
 from wizard.migrations import MigrationEvent, apply, inspect
@@ -63,10 +64,12 @@ def test_fresh_database_end_to_end(pg_database: str, proj: Project) -> None:
     assert state["migrations"]["applied"] == 5 and state["migrations"]["pending"] == 0
     assert state["migrations"]["vector"] == report.vector
     # Migrated, but SUPABASE_URL and SUPABASE_SERVICE_KEY are not entered: not done yet.
-    assert "supabase" not in state["phases"]
+    supabase = statuses(proj.root)["supabase"]
+    assert supabase.status == "pending" and supabase.todo[0].startswith("enter SUPABASE_URL")
+    assert not [t for t in supabase.todo if "migrations" in t]  # the step itself is recorded
 
 
-def test_migrating_with_every_input_entered_completes_the_phase(
+def test_migrating_records_the_step_and_the_checks_still_decide(
     pg_database: str, proj: Project
 ) -> None:
     from tests.conftest import FAKE_SECRETS
@@ -80,8 +83,10 @@ def test_migrating_with_every_input_entered_completes_the_phase(
         }
     )
     assert apply(pg_database, proj).ok
-    state = json.loads(proj.state_file.read_text())
-    assert state["phases"]["supabase"]["status"] == "done"
+    supabase = statuses(proj.root)["supabase"]
+    # Applying migrations never completes the phase by itself: its live checks must pass too.
+    assert supabase.status == "pending"
+    assert supabase.todo == ("run the supabase check", "run the postgres check")
 
 
 def test_history_reads_the_way_the_supabase_cli_reads_it(pg_database: str, proj: Project) -> None:
@@ -161,8 +166,8 @@ def test_failing_migration_is_rolled_back_and_not_recorded(pg_database: str, pro
     ]
     assert versions == ["001", "002", "003", "004"]
     state = json.loads(proj.state_file.read_text())
-    assert state["phases"]["supabase"]["status"] == "failed"
-    assert "005_broken.sql:5" in state["phases"]["supabase"]["message"]
+    supabase = statuses(proj.root)["supabase"]
+    assert supabase.status == "failed" and "005_broken.sql:5" in supabase.message
     assert state["migrations"]["pending"] == 2
 
 

@@ -80,6 +80,7 @@ def test_vector_not_available_runs_nothing(
     assert query(
         url, "SELECT to_regclass('public.organizations'), to_regnamespace('supabase_migrations')"
     ) == [(None, None)]
-    state = json.loads((project / ".convoai-setup" / "state.json").read_text())
-    assert state["phases"]["supabase"]["status"] == "failed"
-    assert "Dashboard › Database › Extensions" in state["phases"]["supabase"]["message"]
+    from tests.evidence import statuses
+
+    supabase = statuses(project)["supabase"]
+    assert supabase.status == "failed" and "Dashboard › Database › Extensions" in supabase.message

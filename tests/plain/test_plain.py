@@ -9,7 +9,7 @@ from pathlib import Path
 import pexpect
 
 from tests.conftest import FAKE_SECRETS, REPO, run_cli, scan_for_secrets
-from wizard.phases import all_status
+from wizard.done import all_status
 from wizard.project import Project
 from wizard.state import StateFile
 from wizard.values import Answers
@@ -21,7 +21,7 @@ def spawn(project: Path, *args: str) -> pexpect.spawn:
                          cwd=str(REPO), env=env, encoding="utf-8", timeout=30, dimensions=(30, 100))  # fmt: skip
 
 
-def test_upstash_phase_saves_secret_and_records_done(project: Path) -> None:
+def test_upstash_phase_saves_secret_but_unverified_is_not_done(project: Path) -> None:
     child = spawn(project, "phase", "upstash")
     child.expect("REDIS_URL")
     child.expect(r"REDIS_URL.*:")
@@ -30,16 +30,18 @@ def test_upstash_phase_saves_secret_and_records_done(project: Path) -> None:
     child.send("\x15")  # Ctrl-U clears the line
     child.sendline(FAKE_SECRETS["REDIS_URL"])
     child.expect("saved REDIS_URL")
-    child.expect("Run the live checks")
+    child.expect("Verify Upstash Redis now")
     child.sendline("n")
-    child.expect("Upstash Redis: done")
+    child.expect(r"Upstash Redis: not done yet \(pending\): run the upstash check")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     assert FAKE_SECRETS["REDIS_URL"] not in (child.before or "")
     p = Project(project)
     assert Answers(p).resolve("REDIS_URL").value == FAKE_SECRETS["REDIS_URL"]
-    assert {s.phase.id: s.status for s in all_status(p, StateFile(p).read())}["upstash"] == "done"
+    assert {s.phase.id: s.status for s in all_status(p, StateFile(p).read())}[
+        "upstash"
+    ] == "pending"
     assert scan_for_secrets(project) == []
 
 
@@ -84,11 +86,14 @@ def test_a_required_value_can_be_skipped_and_the_phase_stays_unfinished(project:
     child.expect(r"REDIS_URL.*:")
     child.sendline("")
     child.expect("skipped REDIS_URL for now")
-    child.expect("Run the live checks")
+    child.expect("Verify Upstash Redis now")
     child.sendline("n")
-    child.expect("Upstash Redis: not done yet: REDIS_URL is not set")
+    child.expect(r"Upstash Redis: not done yet \(pending\): enter REDIS_URL")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     p = Project(project)
-    assert {s.phase.id: s.status for s in all_status(p, StateFile(p).read())}["upstash"] == "failed"
+    # a value not entered yet leaves the phase unfinished (pending), not failed
+    assert {s.phase.id: s.status for s in all_status(p, StateFile(p).read())}[
+        "upstash"
+    ] == "pending"

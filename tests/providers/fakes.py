@@ -105,15 +105,27 @@ def install_openai(server: HTTPServer, key: str) -> None:
     server.expect_request("/v1/models").respond_with_handler(models)
 
 
-def install_anthropic(server: HTTPServer, key: str) -> None:
-    def models(request: Request) -> Response:
+def install_anthropic(server: HTTPServer, key: str, models: int = 1, page_size: int = 20) -> list[str | None]:  # fmt: skip
+    """``GET /v1/models`` paged as documented: ``limit`` (the server may send fewer), ``after_id``,
+    ``first_id``/``last_id``/``has_more``. Returns the ``after_id`` of every request, in order."""
+    ids = ["claude-sonnet-4-5", *(f"claude-fake-{n:03d}" for n in range(1, models))]
+    seen: list[str | None] = []
+
+    def page(request: Request) -> Response:
         if request.headers.get("anthropic-version") != "2023-06-01":
             return json_response({"type": "error", "error": {"type": "invalid_request_error", "message": "anthropic-version header is required"}}, 400)  # fmt: skip
         if request.headers.get("x-api-key") != key:
             return json_response({"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}, 401)  # fmt: skip
-        return json_response({"data": [{"id": "claude-sonnet-4-5", "type": "model", "display_name": "Claude Sonnet 4.5", "created_at": "2025-09-29T00:00:00Z"}], "first_id": "claude-sonnet-4-5", "last_id": "claude-sonnet-4-5", "has_more": False})  # fmt: skip
+        after = request.args.get("after_id")
+        seen.append(after)
+        start = ids.index(after) + 1 if after in ids else 0
+        size = min(int(request.args.get("limit", "20")), page_size)
+        chunk = ids[start : start + size]
+        data = [{"id": i, "type": "model", "display_name": i, "created_at": "2025-09-29T00:00:00Z"} for i in chunk]  # fmt: skip
+        return json_response({"data": data, "first_id": chunk[0] if chunk else None, "last_id": chunk[-1] if chunk else None, "has_more": start + size < len(ids)})  # fmt: skip
 
-    server.expect_request("/v1/models").respond_with_handler(models)
+    server.expect_request("/v1/models").respond_with_handler(page)
+    return seen
 
 
 # -- Supabase (§1) ------------------------------------------------------------------------------

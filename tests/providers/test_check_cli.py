@@ -12,6 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import FAKE_SECRETS, run_cli, scan_for_secrets
+from tests.evidence import statuses
 from tests.fixtures.redis_tls import RedisServer
 from tests.providers.fakes import SilentServer
 from tests.providers.world import World, build_world
@@ -73,8 +74,10 @@ def test_create_webhook_then_all_good(world: World, project: Path) -> None:
 
     state = state_of(project)
     assert state["checks"]["upstash.ping"]["outcome"] == "ok"
-    assert state["phases"]["upstash"]["status"] == "done"
-    assert state["phases"]["post-deploy"]["status"] == "done"
+    phases = statuses(project)
+    assert phases["upstash"].status == "done" and phases["post-deploy"].status == "done"
+    # render's checks passed, but render.yaml was never written: not done (the one rule)
+    assert phases["render"].status == "pending" and phases["render"].todo == ("write render.yaml",)
     status = json.loads(run_cli("status", "--json", project=project).stdout)
     verified = {p["id"]: p["verified_at"] for p in status["phases"]}
     assert verified["upstash"] and verified["post-deploy"] and verified["render"]
@@ -100,7 +103,8 @@ def test_failing_run_changes_no_value(world: World, project: Path) -> None:
     state = state_of(project)
     assert state["values"] == before
     assert Path(os.environ["CONVOAI_SETUP_VAULT"]).read_bytes() == vault
-    assert state["phases"]["render"]["status"] == "failed"
+    render = statuses(project)["render"]
+    assert render.status == "failed" and "401" in render.message
     assert_no_secrets(world, project, result.stdout, result.stderr)
 
 

@@ -78,10 +78,21 @@ async def test_connection_refused(refused_port: int, tls_env: dict[str, str]) ->
     assert r.outcome == "fail" and "connection refused" in r.message
 
 
-async def test_dns_failure(tls_env: dict[str, str]) -> None:
+async def test_dns_failure_of_a_vendor_host_blames_the_network(tls_env: dict[str, str]) -> None:
+    # The person never typed the API host: "check for typos" would send them the wrong way.
     env = {**tls_env, "OPENAI_BASE_URL": "https://no-such-host.invalid/v1"}
     r = one(await run_provider(check_openai, _values(), env))
     assert r.outcome == "fail" and "host not found (DNS)" in r.message
+    assert "cannot reach no-such-host.invalid" in r.message and "proxy" in r.message
+    assert "typo" not in r.message
+
+
+async def test_dns_failure_of_an_entered_url_asks_for_typos(tls_env: dict[str, str]) -> None:
+    from providers.app import check_app
+
+    results = await run_provider(check_app, {"APP_URL": "https://no-such-host.invalid"}, tls_env)
+    r = next(r for r in results if r.check == "reachable")
+    assert r.outcome == "fail" and "host not found (DNS); check APP_URL for typos" in r.message
 
 
 async def test_untrusted_certificate(https_server: HTTPServer, other_ca_file: Path) -> None:

@@ -10,6 +10,7 @@ from pytest_httpserver import HTTPServer
 from providers.base import CheckResult
 from providers.registry import BY_ID, PROVIDERS
 from tests.fixtures.redis_tls import RedisServer
+from tests.providers.fakes import SilentServer
 from tests.providers.world import build_world
 from wizard.checks import offline_results, run_checks, select_services
 from wizard.phases import PHASE_IDS
@@ -62,3 +63,42 @@ async def test_missing_values_skip_live_checks() -> None:
     assert live["stripe"] == ("skip", "STRIPE_SECRET_KEY not set")
     assert live["anthropic"] == ("skip", "ANTHROPIC_API_KEY not set (optional)")
     assert live["render"][0] == "skip" and "RENDER_API_KEY" in live["render"][1]
+
+
+async def test_the_deadline_gives_the_check_its_own_message_whoever_is_late(
+    silent: SilentServer, tls_env: dict[str, str]
+) -> None:
+    """The runner's limit never races the check's message (it used to, by a 50 ms margin).
+
+    Here the HTTP client would wait 30 s: only the runner's deadline can stop the request, as
+    when a loaded machine runs the client's own timer late. The result is still the check's
+    own sub-check ("reachable") with its own sentence, not a generic "the check timed out".
+    """
+    from providers.base import CheckContext
+    from providers.http import make_client
+    from wizard.checks import _run_one
+
+    url = f"https://127.0.0.1:{silent.port}"
+    async with make_client(tls_env, 30.0) as client:
+        ctx = CheckContext({"APP_URL": url}, client, 0.3, tls_env)
+        results = await _run_one(BY_ID["app"], ctx)
+    reachable = next(r for r in results if r.check == "reachable")
+    assert reachable.outcome == "fail" and "did not answer within 0.3s" in reachable.message
+    assert all(r.check != "live" for r in results)
+
+
+async def test_every_interrupted_request_of_a_concurrent_check_reports_itself(
+    silent: SilentServer, tls_env: dict[str, str]
+) -> None:
+    """Stripe checks the key and three prices at once: each becomes its own failure."""
+    from providers.base import CheckContext
+    from providers.http import make_client
+    from wizard.checks import _run_one
+
+    env = {**tls_env, "CONVOAI_SETUP_STRIPE_API": f"https://127.0.0.1:{silent.port}"}
+    values = {"STRIPE_SECRET_KEY": "sk_test_FAKEstripeKey0123456789abcdef",
+              "STRIPE_STARTER_PRICE_ID": "price_starter01", "STRIPE_GROWTH_PRICE_ID": "price_growth001"}  # fmt: skip
+    async with make_client(env, 30.0) as client:
+        results = await _run_one(BY_ID["stripe"], CheckContext(values, client, 0.3, env))
+    assert {r.check for r in results} == {"key", "price STRIPE_STARTER_PRICE_ID", "price STRIPE_GROWTH_PRICE_ID"}  # fmt: skip
+    assert all(r.outcome == "fail" and "did not answer within 0.3s" in r.message for r in results)

@@ -73,6 +73,26 @@ async def test_anthropic(https_server: HTTPServer, tls_env: dict[str, str]) -> N
     assert r.outcome == "fail" and "401" in r.message
 
 
+async def test_anthropic_follows_has_more_before_counting(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+    key = FAKE_SECRETS["ANTHROPIC_API_KEY"]
+    pages = install_anthropic(https_server, key, models=45, page_size=20)
+    env = {**tls_env, "ANTHROPIC_BASE_URL": base(https_server)}
+    r = one(await run_provider(check_anthropic, {"ANTHROPIC_API_KEY": key}, env))
+    assert r.outcome == "ok" and "45 models visible" in r.message
+    assert pages == [None, "claude-fake-019", "claude-fake-039"]  # after_id = the last id seen
+
+
+async def test_anthropic_does_not_count_a_list_it_did_not_finish(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+    from providers.anthropic import MAX_PAGES
+
+    key = FAKE_SECRETS["ANTHROPIC_API_KEY"]
+    pages = install_anthropic(https_server, key, models=MAX_PAGES + 5, page_size=1)
+    env = {**tls_env, "ANTHROPIC_BASE_URL": base(https_server)}
+    r = one(await run_provider(check_anthropic, {"ANTHROPIC_API_KEY": key}, env))
+    assert r.outcome == "ok" and len(pages) == MAX_PAGES
+    assert "models visible" not in r.message and "lists models" in r.message
+
+
 async def test_sentry_envelope(https_server: HTTPServer, tls_env: dict[str, str]) -> None:
     fake = FakeSentry("abc123publickey")
     fake.install(https_server)

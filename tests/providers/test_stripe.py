@@ -46,7 +46,17 @@ async def test_price_problems(https_server: HTTPServer, tls_env: dict[str, str])
     got = _by_check(await run_provider(check_stripe, {"STRIPE_SECRET_KEY": TEST_KEY, **PRICES}, _env(https_server, tls_env)))  # fmt: skip
     assert got["price STRIPE_STARTER_PRICE_ID"][0] == "fail" and "archived" in got["price STRIPE_STARTER_PRICE_ID"][1]  # fmt: skip
     assert "one-time" in got["price STRIPE_GROWTH_PRICE_ID"][1]
-    assert "live-mode price but STRIPE_SECRET_KEY is a test key" in got["price STRIPE_BUSINESS_PRICE_ID"][1]  # fmt: skip
+    assert "live-mode price but STRIPE_SECRET_KEY is a test-mode key" in got["price STRIPE_BUSINESS_PRICE_ID"][1]  # fmt: skip
+
+
+async def test_cross_mode_404_names_the_price_mode_and_the_key_mode(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+    # Stripe: "a similar object exists in test mode, but a live mode key was used": the price is
+    # a test-mode price, the key a live one (the words "live mode" appear, but for the key).
+    FakeStripe(LIVE_KEY, live=True, other_mode={"price_business1"}).install(https_server)
+    got = _by_check(await run_provider(check_stripe, {"STRIPE_SECRET_KEY": LIVE_KEY, "STRIPE_BUSINESS_PRICE_ID": "price_business1"}, _env(https_server, tls_env)))  # fmt: skip
+    outcome, message = got["price STRIPE_BUSINESS_PRICE_ID"]
+    assert outcome == "fail"
+    assert "is a test-mode price but STRIPE_SECRET_KEY is a live-mode key" in message
 
 
 async def test_live_key_with_test_prices_fails(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip

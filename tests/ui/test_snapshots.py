@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from screens.app import WizardApp
 from tests.conftest import FAKE_SECRETS
 from tests.ui.conftest import SIZE, settle
-from wizard.phases import PHASE_IDS, record_outcome
+from wizard.phases import PHASE_IDS
 from wizard.project import Project
 from wizard.values import Answers
 
@@ -25,26 +25,21 @@ FIXED = "2025-03-01T10:04:00Z"
 
 def seed(project: Path) -> None:
     """A project half-way through: two phases done, one stale, one failed; fixed times."""
+    from tests.evidence import pin_times, prove
+
     answers = Answers(Project(project))
     answers.set_many({"SUPABASE_URL": "https://abcdefgh.supabase.co",
                       "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
+                      "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"],
                       "REDIS_URL": FAKE_SECRETS["REDIS_URL"],
                       "APP_URL": "https://convoai-backend.onrender.com",
                       "VITE_API_URL": "https://convoai-backend.onrender.com",
                       "OPENAI_API_KEY": FAKE_SECRETS["OPENAI_API_KEY"]})  # fmt: skip
-    with answers.state_file.update() as state:
-        for phase_id in ("supabase", "upstash", "vercel"):
-            record_outcome(answers.project, state, phase_id, True)
-        record_outcome(answers.project, state, "render", False, "STRIPE_SECRET_KEY is not set")
-        state["checks"]["upstash.ping"] = {"service": "upstash", "check": "ping", "phase": "upstash",
-                                            "outcome": "ok", "message": "PONG", "variables": ["REDIS_URL"]}  # fmt: skip
+    for phase_id in ("supabase", "upstash", "vercel"):
+        prove(project, phase_id)
+    prove(project, "render", failing="OpenAI rejected the credentials (401).")
     answers.set("APP_URL", "https://api.example.com")  # makes vercel stale
-    with answers.state_file.update() as state:
-        for record in state["phases"].values():
-            record.update({k: FIXED for k in ("at", "completed_at") if k in record})
-        for record in state["values"].values():
-            record["updated_at"] = FIXED
-        state["checks"]["upstash.ping"]["at"] = FIXED
+    pin_times(project, FIXED)
 
 
 def app_at(project: Path, step: str | None) -> WizardApp:

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import os
 
-    from wizard.checks import record_results, run_checks
+    from wizard.checks import record_results, run_checks, select_services
     from wizard.errors import EXIT_FAILED, UsageError
     from wizard.phases import PHASE_IDS
     from wizard.values import Answers
@@ -43,14 +43,17 @@ def run(args: argparse.Namespace) -> int:
     if not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds.")
     project = project_of(args)
-    values = Answers(project).values()
+    answers = Answers(project)
+    basis = answers.state_file.read()
+    values = answers.values()
     results = asyncio.run(
         run_checks(values, args.phases or None, args.timeout, os.environ, args.send_test_event,
                    project_root=project.root)
     )  # fmt: skip
     order = {p: i for i, p in enumerate(PHASE_IDS)}
     results.sort(key=lambda r: order.get(r.phase, len(order)))  # stable: arrival order within
-    record_results(project, results)
+    services = select_services(args.phases or None)
+    record_results(project, results, services, basis)
     counts = {o: sum(r.outcome == o for r in results) for o in ("ok", "warn", "fail", "skip")}
     if args.json:
         print_json(
@@ -74,4 +77,19 @@ def run(args: argparse.Namespace) -> int:
         rows = [[r.service, r.check, r.outcome, f"{r.ms:.0f}", r.message] for r in results]
         print(table(["SERVICE", "CHECK", "RESULT", "MS", "MESSAGE"], rows, status_col=2))
         info(", ".join(f"{n} {o}" for o, n in counts.items()))
+        _say_status(project, list(args.phases or PHASE_IDS))
     return EXIT_FAILED if counts["fail"] else 0
+
+
+def _say_status(project: Any, phase_ids: list[str]) -> None:
+    """Each checked phase's status by the one rule (what else it needs, when not done)."""
+    from wizard.console import info
+    from wizard.done import phase_status
+    from wizard.phases import get_phase
+    from wizard.state import StateFile
+
+    state = StateFile(project).read()
+    for phase_id in phase_ids:
+        status = phase_status(project, state, get_phase(phase_id))
+        note = "" if status.status == "done" else f": {status.message}"
+        info(f"{phase_id}: {status.status}{note}")

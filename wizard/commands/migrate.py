@@ -155,4 +155,8 @@ def _apply(project: Any, url: str, args: argparse.Namespace) -> int:
     vec = f"pgvector {report.vector}" if report.vector else "pgvector not installed"
     verb = "Dry run: nothing changed" if args.dry_run else f"Applied {len(report.applied)} files"
     info(f"{verb}. {counts}; {vec}.")
+    if not args.dry_run:
+        from wizard.commands.check import _say_status
+
+        _say_status(project, ["supabase"])
     return 0 if report.ok else 1

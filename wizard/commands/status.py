@@ -22,8 +22,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def collect(project: Any) -> dict[str, Any]:
     """The status document (also what ``--json`` prints)."""
+    from wizard.done import all_status
     from wizard.drift import drift_note
-    from wizard.phases import TODOS, all_status, required_progress
+    from wizard.phases import TODOS, required_progress
     from wizard.state import StateFile
 
     state = StateFile(project).read()
@@ -50,6 +51,8 @@ def collect(project: Any) -> dict[str, Any]:
                 "verified_at": ps.verified_at,
                 "message": "; ".join(m for m in (ps.message, drift_note(state, ps.phase.id)) if m),
                 "changed": list(ps.changed),
+                "todo": list(ps.todo),
+                "failed": list(ps.failed),
                 "todos": list(ps.phase.todos),
             }
         )

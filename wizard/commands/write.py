@@ -44,7 +44,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from checklists.catalog import catalog
-    from wizard.console import info, warn
+    from wizard.console import info
     from wizard.outputs import apply, plan
     from wizard.values import Answers
 
@@ -77,8 +77,24 @@ def run(args: argparse.Namespace) -> int:
             else ""
         )
         info(f"wrote {change.relpath}{backup}")
-    not_ready = [c.relpath for c in changes if not c.ready]
-    if not_ready:
-        warn(f"{', '.join(not_ready)}: the owning phase still needs required values, so it is "
-             "not marked done (see: convoai-setup status).")  # fmt: skip
+    _say_status(project, [c.target for c in changes])
     return 0
+
+
+def _say_status(project: Any, targets: list[str]) -> None:
+    """Where each owning phase stands now, by the one rule: a written file alone is not done."""
+    from wizard.console import info, warn
+    from wizard.done import phase_status
+    from wizard.phases import PHASES
+    from wizard.state import StateFile
+
+    state = StateFile(project).read()
+    for phase in PHASES:
+        if not set(phase.writes) & set(targets):
+            continue
+        status = phase_status(project, state, phase)
+        if status.status == "done":
+            info(f"{phase.id}: done.")
+        else:
+            warn(f"{phase.id}: {status.status}, not done: {status.message} "
+                 f"(see: convoai-setup status; verify with: convoai-setup check {phase.id})")  # fmt: skip

@@ -2,7 +2,8 @@
 
 ``plan`` renders every requested file, merges ``vercel.json``, and diffs each against the disk
 without touching anything (bad input raises a ``WizardError``). ``apply`` then writes the changes
-atomically, records what it wrote so a later hand edit is recognised, and marks the phases done.
+atomically and records what it wrote (so a later hand edit is recognised); whether the phase is
+then done is for the one rule in ``wizard.done`` to say: a file alone never completes a phase.
 The CLI (``convoai-setup write``) and the TUI both call these two functions.
 """
 
@@ -28,20 +29,15 @@ from wizard.outputs.writer import (
     unified_diff,
     write_file,
 )
-from wizard.phases import PHASES, get_phase, missing_inputs, phase_status, record_outcome
+from wizard.phases import OUTPUT_PATHS, PHASES, get_phase, missing_inputs
 from wizard.project import Project
-from wizard.state import StateData, StateFile, now_iso
+from wizard.state import StateData, StateFile
 
 __all__ = ["PATHS", "TARGETS", "FileChange", "OutputConflict", "OutputError", "apply", "plan"]
 
 #: CLI names of the outputs, in the order they are written
 TARGETS = ("env-example", "vercel", "ci", "render")
-PATHS = {
-    "env-example": ".env.example",
-    "vercel": "vercel.json",
-    "ci": ".github/workflows/ci.yml",
-    "render": "render.yaml",
-}
+PATHS = OUTPUT_PATHS
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class FileChange:
     diff: str
     #: create | update | unchanged | conflict (edited by hand since we last wrote it)
     status: str
-    #: the owning phase's required inputs are all set (``apply`` then marks it done)
+    #: the owning phase's required inputs are all set (else placeholders stand in for them)
     ready: bool = True
 
     @property
@@ -134,8 +130,9 @@ def apply(project: Project, changes: Sequence[FileChange], force: bool = False) 
         refuse_symlinks(project.root, change.path)
     check_writable(project.root, [c.path for c in todo])
     written: list[FileChange] = []
+    from wizard.done import record_file, settle
+
     with StateFile(project).update() as state:
-        files = state.setdefault("files", {})
         for change in changes:
             if change.status != "unchanged":
                 try:
@@ -146,11 +143,8 @@ def apply(project: Project, changes: Sequence[FileChange], force: bool = False) 
                         f"Writing {change.relpath} failed ({exc.strerror}); written before it: {done}."
                     ) from None
                 written.append(change)
-            digest = sha256(change.new)
-            if files.get(change.relpath, {}).get("sha256") != digest:
-                files[change.relpath] = {"sha256": digest, "written_at": now_iso()}
-        for change in changes:
+            # With placeholders (``ready`` False) the phase still misses inputs: not done.
             phase = get_phase(_owner(change.target))
-            if change.ready and phase_status(project, state, phase).status != "done":
-                record_outcome(project, state, phase.id, True, f"wrote {change.relpath}")
+            record_file(project, state, phase, change.relpath, sha256(change.new))
+        settle(project, state)
     return written

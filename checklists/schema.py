@@ -1,0 +1,75 @@
+"""What a catalog entry may say: checked when the catalog loads, so a typo fails loudly.
+
+A misspelt key (``requried = true``) would otherwise be ignored and the variable silently
+optional; an unknown destination, check or generator would make a variable vanish from an
+export, a check run or the Generate button. Each is a ``CatalogError`` naming the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from providers.errors import SetupError
+
+DESTINATIONS = ("render", "vercel", "wizard")
+#: generator names the wizard implements (``wizard.generate.GENERATORS``; a test keeps them equal)
+GENERATORS = ("jwt-secret",)
+REQUIRED = {"phase": str, "destinations": list, "required": bool, "secret": bool,
+            "description": str, "example": str, "where": str}  # fmt: skip
+OPTIONAL = {"default": str, "generator": str, "prefixes": list, "schemes": list, "min_length": int,
+            "pattern": str, "pattern_help": str, "wrong_prefixes": dict, "checks": list,
+            "trim_slash": bool, "bare_url": bool, "default_from": str}  # fmt: skip
+
+
+class CatalogError(SetupError):
+    """The catalog file is wrong (a packaging or editing mistake): exit 2 with what to fix."""
+
+
+def _fail(source: str, name: str, what: str) -> CatalogError:
+    return CatalogError(f"{source}: [vars.{name}] {what}.", "Fix the catalog entry (see checklists/catalog.py, class Variable).")  # fmt: skip
+
+
+def validate(raw: Mapping[str, Any], source: str) -> None:
+    """Raise ``CatalogError`` for anything in ``raw`` (the parsed TOML) the wizard can't honour."""
+    from providers.registry import BY_ID
+
+    unknown_tables = set(raw) - {"vars"}
+    if unknown_tables or not isinstance(raw.get("vars"), dict) or not raw["vars"]:
+        what = f"unknown table {sorted(unknown_tables)[0]!r}" if unknown_tables else "no [vars.*] entries"  # fmt: skip
+        raise CatalogError(f"{source}: {what}.", "The catalog holds only [vars.NAME] tables.")
+    names = set(raw["vars"])
+    for name, entry in raw["vars"].items():
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise _fail(source, name, "is not an environment variable name (A-Z, 0-9, _)")
+        if not isinstance(entry, dict):
+            raise _fail(source, name, "is not a table")
+        for key in entry:
+            if key not in REQUIRED and key not in OPTIONAL:
+                raise _fail(source, name, f"has an unknown key {key!r}")
+        for key in REQUIRED:
+            if key not in entry:
+                raise _fail(source, name, f"misses {key!r}")
+        for key, kind in {**REQUIRED, **OPTIONAL}.items():
+            if key in entry and not isinstance(entry[key], kind):
+                raise _fail(source, name, f"has {key!r} of the wrong type (expected {kind.__name__})")  # fmt: skip
+        for destination in entry["destinations"]:
+            if destination not in DESTINATIONS:
+                raise _fail(source, name, f"has an unknown destination {destination!r} (known: {', '.join(DESTINATIONS)})")  # fmt: skip
+        if not entry["destinations"]:
+            raise _fail(source, name, "has no destination")
+        for check in entry.get("checks", ()):
+            if check not in BY_ID:
+                raise _fail(source, name, f"names an unknown check {check!r} (known: {', '.join(BY_ID)})")  # fmt: skip
+        generator = entry.get("generator")
+        if generator is not None and generator not in GENERATORS:
+            raise _fail(source, name, f"names an unknown generator {generator!r} (known: {', '.join(GENERATORS)})")  # fmt: skip
+        source_var = entry.get("default_from")
+        if source_var is not None and (source_var not in names or source_var == name):
+            raise _fail(source, name, f"takes its default from {source_var!r}, which is not another catalog variable")  # fmt: skip
+        if entry.get("pattern") is not None:
+            try:
+                re.compile(entry["pattern"])
+            except re.error as exc:
+                raise _fail(source, name, f"has a pattern that is not a regular expression ({exc})") from None  # fmt: skip

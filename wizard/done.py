@@ -1,0 +1,229 @@
+"""The one rule that decides a phase's status, and the evidence it reads.
+
+Every front end and command asks ``phase_status`` / ``all_status``; none decides by itself.
+A phase is **done** only when
+
+- its required inputs are set and valid (the state's ``values``, with ``format_ok``),
+- each of its files is written and current (``files``: the file on disk is what was written,
+  from the values it is rendered from now),
+- each of its steps is applied on the current inputs (``phases[id].steps``: migrations),
+- each of its live checks ran on the current values and passed (``check_runs``: every run
+  keeps the digests of the values it checked; a changed value makes the run stale), and no
+  offline rule failed on the current values (``checks``).
+
+Writing a file, applying migrations and running checks only record evidence; ``settle``
+then notes when a phase became done (for "done since …" and "stale: changed since …").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from checklists.catalog import catalog
+from wizard.phases import (
+    OUTPUT_PATHS,
+    PHASES,
+    STEP_INPUTS,
+    Phase,
+    file_fingerprint,
+    file_sha256,
+    fingerprint,
+    has_value,
+    input_parts,
+    partial_fingerprint,
+    value_digests,
+)
+from wizard.project import Project
+from wizard.state import StateData, now_iso
+
+#: ``CheckResult.detail`` of a required value that is simply not set yet (not a failure)
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class PhaseStatus:
+    phase: Phase
+    #: done | stale | pending | failed
+    status: str
+    at: str | None
+    message: str
+    #: the latest time every live check of this phase passed on the current values
+    verified_at: str | None
+    #: inputs whose value changed since the phase was done (for "stale")
+    changed: tuple[str, ...]
+    #: what is still to do, one line each, most basic first (empty when done)
+    todo: tuple[str, ...] = ()
+    #: what failed on the current values, one line each
+    failed: tuple[str, ...] = ()
+
+
+# -- recording evidence ------------------------------------------------------------------------
+def record_file(project: Project, state: StateData, phase: Phase, relpath: str, sha: str) -> None:
+    """``relpath`` now holds ``sha``, rendered from the phase's current values (caller saves)."""
+    files = state.setdefault("files", {})
+    stamp = file_fingerprint(project, state, phase)
+    record = files.get(relpath) or {}
+    if record.get("sha256") != sha or record.get("fingerprint") != stamp:
+        files[relpath] = {"sha256": sha, "written_at": now_iso(), "fingerprint": stamp}
+
+
+def record_step(
+    project: Project, state: StateData, phase: Phase, step: str, ok: bool, message: str = ""
+) -> None:
+    """A step (migrations) ran to the end (``ok``) or stopped with ``message`` (caller saves)."""
+    stamp = partial_fingerprint(project, state, phase, STEP_INPUTS.get(step, ()))
+    record = state.setdefault("phases", {}).setdefault(phase.id, {})
+    record.setdefault("steps", {})[step] = {
+        "ok": ok, "at": now_iso(), "message": message, "fingerprint": stamp,
+    }  # fmt: skip
+
+
+def record_check_run(
+    state: StateData,
+    provider: Any,
+    outcome: str,
+    message: str,
+    basis: StateData,
+) -> None:
+    """One live check's verdict, tied to the digests of the values it read (from ``basis``)."""
+    names = (*provider.requires, *provider.reads)
+    state.setdefault("check_runs", {})[provider.id] = {
+        "phase": provider.phase, "service": provider.service, "outcome": outcome,
+        "message": message, "at": now_iso(), "inputs": value_digests(basis, names),
+    }  # fmt: skip
+
+
+def settle(project: Project, state: StateData) -> None:
+    """Note the moment each phase became done, with what it was done on (caller saves)."""
+    for phase in PHASES:
+        if phase_status(project, state, phase).status != "done":
+            continue
+        record = state.setdefault("phases", {}).setdefault(phase.id, {})
+        parts = input_parts(project, state, phase)
+        current = fingerprint(project, state, phase)
+        if record.get("fingerprint") != current:
+            record.update(
+                status="done", fingerprint=current, inputs=dict(parts["values"]),
+                completed_at=now_iso(), message="",
+            )  # fmt: skip
+
+
+# -- the rule ----------------------------------------------------------------------------------
+def _current(record: Mapping[str, Any], state: StateData, names: Iterable[str]) -> bool:
+    return dict(record.get("inputs") or {}) == value_digests(state, names)
+
+
+def _inputs(state: StateData, phase: Phase) -> tuple[list[str], list[str]]:
+    todo, failed = [], []
+    values = state.get("values", {})
+    for name in phase.inputs:
+        var, record = catalog()[name], values.get(name)
+        if record is None:
+            if var.required and not has_value(state, name):
+                todo.append(f"enter {name} (find it at: {var.where})")
+        elif record.get("format_ok") is False:
+            failed.append(f"{name} is not valid; enter it again (find it at: {var.where})")
+    return todo, failed
+
+
+def _files(project: Project, state: StateData, phase: Phase) -> list[str]:
+    todo = []
+    stamp = file_fingerprint(project, state, phase)
+    for target in phase.writes:
+        rel = OUTPUT_PATHS[target]
+        record = state.get("files", {}).get(rel)
+        if not record:
+            todo.append(f"write {rel}")
+        elif file_sha256(project.root / rel) != record.get("sha256"):
+            todo.append(f"{rel} changed on disk since it was written; write it again")
+        elif record.get("fingerprint") != stamp:
+            todo.append(f"write {rel} again: it was written from values that changed since")
+    return todo
+
+
+def _steps(project: Project, state: StateData, phase: Phase) -> tuple[list[str], list[str]]:
+    todo, failed = [], []
+    records = (state.get("phases", {}).get(phase.id) or {}).get("steps", {})
+    for step in phase.steps:
+        if step not in STEP_INPUTS:
+            continue  # an optional action (webhook, domain, test event): checks verify its effect
+        record = records.get(step)
+        stamp = partial_fingerprint(project, state, phase, STEP_INPUTS[step])
+        if not record or record.get("fingerprint") != stamp:
+            todo.append(f"apply the {step}" + (" again: the database or files changed" if record else ""))  # fmt: skip
+        elif not record.get("ok"):
+            failed.append(str(record.get("message") or f"the {step} failed"))
+    return todo, failed
+
+
+def _checks(
+    state: StateData, phase: Phase, unset: set[str]
+) -> tuple[list[str], list[str], str | None]:
+    from providers.registry import BY_ID
+
+    todo, failed, times = [], [], []
+    runs = state.get("check_runs", {})
+    for pid in phase.services:
+        p = BY_ID[pid]
+        if unset & set(p.requires):
+            continue  # "enter X" already says it; the check can't run before
+        run = runs.get(pid)
+        if not run:
+            todo.append(f"run the {p.service} check")
+        elif not _current(run, state, (*p.requires, *p.reads)):
+            todo.append(f"run the {p.service} check again: its values changed since it ran")
+        elif run.get("outcome") == "fail":
+            failed.append(str(run.get("message") or f"the {p.service} check failed"))
+        else:
+            times.append(str(run.get("at") or ""))
+    for result in state.get("checks", {}).values():
+        offline = not result.get("provider")
+        if (offline and result.get("phase") == phase.id and result.get("outcome") == "fail"
+                and result.get("detail") != MISSING
+                and _current(result, state, result.get("variables") or ())):  # fmt: skip
+            failed.append(str(result.get("message") or ""))
+    verified = max(times) if times and not todo and not failed else None
+    return todo, list(dict.fromkeys(failed)), verified
+
+
+def phase_status(project: Project, state: StateData, phase: Phase) -> PhaseStatus:
+    """The phase's status by the one rule (reads the state and the files; opens no store)."""
+    todo, failed = _inputs(state, phase)
+    unset = {n for n in phase.inputs if not has_value(state, n)}
+    todo += _files(project, state, phase)
+    step_todo, step_failed = _steps(project, state, phase)
+    check_todo, check_failed, verified = _checks(state, phase, unset)
+    todo, failed = todo + step_todo + check_todo, failed + step_failed + check_failed
+    record = state.get("phases", {}).get(phase.id) or {}
+    current = fingerprint(project, state, phase)
+    was_done = bool(record.get("fingerprint"))
+    if not todo and not failed:
+        at = record.get("completed_at") if record.get("fingerprint") == current else None
+        return PhaseStatus(phase, "done", at or verified, "", verified, ())
+    if failed:
+        return PhaseStatus(phase, "failed", None, failed[0], verified, (), tuple(todo), tuple(failed))  # fmt: skip
+    if was_done:
+        then = record.get("inputs", {})
+        changed = tuple(
+            n for n, d in input_parts(project, state, phase)["values"] if then.get(n) != d
+        )
+        why = f"changed since: {', '.join(changed)}" if changed else todo[0]
+        return PhaseStatus(phase, "stale", record.get("completed_at"), why, verified, changed, tuple(todo))  # fmt: skip
+    return PhaseStatus(phase, "pending", None, todo[0], verified, (), tuple(todo))
+
+
+def all_status(project: Project, state: StateData) -> list[PhaseStatus]:
+    return [phase_status(project, state, p) for p in PHASES]
+
+
+def stale_after_change(project: Project, before: StateData, after: StateData) -> list[str]:
+    """Phase ids that were done in ``before`` and are stale in ``after`` (for "what became stale")."""
+    out = []
+    for phase in PHASES:
+        was = phase_status(project, before, phase).status
+        now = phase_status(project, after, phase).status
+        if was == "done" and now == "stale":
+            out.append(phase.id)
+    return out
