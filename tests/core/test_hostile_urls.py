@@ -87,7 +87,15 @@ def test_every_stored_value_survives_list_get_export_and_status(
         "reveal": run_cli("vars", "get", name, "--reveal", project=project),
         "markdown": run_cli("export", project=project),
         "json": run_cli("export", "--format", "json", project=project),
-        "dotenv": run_cli("export", "--format", "dotenv", "--reveal", project=project),
+        "dotenv": run_cli(
+            "export",
+            "--format",
+            "dotenv",
+            "--reveal",
+            "--destination",
+            catalog()[name].destinations[0],
+            project=project,
+        ),  # fmt: skip
         "status": run_cli("status", project=project),
         "status json": run_cli("status", "--json", project=project),
         "check": run_cli("check", catalog()[name].phase, "--timeout", "2", project=project),
