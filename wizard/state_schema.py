@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from checklists.chars import first_unsafe
+from checklists.chars import escape, first_unsafe
 
 NoneType = type(None)
 #: field -> the JSON types it may have, per kind of record
@@ -78,7 +78,16 @@ def _each(where: str, section: dict[str, Any], spec: Mapping[str, tuple[type, ..
 
 
 def problem(data: Any) -> str | None:
-    """The first thing wrong with a parsed state document (None: it is well formed)."""
+    """The first thing wrong with a parsed state document (None: it is well formed).
+
+    Field names come from the file, so the sentence is escaped: a key holding a newline or an
+    escape sequence must not break the one-line error or reach the terminal raw.
+    """
+    found = _problem(data)
+    return escape(found) if found else None
+
+
+def _problem(data: Any) -> str | None:
     if not isinstance(data, dict):
         return f"the document is {_kind(data)}, not an object"
     version = data.get("version")
