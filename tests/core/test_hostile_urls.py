@@ -95,7 +95,7 @@ def test_every_stored_value_survives_list_get_export_and_status(
             "--destination",
             catalog()[name].destinations[0],
             project=project,
-        ),  # fmt: skip
+        ),
         "status": run_cli("status", project=project),
         "status json": run_cli("status", "--json", project=project),
         "check": run_cli("check", catalog()[name].phase, "--timeout", "2", project=project),
