@@ -18,13 +18,15 @@ SECRET = "sk_live_FAKEvaultSecretValue0123456"
 
 
 def vault(path: Path, passphrase: str = "right passphrase") -> Vault:
-    return Vault(path, lambda new: passphrase)
+    return Vault(path, lambda new, wrong: None if wrong else passphrase)
 
 
 def test_round_trip_through_the_keyring_api(tmp_path: Path) -> None:
     path = tmp_path / "v" / "vault.json"
     previous = keyring.get_keyring()
-    keyring.set_keyring(VaultKeyring(path, lambda new: "right passphrase"))
+    keyring.set_keyring(
+        VaultKeyring(path, lambda new, wrong: None if wrong else "right passphrase")
+    )
     try:
         keyring.set_password("convoai-setup:p", "STRIPE_SECRET_KEY", SECRET)
         assert path.stat().st_mode & 0o777 == 0o600
@@ -43,7 +45,7 @@ def test_round_trip_through_the_keyring_api(tmp_path: Path) -> None:
 def test_the_cli_and_the_keyring_backend_read_the_same_file(tmp_path: Path) -> None:
     path = tmp_path / "vault.json"
     vault(path).set_password("convoai-setup:p", "OPENAI_API_KEY", SECRET)
-    backend = VaultKeyring(path, lambda new: "right passphrase")
+    backend = VaultKeyring(path, lambda new, wrong: None if wrong else "right passphrase")
     assert backend.get_password("convoai-setup:p", "OPENAI_API_KEY") == SECRET
 
 
