@@ -9,7 +9,6 @@ from pathlib import Path
 
 from wizard.errors import ProjectError
 from wizard.fsutil import atomic_write
-from wizard.locks import file_lock
 
 STATE_DIR = ".convoai-setup"
 
@@ -57,6 +56,8 @@ class Project:
         existing = self.existing_id()
         if existing:
             return existing
+        from wizard.locks import file_lock  # only when creating: keeps it off the start-up path
+
         self.ensure_state_dir()
         # Many processes may start on a fresh project at once: one creates the id, under the
         # lock, and every other one reads the winner's (a second id would orphan secrets).
