@@ -184,47 +184,53 @@ def test_two_projects_sharing_one_vault_lose_nothing(tmp_path: Path) -> None:
 
 def test_secret_service_loses_nothing(tmp_path: Path, secret_service: dict[str, str]) -> None:
     env = {**secret_service, "CONVOAI_SETUP_KEYRING": "system", "CONVOAI_SETUP_PASSPHRASE": ""}
-    keyring_salt = _keyring_reader(env)
+    existing = keyring_services(env)  # the keyring is shared with other tests of the session
+    projects = []
     for round_no in range(2):
         project = new_project(tmp_path, f"keyring-fresh-{round_no}")
+        projects.append(project)
         values = values_for(round_no)
         outcomes = set_in_parallel([Job(project, n, values[n]) for n in NAMES], env)
         assert_nothing_lost(outcomes, env)
-        salt = keyring_salt(project)
+        salt = keyring_entry(env, project, SALT_KEY)
         assert salt
-        assert_digests_use(
-            project, salt, {o.job.name: o.job.value for o in outcomes if o.code == 0}
-        )
+        stored = {o.job.name: o.job.value for o in outcomes if o.code == 0}
+        assert_digests_use(project, salt, stored)
+    # Exactly one service per project (no orphaned ids), and no probe entry left behind.
+    assert keyring_services(env) - existing == {f"convoai-setup:{project_id(p)}" for p in projects}
     # Warm: the last project again, new values, the same salt.
     for round_no in range(2, 4):
         values = values_for(round_no)
         outcomes = set_in_parallel([Job(project, n, values[n]) for n in NAMES], env)
         assert_nothing_lost(outcomes, env)
-        assert keyring_salt(project) == salt
+        assert keyring_entry(env, project, SALT_KEY) == salt
     assert not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
 
 
-def _keyring_reader(env: Mapping[str, str]) -> _SaltReader:
-    return _SaltReader(env)
+def _python(env: Mapping[str, str], code: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
 
 
-class _SaltReader:
-    """Reads the salt straight from the Secret Service, bypassing convoai-setup."""
+def keyring_entry(env: Mapping[str, str], project: Path, name: str) -> str | None:
+    """One entry straight from the Secret Service, bypassing convoai-setup."""
+    code = (
+        "import sys, keyring; v = keyring.get_keyring().get_password(sys.argv[1], sys.argv[2]);"
+        " print('' if v is None else v)"
+    )
+    return _python(env, code, f"convoai-setup:{project_id(project)}", name).strip() or None
 
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self.env = {**os.environ, **env}
 
-    def __call__(self, project: Path) -> str | None:
-        code = (
-            "import sys, keyring; v = keyring.get_keyring().get_password(sys.argv[1], sys.argv[2]);"
-            " print('' if v is None else v)"
-        )
-        service = f"convoai-setup:{project_id(project)}"
-        done = subprocess.run(
-            [sys.executable, "-c", code, service, SALT_KEY],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip() or None
+def keyring_services(env: Mapping[str, str]) -> set[str]:
+    """The ``service`` attribute of every item in the Secret Service's default collection."""
+    code = (
+        "import secretstorage; c = secretstorage.get_default_collection(secretstorage.dbus_init());"
+        " print('\\n'.join(i.get_attributes().get('service', '') for i in c.get_all_items()))"
+    )
+    return set(_python(env, code).split())
