@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, TEST_PASSPHRASE, run_cli
 from wizard.store import SALT_KEY
 from wizard.values import digest
@@ -76,3 +78,37 @@ def test_write_racing_vars_set_records_what_it_wrote(project: Path) -> None:
                 f"round {round_no}: vercel recorded done for another APP_URL than {url}"
             )
     assert recorded_done
+
+
+def test_apply_refuses_a_plan_whose_values_or_file_changed(project: Path) -> None:
+    from wizard.outputs import PlanOutdated, apply, snapshot_plan
+    from wizard.project import Project
+    from wizard.values import Answers
+
+    proj = Project(project)
+    answers = Answers(proj, use_environment=False)
+    answers.set("VITE_API_URL", "https://api-1-1.example.com")
+    answers.set("APP_URL", "https://api-1-1.example.com")
+
+    def values(state: dict[str, object]) -> dict[str, str | None]:
+        return {n: answers.resolve(n, state).value for n in ("APP_URL", "CUSTOM_DOMAIN")}
+
+    stale = snapshot_plan(proj, values, ["vercel"])
+    answers.set("APP_URL", "https://api-2-2.example.com")  # another process, between the two
+    with pytest.raises(PlanOutdated, match="values changed while"):
+        apply(proj, stale)
+    assert not (project / "vercel.json").exists()
+    assert (
+        "vercel"
+        not in json.loads((project / ".convoai-setup" / "state.json").read_text())["phases"]
+    )
+
+    fresh = snapshot_plan(proj, values, ["vercel"])
+    (project / "vercel.json").write_text("{}\n")  # a hand edit between plan and apply
+    with pytest.raises(PlanOutdated, match=r"vercel\.json changed while"):
+        apply(proj, fresh)
+    assert (project / "vercel.json").read_text() == "{}\n"
+
+    written = apply(proj, snapshot_plan(proj, values, ["vercel"]))
+    assert [c.relpath for c in written] == ["vercel.json"]
+    assert "https://api-2-2.example.com" in (project / "vercel.json").read_text()

@@ -174,14 +174,14 @@ def _still_current(project: Project, state: StateData, changes: Sequence[FileCha
         if read_existing(project.root, change.path) != change.old:
             raise PlanOutdated(
                 f"{change.relpath} changed while convoai-setup was writing it; nothing was written.",
-                "Run the command again to see the new diff.",
+                "Write again: the new diff is shown first.",
             )
         phase = get_phase(_owner(change.target))
         if change.basis and fingerprint(project, state, phase) != change.basis:
             raise PlanOutdated(
                 f"The {phase.title} values changed while convoai-setup was writing "
                 f"{change.relpath} (another convoai-setup set one); nothing was written.",
-                "Run the command again: it writes the file from the new values.",
+                "Write again: the file is then made from the new values.",
             )
 
 
