@@ -27,9 +27,12 @@ def prepare_answers(project_dir: str | Path) -> Answers:
     project = find_project(project_dir)
     captured: list[str] = []
 
-    def passphrase(new: bool) -> str:
-        if not captured:
-            captured.append(terminal_passphrase(new))
+    def passphrase(new: bool, wrong: int = 0) -> str | None:
+        if wrong or not captured:  # a wrong one is asked again, here on the plain terminal
+            answer = terminal_passphrase(new, wrong)
+            if answer is None:
+                return None
+            captured[:] = [answer]
         return captured[0]
 
     answers = Answers(project, passphrase=passphrase)

@@ -56,9 +56,17 @@ class Project:
         existing = self.existing_id()
         if existing:
             return existing
-        new_id = f"{_slug(self.name)}-{secrets.token_hex(4)}"
+        from wizard.locks import file_lock  # only when creating: keeps it off the start-up path
+
         self.ensure_state_dir()
-        atomic_write(self.state_dir / "project-id", (new_id + "\n").encode("ascii"))
+        # Many processes may start on a fresh project at once: one creates the id, under the
+        # lock, and every other one reads the winner's (a second id would orphan secrets).
+        with file_lock(self.state_dir / "project-id.lock", f"the project id of {self.root}"):
+            existing = self.existing_id()
+            if existing:
+                return existing
+            new_id = f"{_slug(self.name)}-{secrets.token_hex(4)}"
+            atomic_write(self.state_dir / "project-id", (new_id + "\n").encode("ascii"))
         return new_id
 
     def ensure_state_dir(self) -> None:

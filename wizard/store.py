@@ -7,20 +7,27 @@ fallback to the vault is always explained (DESIGN, lesson 3: keyrings fail on he
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import secrets
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from wizard.errors import StoreError, UsageError
+from wizard.errors import StoreError, UsageError, WizardError
 
 SERVICE_PREFIX = "convoai-setup:"
 SALT_KEY = "__fingerprint_salt__"
-PassphraseFn = Callable[[bool], str]
+#: ``passphrase(new, wrong)``: the vault passphrase, or None when there is no other to try.
+#: ``new`` is True when creating the vault; ``wrong`` counts wrong ones already given (0 first).
+PassphraseFn = Callable[[bool, int], str | None]
+#: passphrases a person may type before the vault gives up (the variable gets one try)
+PASSPHRASE_TRIES = 3
+T = TypeVar("T")
 
 
 def vault_path() -> Path:
@@ -31,6 +38,18 @@ def vault_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("convoai-setup")) / "vault.json"
+
+
+def keyring_lock_path() -> Path:
+    """The lock serialising our changes to the system keyring: one per user, like the keyring.
+
+    gnome-keyring mixes up items created and deleted at the same moment by different clients
+    (an item just created is "not found"), so every change we make there, the probe's included,
+    happens under this lock.
+    """
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("convoai-setup")) / "keyring.lock"
 
 
 def forced_backend() -> str | None:
@@ -46,17 +65,25 @@ def forced_backend() -> str | None:
     return value
 
 
-def terminal_passphrase(new: bool) -> str:
-    """The vault passphrase from ``CONVOAI_SETUP_PASSPHRASE`` or a hidden prompt on the terminal."""
+def terminal_passphrase(new: bool, wrong: int = 0) -> str | None:
+    """The vault passphrase from ``CONVOAI_SETUP_PASSPHRASE`` or a hidden prompt on the terminal.
+
+    After ``wrong`` wrong ones a person is asked again; the variable can't change, so then
+    there is nothing else to try (None) and the vault reports the wrong passphrase at once.
+    """
     env = os.environ.get("CONVOAI_SETUP_PASSPHRASE")
     if env:
-        return env
+        return None if wrong else env
     if not sys.stdin.isatty():
         raise StoreError(
             "The secret vault needs its passphrase and there is no terminal to ask on.",
             "Set CONVOAI_SETUP_PASSPHRASE, or run the command in a terminal.",
         )
     if not new:
+        if wrong:
+            left = PASSPHRASE_TRIES - wrong
+            prompt = f"Wrong passphrase ({left} {'try' if left == 1 else 'tries'} left). "
+            return getpass.getpass(prompt + "Vault passphrase: ")
         return getpass.getpass("Vault passphrase: ")
     first = getpass.getpass("New vault passphrase (protects your secrets on this machine): ")
     if len(first) < 8:
@@ -93,11 +120,18 @@ def probe_system() -> tuple[Any | None, str]:
         )
     if type(backend).__module__.endswith("null"):
         return None, "the configured keyring backend discards secrets (null backend)"
-    service, user, token = f"{SERVICE_PREFIX}probe", "probe", secrets.token_hex(8)
+    # A name of our own: processes probing at once must not read or delete each other's entry.
+    token = secrets.token_hex(8)
+    service, user = f"{SERVICE_PREFIX}probe", f"probe-{token}"
+    from wizard.locks import file_lock
+
     try:
-        backend.set_password(service, user, token)
-        ok = backend.get_password(service, user) == token
-        backend.delete_password(service, user)
+        with file_lock(keyring_lock_path(), "the system keyring"):
+            _retrying(lambda: backend.set_password(service, user, token))
+            ok = _retrying(lambda: backend.get_password(service, user)) == token
+            _retrying(lambda: backend.delete_password(service, user))
+    except WizardError:
+        raise
     except Exception as exc:
         return (
             None,
@@ -106,6 +140,34 @@ def probe_system() -> tuple[Any | None, str]:
     if not ok:
         return None, f"the OS keyring ({_describe(backend)}) did not give back a test entry"
     return backend, ""
+
+
+def _retrying(call: Callable[[], T]) -> T:
+    """``call()``, again (three tries in all) when its connection to the keyring was dropped.
+
+    A busy session bus drops new connections now and then (BrokenPipeError on Hello); failing
+    the probe on such a hiccup would put one process's secrets in the vault and the others' in
+    the keyring. Every call retried here is idempotent (set replaces, get reads).
+    """
+    for attempt in range(1, 4):
+        try:
+            return call()
+        except Exception as exc:
+            if attempt == 3 or not _dropped(exc):
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _dropped(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(5):  # the library wraps the socket error once or twice
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @dataclass
@@ -120,6 +182,8 @@ class SecretStore:
     #: why the vault is used instead of the system keyring ("" when not a fallback)
     reason: str
     service: str
+    #: system keyring only: the lock file for changes (the vault has its own lock)
+    lock_file: Path | None = None
 
     @property
     def fell_back(self) -> bool:
@@ -131,60 +195,94 @@ class SecretStore:
         if self.kind == "vault":
             self.backend.unlock()
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Exclusive use of this store for a read-modify-write (the salt, a set + read back).
+
+        The vault is unlocked first, so a passphrase prompt never happens while others wait.
+        """
+        if self.kind == "vault":
+            self.unlock()
+            with self.backend.lock():
+                yield
+        elif self.lock_file is not None:
+            from wizard.locks import file_lock
+
+            with file_lock(self.lock_file, "the system keyring"):
+                yield
+        else:
+            yield
+
+    def _fix(self) -> str:
+        """What to do when the backend failed; never "use the vault" when it is the vault."""
+        if self.kind == "vault":
+            return (
+                "Check that the vault file and its directory are yours and writable, and that "
+                "the disk isn't full, then retry."
+            )
+        return "Unlock your keyring, or set CONVOAI_SETUP_KEYRING=vault to use the encrypted vault."
+
     def get(self, name: str) -> str | None:
         try:
-            value = self.backend.get_password(self.service, name)
+            value = _retrying(lambda: self.backend.get_password(self.service, name))
         except StoreError:
             raise
         except Exception as exc:
             raise StoreError(
-                f"Reading {name} from the {self.kind} keyring failed ({type(exc).__name__}).",
-                "Unlock your keyring, or set CONVOAI_SETUP_KEYRING=vault to use the encrypted vault.",
+                f"Reading {name} from the {self.description} failed ({type(exc).__name__}).",
+                self._fix(),
             ) from None
         return value if isinstance(value, str) else None
 
     def set(self, name: str, value: str) -> None:
         """Store and read back: a backend that silently drops values is caught here."""
-        try:
-            self.backend.set_password(self.service, name, value)
-            stored = self.backend.get_password(self.service, name)
-        except StoreError:
-            raise
-        except Exception as exc:
-            raise StoreError(
-                f"Writing {name} to the {self.kind} keyring failed ({type(exc).__name__}); "
-                "nothing was changed.",
-                "Unlock your keyring, or set CONVOAI_SETUP_KEYRING=vault to use the encrypted vault.",
-            ) from None
+        with self.locked():
+            try:
+                _retrying(lambda: self.backend.set_password(self.service, name, value))
+                stored = _retrying(lambda: self.backend.get_password(self.service, name))
+            except StoreError:
+                raise
+            except Exception as exc:
+                raise StoreError(
+                    f"Writing {name} to the {self.description} failed ({type(exc).__name__}); "
+                    "nothing was changed.",
+                    self._fix(),
+                ) from None
         if stored != value:
             raise StoreError(
-                f"The {self.kind} keyring did not give back {name} as written.",
-                "Set CONVOAI_SETUP_KEYRING=vault to use the encrypted vault instead.",
+                f"The {self.description} did not give back {name} as written.", self._fix()
             )
 
     def delete(self, name: str) -> bool:
         """Remove ``name``; False when it was not stored."""
-        if self.get(name) is None:
-            return False
-        try:
-            self.backend.delete_password(self.service, name)
-        except StoreError:
-            raise
-        except Exception as exc:
-            raise StoreError(
-                f"Deleting {name} from the {self.kind} keyring failed ({type(exc).__name__}).",
-                "Unlock your keyring and retry.",
-            ) from None
+        with self.locked():
+            if self.get(name) is None:
+                return False
+            try:
+                self.backend.delete_password(self.service, name)
+            except StoreError:
+                raise
+            except Exception as exc:
+                raise StoreError(
+                    f"Deleting {name} from the {self.description} failed ({type(exc).__name__}).",
+                    self._fix(),
+                ) from None
         return True
 
     def salt(self) -> bytes:
-        """The per-project fingerprint salt, created on first use."""
+        """The per-project fingerprint salt, created once: under the store's lock, re-read there.
+
+        Two processes must never each make one: a digest made with a salt that is then
+        replaced would make phases falsely stale.
+        """
         existing = self.get(SALT_KEY)
-        if existing:
-            return bytes.fromhex(existing)
-        fresh = secrets.token_hex(32)
-        self.set(SALT_KEY, fresh)
-        return bytes.fromhex(fresh)
+        if not existing:
+            with self.locked():
+                existing = self.get(SALT_KEY)  # someone may have made it while we waited
+                if not existing:
+                    existing = secrets.token_hex(32)
+                    self.set(SALT_KEY, existing)
+        return bytes.fromhex(existing)
 
 
 def open_store(
@@ -204,9 +302,8 @@ def open_store(
     if choice != "vault":
         backend, why = probe_system()
         if backend is not None:
-            return SecretStore(
-                backend, "system", f"system keyring ({_describe(backend)})", "", service
-            )
+            description = f"system keyring ({_describe(backend)})"
+            return SecretStore(backend, "system", description, "", service, keyring_lock_path())
         if forced == "system":
             raise StoreError(
                 f"CONVOAI_SETUP_KEYRING=system but {why}.",

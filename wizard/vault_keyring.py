@@ -8,13 +8,13 @@ passphrase from CONVOAI_SETUP_PASSPHRASE or a hidden prompt).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
+from wizard.store import PassphraseFn
 from wizard.vault import EntryMissing, Vault
 
 
@@ -26,9 +26,7 @@ class VaultKeyring(KeyringBackend):
         # A priority that raises keeps keyring's own backend discovery from picking the vault.
         raise RuntimeError("the convoai-setup vault is selected explicitly, never automatically")
 
-    def __init__(
-        self, path: Path | None = None, passphrase: Callable[[bool], str] | None = None
-    ) -> None:
+    def __init__(self, path: Path | None = None, passphrase: PassphraseFn | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         from wizard.store import terminal_passphrase, vault_path
 

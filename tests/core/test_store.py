@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAKE_SECRETS, TEST_PASSPHRASE, run_cli, scan_for_secrets
+from wizard.errors import StoreError
+from wizard.store import SecretStore
 
 KEY = FAKE_SECRETS["STRIPE_SECRET_KEY"]
 
@@ -119,3 +122,67 @@ def test_no_terminal_and_no_passphrase_is_a_clear_error(project: Path) -> None:
     assert "no terminal" in done.stderr and "CONVOAI_SETUP_PASSPHRASE" in done.stderr
     assert not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
     assert TEST_PASSPHRASE not in done.stderr
+
+
+class _FullDisk:
+    """A backend whose disk is full: every write fails the way atomic_write would."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    def unlock(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("kind", ["vault", "system"])
+def test_store_errors_suggest_the_vault_only_when_it_is_not_in_use(kind: str) -> None:
+    store = SecretStore(_FullDisk(), kind, f"{kind} store", "", "convoai-setup:p")
+    with pytest.raises(StoreError) as caught:
+        store.set("STRIPE_SECRET_KEY", KEY)
+    line = caught.value.line()
+    assert "nothing was changed" in line and KEY not in line
+    assert ("CONVOAI_SETUP_KEYRING=vault" in line) == (kind == "system")
+
+
+def test_vault_write_failures_do_not_suggest_the_vault(project: Path) -> None:
+    assert run_cli("vars", "set", "STRIPE_SECRET_KEY", project=project, input=KEY).returncode == 0
+    vault = Path(os.environ["CONVOAI_SETUP_VAULT"])
+    # The vault's lock file can't be created (its name is taken by a directory we can't open
+    # as a file): the write is refused with a line that names the lock, and no vault advice.
+    lock = vault.with_name(vault.name + ".lock")
+    lock.unlink()
+    lock.mkdir()
+    done = run_cli(
+        "vars", "set", "OPENAI_API_KEY", project=project, input=FAKE_SECRETS["OPENAI_API_KEY"]
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "vault.json.lock" in done.stderr
+    assert "CONVOAI_SETUP_KEYRING=vault" not in done.stderr
+
+
+def test_a_held_vault_lock_is_waited_for_then_named(project: Path) -> None:
+    import fcntl
+
+    assert run_cli("vars", "set", "STRIPE_SECRET_KEY", project=project, input=KEY).returncode == 0
+    vault = Path(os.environ["CONVOAI_SETUP_VAULT"])
+    before = vault.read_bytes()
+    lock = vault.with_name(vault.name + ".lock")
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process busy with the vault, for too long
+        done = run_cli(
+            "vars", "set", "OPENAI_API_KEY", project=project, input=FAKE_SECRETS["OPENAI_API_KEY"]
+        )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"for the lock {lock}" in done.stderr and "nothing was changed" in done.stderr
+    assert vault.read_bytes() == before
+    got = run_cli("vars", "get", "OPENAI_API_KEY", project=project)
+    assert got.returncode == 1 and "not set" in got.stderr

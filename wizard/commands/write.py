@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.commands import project_of
 
+if TYPE_CHECKING:
+    from wizard.outputs import FileChange
+    from wizard.project import Project
+
 TARGET_NAMES = ("env-example", "vercel", "ci", "render")  # = wizard.outputs.TARGETS (kept light)
+#: plans made before giving up when other processes keep changing the values
+WRITE_ATTEMPTS = 3
 
 DESCRIPTION = """\
 Write .env.example, vercel.json, .github/workflows/ci.yml and render.yaml (all by default, or
@@ -43,16 +49,55 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from checklists.catalog import catalog
     from wizard.console import info
-    from wizard.outputs import apply, plan
-    from wizard.values import Answers
+    from wizard.outputs import PlanOutdated
 
     project = project_of(args)
+    # Another convoai-setup may change a value while we write: then nothing is written and we
+    # plan again from the new values (a few times; if it keeps changing, say so and stop).
+    attempt = 1
+    while True:
+        try:
+            changes, written = _plan_and_apply(project, args)
+            break
+        except PlanOutdated as exc:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            attempt += 1
+            info(f"{exc.message} Planning again.")
+    if written is None:
+        return 0
+    pending = [c for c in changes if c.status != "unchanged"]
+    if not pending:
+        info(f"Nothing to change: {len(changes)} file(s) already up to date.")
+    for change in written:
+        backup = (
+            f" (previous version kept as {change.relpath}.bak)"
+            if change.status == "conflict"
+            else ""
+        )
+        info(f"wrote {change.relpath}{backup}")
+    _say_status(project, [c.target for c in changes])
+    return 0
+
+
+def _plan_and_apply(
+    project: Project, args: argparse.Namespace
+) -> tuple[list[FileChange], list[FileChange] | None]:
+    """Plan from one snapshot, show it, apply it; ``None`` written for --dry-run."""
+    from checklists.catalog import catalog
+    from wizard.console import info
+    from wizard.outputs import apply, snapshot_plan
+    from wizard.values import Answers
+
+    answers = Answers(project)
     # Only non-secret values feed the files: the secret store is never opened here.
     names = [v.name for v in catalog().values() if not v.secret]
-    values = Answers(project).values(names)
-    changes = plan(project, values, args.targets or None)
+    changes = snapshot_plan(
+        project,
+        lambda state: {n: answers.resolve(n, state).value for n in names},
+        args.targets or None,
+    )
     for change in changes:
         if change.diff:
             sys.stdout.write(change.diff)
@@ -65,20 +110,9 @@ def run(args: argparse.Namespace) -> int:
         info(f"{change.relpath}: {change.status}{note}")
     if args.dry_run:
         info("--dry-run: nothing was written." if pending else "--dry-run: nothing to change.")
-        return 0
+        return changes, None
     # Even with nothing to write, apply records the files and phases (a no-op when current).
-    written = apply(project, changes, force=args.force)
-    if not pending:
-        info(f"Nothing to change: {len(changes)} file(s) already up to date.")
-    for change in written:
-        backup = (
-            f" (previous version kept as {change.relpath}.bak)"
-            if change.status == "conflict"
-            else ""
-        )
-        info(f"wrote {change.relpath}{backup}")
-    _say_status(project, [c.target for c in changes])
-    return 0
+    return changes, apply(project, changes, force=args.force)
 
 
 def _say_status(project: Any, targets: list[str]) -> None:

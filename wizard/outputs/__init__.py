@@ -5,15 +5,21 @@ without touching anything (bad input raises a ``WizardError``). ``apply`` then w
 atomically and records what it wrote (so a later hand edit is recognised); whether the phase is
 then done is for the one rule in ``wizard.done`` to say: a file alone never completes a phase.
 The CLI (``convoai-setup write``) and the TUI both call these two functions.
+
+Between the two, another process may change a value or a file. ``snapshot_plan`` reads the state,
+the values and the files under the state lock, so the plan sees one moment; ``apply`` re-checks,
+under the lock, that the files and the owning phases' inputs are still what the plan saw, and
+otherwise writes nothing (``PlanOutdated``): a phase is never recorded done with the fingerprint
+of values newer than the file it wrote.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.errors import UsageError
+from wizard.errors import EXIT_FAILED, UsageError, WizardError
 from wizard.outputs import vercel
 from wizard.outputs.env_example import render_env_example
 from wizard.outputs.render_yaml import render_render_yaml
@@ -29,11 +35,28 @@ from wizard.outputs.writer import (
     unified_diff,
     write_file,
 )
-from wizard.phases import OUTPUT_PATHS, PHASES, get_phase, missing_inputs
+from wizard.phases import OUTPUT_PATHS, PHASES, fingerprint, get_phase, missing_inputs
 from wizard.project import Project
 from wizard.state import StateData, StateFile
 
-__all__ = ["PATHS", "TARGETS", "FileChange", "OutputConflict", "OutputError", "apply", "plan"]
+__all__ = [
+    "PATHS",
+    "TARGETS",
+    "FileChange",
+    "OutputConflict",
+    "OutputError",
+    "PlanOutdated",
+    "apply",
+    "plan",
+    "snapshot_plan",
+]
+
+
+class PlanOutdated(WizardError):
+    """A file or an input changed between ``plan`` and ``apply`` (exit 1); nothing was written."""
+
+    exit_code = EXIT_FAILED
+
 
 #: CLI names of the outputs, in the order they are written
 TARGETS = ("env-example", "vercel", "ci", "render")
@@ -55,6 +78,8 @@ class FileChange:
     status: str
     #: the owning phase's required inputs are all set (else placeholders stand in for them)
     ready: bool = True
+    #: the owning phase's fingerprint in the state the plan was made from
+    basis: str = ""
 
     @property
     def relpath(self) -> str:
@@ -94,10 +119,16 @@ def _ready(state: StateData, target: str, values: Mapping[str, str | None]) -> b
 
 
 def plan(
-    project: Project, values: Mapping[str, str | None], targets: Sequence[str] | None = None
+    project: Project,
+    values: Mapping[str, str | None],
+    targets: Sequence[str] | None = None,
+    state: StateData | None = None,
 ) -> list[FileChange]:
-    """Render, merge and diff the requested outputs (all by default); writes nothing."""
-    state = StateFile(project).read()
+    """Render, merge and diff the requested outputs (all by default); writes nothing.
+
+    ``state`` is the state ``values`` were resolved from (read now when not given).
+    """
+    state = StateFile(project).read() if state is None else state
     records = state.get("files", {})
     changes = []
     for target in _chosen(targets):
@@ -107,8 +138,40 @@ def plan(
         status = classify(old, new, records.get(rel), merged=target == "vercel")
         diff = "" if status == "unchanged" else unified_diff(rel, old, new)
         ready = _ready(state, target, values)
-        changes.append(FileChange(target, project.root / rel, old, new, diff, status, ready))
+        basis = fingerprint(project, state, get_phase(_owner(target)))
+        path = project.root / rel
+        changes.append(FileChange(target, path, old, new, diff, status, ready, basis))
     return changes
+
+
+def snapshot_plan(
+    project: Project,
+    values_from: Callable[[StateData], Mapping[str, str | None]],
+    targets: Sequence[str] | None = None,
+) -> list[FileChange]:
+    """``plan`` from one moment: state, values (``values_from(state)``) and files read under
+    the state lock, so a concurrent ``vars set`` is either wholly before the plan or after it."""
+    state_file = StateFile(project)
+    with state_file.lock():
+        state = state_file.read()
+        return plan(project, values_from(state), targets, state)
+
+
+def _still_current(project: Project, state: StateData, changes: Sequence[FileChange]) -> None:
+    """Under the lock: every file and every owning phase's inputs are as the plan saw them."""
+    for change in changes:
+        if read_existing(project.root, change.path) != change.old:
+            raise PlanOutdated(
+                f"{change.relpath} changed while convoai-setup was writing it; nothing was written.",
+                "Write again: the new diff is shown first.",
+            )
+        phase = get_phase(_owner(change.target))
+        if change.basis and fingerprint(project, state, phase) != change.basis:
+            raise PlanOutdated(
+                f"The {phase.title} values changed while convoai-setup was writing "
+                f"{change.relpath} (another convoai-setup set one); nothing was written.",
+                "Write again: the file is then made from the new values.",
+            )
 
 
 def apply(project: Project, changes: Sequence[FileChange], force: bool = False) -> list[FileChange]:
@@ -133,6 +196,7 @@ def apply(project: Project, changes: Sequence[FileChange], force: bool = False) 
     from wizard.done import record_file, settle
 
     with StateFile(project).update() as state:
+        _still_current(project, state, changes)
         for change in changes:
             if change.status != "unchanged":
                 try:
