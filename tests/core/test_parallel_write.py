@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, TEST_PASSPHRASE, run_cli
+from wizard.phases import file_fingerprint, get_phase
+from wizard.project import Project
 from wizard.store import SALT_KEY
 from wizard.values import digest
 from wizard.vault import Vault
@@ -50,7 +52,7 @@ def test_write_racing_vars_set_records_what_it_wrote(project: Path) -> None:
     for name, value in (("VITE_API_URL", "https://api-0-0.example.com"), ("APP_URL", "https://api-0-0.example.com")):  # fmt: skip
         assert run_cli("vars", "set", name, value, project=project).returncode == 0
     salt = salt_of(project)
-    recorded_done = 0
+    recorded_current = 0
     for round_no in range(1, ROUNDS + 1):
         writers = [spawn(project, "write", "vercel") for _ in range(4)]
         setters = [
@@ -71,18 +73,18 @@ def test_write_racing_vars_set_records_what_it_wrote(project: Path) -> None:
         (url,) = urls
         state = json.loads((project / ".convoai-setup" / "state.json").read_text())
         assert state["files"]["vercel.json"]["sha256"] == hashlib.sha256(text.encode()).hexdigest()
-        phase = state.get("phases", {}).get("vercel", {})
-        if phase.get("status") == "done":
-            recorded_done += 1
-            assert phase["inputs"]["APP_URL"] == digest(salt, "APP_URL", url), (
-                f"round {round_no}: vercel recorded done for another APP_URL than {url}"
+        # The record says "written from the current values" only if the file holds them.
+        record = state["files"]["vercel.json"]
+        if record.get("fingerprint") == file_fingerprint(Project(project), state, get_phase("vercel")):  # fmt: skip
+            recorded_current += 1
+            assert state["values"]["APP_URL"]["digest"] == digest(salt, "APP_URL", url), (
+                f"round {round_no}: vercel.json recorded as current for another APP_URL than {url}"
             )
-    assert recorded_done
+    assert recorded_current
 
 
 def test_apply_refuses_a_plan_whose_values_or_file_changed(project: Path) -> None:
     from wizard.outputs import PlanOutdated, apply, snapshot_plan
-    from wizard.project import Project
     from wizard.values import Answers
 
     proj = Project(project)
