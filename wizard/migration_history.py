@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 
-from wizard.migration_files import MigrationFile
+from wizard.migration_files import MigrationFile, same_text
 from wizard.project import Project
 
 STATUSES = ("applied", "pending", "edited", "unknown")
@@ -73,7 +73,11 @@ def statuses_for(
         rec = by_key.pop((f.is_schema, f.version), None)
         if rec is None:
             status = "pending"
-        elif rec.statements is not None and list(rec.statements) != f.statements:
+        elif (
+            rec.statements is not None
+            and list(rec.statements) != f.statements
+            and not same_text(list(rec.statements), f)
+        ):
             status = "edited"
         else:
             status = "applied"  # a NULL statements column (older CLI rows) can't be compared

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard import migration_history as history
-from wizard.migration_files import MigrationFile, discover, transaction_control
+from wizard.migration_files import MigrationFile, discover
 from wizard.migration_history import STATUSES, MigrationStatus, record_summary, statuses_for
 from wizard.project import Project
 
@@ -123,13 +123,15 @@ def _lock(conn: Any, wait: float) -> None:
         conn.execute("RESET lock_timeout")
 
 
+def _where(file: MigrationFile, project: Project) -> str:
+    if file.path.is_relative_to(project.root):
+        return file.path.relative_to(project.root).as_posix()
+    return str(file.path)
+
+
 def _failure(file: MigrationFile, index: int, exc: Any, project: Project, vector: Any) -> str:
     diag = exc.diag
-    where = (
-        file.path.relative_to(project.root).as_posix()
-        if file.path.is_relative_to(project.root)
-        else str(file.path)
-    )
+    where = _where(file, project)
     line = file.line_of(index, int(diag.statement_position) if diag.statement_position else None)
     message = diag.message_primary or type(exc).__name__
     if 'type "vector" does not exist' in message and vector.installed:
@@ -151,6 +153,8 @@ def _run_file(conn: Any, file: MigrationFile, pooled: bool) -> bool:
             if history.is_recorded(conn, file):
                 return False
         for index, statement in enumerate(file.statements):
+            if not file.runnable[index]:
+                continue  # a comment-only entry: recorded, as the CLI does, but not sent
             try:
                 conn.execute(statement)
             except psycopg.Error as exc:
@@ -199,12 +203,9 @@ def apply(
             statuses = statuses_for(files, history.read(conn))
             vector = vector_info(conn)
             pending = [s.file for s in statuses if s.status == "pending" and s.file]
-            for f in pending:
-                found = transaction_control(f)
-                if found:
-                    raise _Stop(
-                        f"{f.path.name}:{found[0]}: contains {found[1]}; each file runs in one transaction "
-                        "that convoai-setup commits, so nothing was run. Remove the transaction control statements.", f)  # fmt: skip
+            for f in pending:  # parse errors and refused statements: before anything runs
+                if f.refusal:
+                    raise _Stop(f"{_where(f, project)}:{f.refusal[0]}: {f.refusal[1]}", f)
             if pending and not vector.installed and not vector.available:
                 raise _Stop(VECTOR_FIX)
             if pending and not dry_run:
