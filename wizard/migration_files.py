@@ -15,6 +15,7 @@ as an entry of its own. Comment-only entries are recorded but never sent (``runn
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,15 +218,95 @@ def same_text(recorded: list[str], file: MigrationFile) -> bool:
 
 
 # -- discovery ---------------------------------------------------------------------------------
-def load(path: Path, version: str, name: str) -> MigrationFile:
+#: bump when ``parse`` changes what it returns for the same text (cache entries then miss)
+PARSE_CACHE_VERSION = "1:pg18"
+#: entries kept in the parse cache (several projects share it)
+PARSE_CACHE_SIZE = 256
+_Parsed = tuple[list[str], list[int], list[bool], tuple[int, str] | None]
+
+
+def _cache_path() -> Path:
+    """The parse cache: in the user's cache directory, never in the (possibly hostile) checkout.
+
+    A cache a repository could ship would let it mark a file with a COMMIT as harmless.
+    """
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("convoai-setup")) / "parsed.json"
+
+
+def _valid(entry: Any) -> _Parsed | None:
+    """A cache entry as ``parse`` returns it, or None if it has any other shape."""
+    if not (isinstance(entry, list) and len(entry) == 4):
+        return None
+    statements, offsets, runnable, refusal = entry
+    lists = (
+        isinstance(statements, list)
+        and isinstance(offsets, list)
+        and isinstance(runnable, list)
+        and len(statements) == len(offsets) == len(runnable)
+        and all(isinstance(x, str) for x in statements)
+        and all(type(x) is int for x in offsets)
+        and all(type(x) is bool for x in runnable)
+    )
+    if not lists:
+        return None
+    if refusal is None:
+        return statements, offsets, runnable, None
+    if isinstance(refusal, list) and len(refusal) == 2:
+        line, message = refusal
+        if type(line) is int and isinstance(message, str):
+            return statements, offsets, runnable, (line, message)
+    return None
+
+
+def parse_cached(texts: list[str]) -> list[_Parsed]:
+    """``parse`` for each text, remembered by content hash between runs.
+
+    Loading PostgreSQL's parser costs more than the rest of a migration's start-up on a fast
+    link; unchanged files (every file, on most runs) need not load it. Best effort: an
+    unreadable or malformed cache is ignored, one that cannot be written is left alone.
+    """
+    import hashlib
+    import json
+
+    from wizard.fsutil import atomic_write
+
+    path = _cache_path()
     try:
-        sql = path.read_text(encoding="utf-8")
+        cache = json.loads(path.read_text(encoding="utf-8"))
+        entries: dict[str, Any] = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError):
+        entries = {}
+    out: list[_Parsed] = []
+    keys: list[str] = []
+    changed = False
+    for text in texts:
+        key = hashlib.sha256(f"{PARSE_CACHE_VERSION}\0{text}".encode()).hexdigest()
+        keys.append(key)
+        parsed = _valid(entries.get(key))
+        if parsed is None:
+            parsed = parse(text)
+            changed = True
+        out.append(parsed)
+    if changed:
+        for key, parsed in zip(keys, out, strict=True):
+            entries.pop(key, None)
+            entries[key] = [parsed[0], parsed[1], parsed[2], parsed[3]]  # newest last
+        kept = dict(list(entries.items())[-PARSE_CACHE_SIZE:])
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, json.dumps(kept).encode(), mode=0o600)
+    return out
+
+
+def read_sql(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(
             f"Cannot read {path}: {exc}.", "Check the file's permissions and encoding (UTF-8)."
         ) from None
-    statements, offsets, runnable, refusal = parse(sql)
-    return MigrationFile(version, name, path, sql, statements, offsets, runnable, refusal)
 
 
 def discover(project: Project) -> list[MigrationFile]:
@@ -233,10 +314,10 @@ def discover(project: Project) -> list[MigrationFile]:
 
     Files in ``migrations/`` that don't match the CLI's pattern are ignored, as the CLI does.
     """
-    files: list[MigrationFile] = []
+    named: list[tuple[Path, str, str]] = []  # (path, version, name)
     schema = project.root / "supabase" / "schema.sql"
     if schema.is_file():
-        files.append(load(schema, SCHEMA_VERSION, "schema"))
+        named.append((schema, SCHEMA_VERSION, "schema"))
     folder = project.root / "supabase" / "migrations"
     found: list[tuple[int, str, Path, str]] = []
     for path in folder.glob("*.sql") if folder.is_dir() else ():
@@ -253,5 +334,11 @@ def discover(project: Project) -> list[MigrationFile]:
                 "Renumber one of them.",
             )
         seen[version] = path
-        files.append(load(path, version, name))
-    return files
+        named.append((path, version, name))
+    texts = [read_sql(path) for path, _, _ in named]
+    return [
+        MigrationFile(version, name, path, sql, *parsed)
+        for (path, version, name), sql, parsed in zip(
+            named, texts, parse_cached(texts), strict=True
+        )
+    ]

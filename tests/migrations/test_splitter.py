@@ -178,3 +178,41 @@ def test_a_different_split_of_the_same_text_is_not_an_edit() -> None:
     assert same_text(["SELECT E'a\\'b';\nSELECT 2"], f)
     assert not same_text(["SELECT E'a\\'b'", "SELECT 3"], f)
     assert split_statements(f.sql) == ["SELECT E'a\\'b'", "SELECT 2"]
+
+
+def _discover_in_subprocess(project: Path) -> tuple[list[str], bool]:
+    """(each file's refusal or "", whether PostgreSQL's parser was loaded) in a fresh process."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    code = (
+        "import json, sys; from pathlib import Path; from wizard.migration_files import discover;"
+        "from wizard.project import Project;"
+        f"files = discover(Project(Path({str(project)!r})));"
+        "print(json.dumps([[f.refusal[1] if f.refusal else '' for f in files], 'pglast' in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)  # fmt: skip
+    refusals, loaded = json.loads(out.stdout)
+    return refusals, loaded
+
+
+def test_unchanged_files_are_not_parsed_again(project: Path, isolated_env: Path) -> None:
+    from tests.migrations.conftest import add_migration
+
+    assert _discover_in_subprocess(project) == ([""] * 5, True)
+    assert _discover_in_subprocess(project) == ([""] * 5, False)  # from the cache
+    # The cache lives with the user, not in the checkout a repository could ship.
+    cache = isolated_env / "cache" / "convoai-setup" / "parsed.json"
+    assert cache.is_file() and not list(project.rglob("parsed.json"))
+    assert cache.stat().st_mode & 0o777 == 0o600
+    # A changed file is parsed again, and the guard sees its COMMIT.
+    add_migration(project, "005_x.sql", "SELECT 1;\nCOMMIT;\n")
+    refusals, loaded = _discover_in_subprocess(project)
+    assert loaded and refusals[-1].startswith("contains COMMIT;")
+    # A damaged cache is ignored (and rewritten).
+    cache.write_text('{"x": [1, 2]')
+    assert _discover_in_subprocess(project)[1] is True
+    assert _discover_in_subprocess(project)[1] is False
