@@ -185,12 +185,6 @@ VECTOR_QUERY = (
 )
 
 
-def vector_info(conn: psycopg.Connection[Any]) -> VectorInfo:
-    row = conn.execute(VECTOR_QUERY).fetchone()
-    assert row is not None  # a one-row query
-    return VectorInfo(row[0], row[1], row[2])
-
-
 def _probe_queries(
     conn: psycopg.Connection[Any], timeout: float
 ) -> tuple[VectorInfo, list[str] | None]:
@@ -211,17 +205,6 @@ def _probe_queries(
     assert row is not None  # a one-row query
     rows = history.fetchall() if history.pgresult is not None else None
     return VectorInfo(row[0], row[1], row[2]), None if rows is None else [str(r[0]) for r in rows]
-
-
-def recorded_versions(conn: psycopg.Connection[Any]) -> list[str] | None:
-    """Versions in the Supabase CLI's history table, as the CLI lists them (None: no table)."""
-    exists = conn.execute("SELECT to_regclass('supabase_migrations.schema_migrations')").fetchone()
-    if not exists or exists[0] is None:
-        return None
-    rows = conn.execute(
-        "SELECT version FROM supabase_migrations.schema_migrations ORDER BY version"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def cancel_running() -> None:
