@@ -230,6 +230,12 @@ def _cache_path() -> Path:
 
     A cache a repository could ship would let it mark a file with a COMMIT as harmless.
     """
+    import os
+    import sys
+
+    if sys.platform.startswith("linux"):  # platformdirs' own rule, without its import time
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+        return Path(base) / "convoai-setup" / "parsed.json"
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("convoai-setup")) / "parsed.json"
