@@ -78,6 +78,9 @@ def main() -> None:
                 CONVOAI_SETUP_PASSPHRASE="bench passphrase",
                 HOME=str(base),
                 NO_COLOR="1",
+                # The console script's editable install points at the main checkout: this
+                # checkout's code must be the one measured (PathFinder runs before the finder).
+                PYTHONPATH=str(REPO),
             )
             script = console_script()
             _call([script, "--project", str(project), "vars", "set", "SUPABASE_DB_URL"], env, url)

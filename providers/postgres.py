@@ -8,6 +8,7 @@ when it could contain it: messages name the host, port and user only.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,9 @@ VECTOR_FIX = (
 )
 _DIRECT_HOST = re.compile(r"^db\.([a-z0-9]+)\.supabase\.co$")
 _MIGRATION_FILE = re.compile(r"^([0-9]+)_(.*)\.sql$")
+#: connections of checks running in worker threads: cancelled on SIGINT/SIGTERM (see
+#: ``cancel_running``), since a signal only interrupts the main thread
+_RUNNING: set[psycopg.Connection[Any]] = set()
 
 
 class PostgresError(ProviderError):
@@ -172,26 +176,41 @@ class VectorInfo:
     schema: str | None
 
 
-def vector_info(conn: psycopg.Connection[Any]) -> VectorInfo:
-    row = conn.execute(
-        "SELECT a.default_version, e.extversion, e.extnamespace::regnamespace::text"
-        " FROM (SELECT 1) one"
-        " LEFT JOIN pg_available_extensions a ON a.name = 'vector'"
-        " LEFT JOIN pg_extension e ON e.extname = 'vector'"
-    ).fetchone()
+#: pgvector: the version the server could install, the installed one and its schema (one row)
+VECTOR_QUERY = (
+    "SELECT a.default_version, e.extversion, e.extnamespace::regnamespace::text"
+    " FROM (SELECT 1) one"
+    " LEFT JOIN pg_available_extensions a ON a.name = 'vector'"
+    " LEFT JOIN pg_extension e ON e.extname = 'vector'"
+)
+
+
+def _probe_queries(
+    conn: psycopg.Connection[Any], timeout: float
+) -> tuple[VectorInfo, list[str] | None]:
+    """pgvector and the CLI's recorded versions in one round trip (a pipeline).
+
+    The history read goes last: on a database without the table it fails, and in a pipeline a
+    failure only skips what follows it. The server version came with the connection start-up.
+    """
+    with contextlib.suppress(psycopg.errors.UndefinedTable), conn.pipeline():
+        conn.execute(
+            "SELECT set_config('statement_timeout', %s, false)", (f"{int(timeout * 1000)}",)
+        )
+        vector = conn.execute(VECTOR_QUERY)
+        history = conn.execute(
+            "SELECT version FROM supabase_migrations.schema_migrations ORDER BY version"
+        )
+    row = vector.fetchone()
     assert row is not None  # a one-row query
-    return VectorInfo(row[0], row[1], row[2])
+    rows = history.fetchall() if history.pgresult is not None else None
+    return VectorInfo(row[0], row[1], row[2]), None if rows is None else [str(r[0]) for r in rows]
 
 
-def recorded_versions(conn: psycopg.Connection[Any]) -> list[str] | None:
-    """Versions in the Supabase CLI's history table, as the CLI lists them (None: no table)."""
-    exists = conn.execute("SELECT to_regclass('supabase_migrations.schema_migrations')").fetchone()
-    if not exists or exists[0] is None:
-        return None
-    rows = conn.execute(
-        "SELECT version FROM supabase_migrations.schema_migrations ORDER BY version"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
+def cancel_running() -> None:
+    """Cancel the statements of running checks on the server (called from a signal handler)."""
+    for conn in list(_RUNNING):
+        conn.cancel_safe(timeout=2)
 
 
 def _local_versions(root: Path | None) -> set[str] | None:
@@ -208,34 +227,26 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, Outco
         conn, target = connect(url, timeout)
     except PostgresError as exc:
         return [("connect", "fail", exc.line())]
-    with conn:
-        conn.execute(
-            "SELECT set_config('statement_timeout', %s, false)", (f"{int(timeout * 1000)}",)
-        )
-        version = conn.execute("SHOW server_version").fetchone()
+    version = conn.info.parameter_status("server_version") or "?"  # sent at start-up
+    _RUNNING.add(conn)
+    try:
+        with conn:
+            vec, recorded = _probe_queries(conn, timeout)
+    finally:
+        _RUNNING.discard(conn)
+    out.append(("connect", "ok", f"connected to {target} (PostgreSQL {version})"))
+    if vec.installed:
+        out.append(("vector", "ok", f"pgvector {vec.installed} installed (schema {vec.schema})"))
+    elif vec.available:
         out.append(
             (
-                "connect",
-                "ok",
-                f"connected to {target} (PostgreSQL {version[0] if version else '?'})",
+                "vector",
+                "warn",
+                f"pgvector {vec.available} is available but not installed yet: convoai-setup migrate installs it",
             )
         )
-        vec = vector_info(conn)
-        if vec.installed:
-            out.append(
-                ("vector", "ok", f"pgvector {vec.installed} installed (schema {vec.schema})")
-            )
-        elif vec.available:
-            out.append(
-                (
-                    "vector",
-                    "warn",
-                    f"pgvector {vec.available} is available but not installed yet: convoai-setup migrate installs it",
-                )
-            )
-        else:
-            out.append(("vector", "fail", VECTOR_FIX))
-        recorded = recorded_versions(conn)
+    else:
+        out.append(("vector", "fail", VECTOR_FIX))
     local = _local_versions(root)
     if recorded is None:
         out.append(

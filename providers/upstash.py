@@ -2,6 +2,10 @@
 
 The URL carries the password, so no message here ever includes it (or the host, to be safe
 against odd URLs that put credentials elsewhere).
+
+Round trips (Upstash is across the internet): after TCP and TLS, AUTH and PING go out together
+in one pipeline and are answered once. redis-py would otherwise send AUTH on connect and wait,
+then CLIENT SETINFO (its library name and version), then PING.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import asyncio
 import contextlib
 import ssl
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 
@@ -48,6 +53,19 @@ def _failure(exc: BaseException, timeout: float) -> str:
     return f"Redis check failed ({type(exc).__name__}); {COPY_AGAIN}"
 
 
+async def _auth_and_ping(client: Any, username: str, password: str) -> bool:
+    """AUTH (when the URL has a password) and PING in one round trip; raises the first error."""
+    pipe = client.pipeline(transaction=False)
+    if password:
+        pipe.execute_command("AUTH", *([username] if username else []), password)
+    pipe.ping()
+    results = await pipe.execute(raise_on_error=False)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return bool(results[-1])
+
+
 async def check_upstash(ctx: CheckContext) -> list[CheckResult]:
     import redis.asyncio as aioredis
 
@@ -60,13 +78,21 @@ async def check_upstash(ctx: CheckContext) -> list[CheckResult]:
     }
     if ctx.env.get("SSL_CERT_FILE"):
         options["ssl_ca_certs"] = ctx.env["SSL_CERT_FILE"]
+    # Nothing on connect (redis-py 8 would send HELLO 3, then CLIENT SETINFO, each answered
+    # before the next): RESP2, as BullMQ's ioredis speaks it, and the credentials go in the
+    # pipeline below.
+    options.update(protocol=2, lib_name=None, lib_version=None)
+    url = ctx.value("REDIS_URL")
+    parts = urlsplit(url)
     try:
-        client = aioredis.from_url(ctx.value("REDIS_URL"), **options)
+        username, password = unquote(parts.username or ""), unquote(parts.password or "")
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        client = aioredis.from_url(bare, **options)
     except (ValueError, TypeError):
         out.add("ping", "fail", f"REDIS_URL is not a valid Redis URL. {COPY_AGAIN}.", VARIABLES, watch)  # fmt: skip
         return out.items
     try:
-        pong = await asyncio.wait_for(client.ping(), ctx.budget)
+        pong = await asyncio.wait_for(_auth_and_ping(client, username, password), ctx.budget)
     except (TimeoutError, Exception, ssl.SSLError) as exc:  # every failure: one line
         out.add("ping", "fail", _failure(exc, ctx.timeout), VARIABLES, watch)
     else:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import __version__
-from wizard.errors import EXIT_INTERRUPTED, EXIT_USAGE, SetupError
+from wizard.errors import EXIT_USAGE, SetupError
 
 #: command name -> module, in the order --help lists them
 COMMANDS = {
@@ -44,7 +44,8 @@ Run without a command to open the wizard (resumes where you stopped)."""
 
 EPILOG = """\
 exit codes: 0 success, 1 a check or validation failed, 2 usage or configuration error,
-130 interrupted. Secrets are never accepted as arguments: they come from a hidden prompt or stdin.
+130 interrupted (SIGINT), 143 terminated (SIGTERM). Secrets are never accepted as arguments:
+they come from a hidden prompt or stdin.
 environment: CONVOAI_SETUP_KEYRING=system|vault, CONVOAI_SETUP_PASSPHRASE, CONVOAI_SETUP_VAULT,
 NO_COLOR."""
 
@@ -118,9 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_wizard(args)
         return int(handler(args))
-    except KeyboardInterrupt:
-        print("\nconvoai-setup: interrupted; what was already saved is kept.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # SIGINT, or SIGTERM where wizard.signals is installed
+        from wizard import signals
+
+        print(("\n" if sys.stderr.isatty() else "") + signals.message(exc), file=sys.stderr)
+        return signals.exit_code(exc)
     except Exception as exc:
         from wizard.console import error
 

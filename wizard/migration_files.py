@@ -1,21 +1,25 @@
-"""Migration files: discovery, order, and statement splitting exactly as the Supabase CLI does it.
+"""Migration files: discovery, order, and statements split by PostgreSQL's own parser.
 
-The CLI stores each applied file's statements in ``supabase_migrations.schema_migrations`` and
-compares them to spot drift, so our split must produce the same array. ``split_statements`` is a
-port of the CLI's tokenizer (supabase/cli ``pkg/parser/state.go`` and ``token.go``): a state
-machine over characters that only treats ``;`` as a separator outside '…' and "…" quotes,
-``$$``/``$tag$`` bodies, ``--`` and nested ``/* */`` comments, a ``\\``-escaped character,
-parentheses, and ``BEGIN ATOMIC … END`` bodies. Each statement is kept as written (comments and
-all) with trailing ``;`` and surrounding white space trimmed (``SplitAndTrim``). The CLI's quirks
-are kept on purpose (e.g. the first ``)`` closes nested parentheses, ``END`` ends an atomic body
-even inside a longer word): matching the CLI matters more than parsing SQL perfectly.
+Each file is parsed with ``pglast`` (libpg_query: the server's own grammar, PostgreSQL 18), so
+quoting can never hide a statement: ``E'it\\'s'``, ``U&'…'``, nested ``/* */`` comments,
+``$tag$`` bodies and ``BEGIN ATOMIC … END`` are read exactly as the server reads them. A pending
+file the parser rejects, or one with a statement that cannot run inside the file's transaction,
+is refused with ``file:line`` before anything runs (``refusal``).
+
+The Supabase CLI records each applied file's statements in
+``supabase_migrations.schema_migrations``; we record the same array: every top-level statement as
+written (leading comments kept) with its ``;`` and surrounding white space trimmed, plus, as the
+CLI's ``SplitAndTrim`` does, each comment-only stretch between two ``;`` (or after the last one)
+as an entry of its own. Comment-only entries are recorded but never sent (``runnable``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from wizard.errors import UsageError
 from wizard.project import Project
@@ -23,8 +27,28 @@ from wizard.project import Project
 MIGRATION_FILE = re.compile(r"^([0-9]+)_(.*)\.sql$")
 #: ``supabase/schema.sql`` has no version prefix; it is tracked under this version (see history)
 SCHEMA_VERSION = "schema"
-#: first keywords of statements that end or open the transaction each file runs in
-TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "END", "ROLLBACK", "ABORT", "START"}
+
+#: TransactionStmt kinds that would end, open or hand over the file's transaction, and how to
+#: name them (``""``: the statement's own first word, so ``END`` and ``ABORT`` read as typed).
+#: SAVEPOINT, RELEASE and ROLLBACK TO stay allowed: they nest inside the file's transaction and
+#: cannot end it (a RELEASE of an unknown savepoint fails, and the file rolls back).
+TRANSACTION_CONTROL: dict[str, str] = {
+    "TRANS_STMT_BEGIN": "",
+    "TRANS_STMT_START": "START TRANSACTION",
+    "TRANS_STMT_COMMIT": "",
+    "TRANS_STMT_ROLLBACK": "",
+    "TRANS_STMT_PREPARE": "PREPARE TRANSACTION",
+    "TRANS_STMT_COMMIT_PREPARED": "COMMIT PREPARED",
+    "TRANS_STMT_ROLLBACK_PREPARED": "ROLLBACK PREPARED",
+}
+CONTROL_FIX = (
+    "each file runs in one transaction that convoai-setup commits, so nothing was run. "
+    "Remove the transaction control statements."
+)
+NO_TRANSACTION_FIX = (
+    "cannot run inside a transaction block, and each file runs in one, so nothing was run. "
+    "Run it by hand outside convoai-setup, or drop CONCURRENTLY."
+)
 
 
 @dataclass
@@ -33,9 +57,14 @@ class MigrationFile:
     name: str
     path: Path
     sql: str
+    #: what the Supabase CLI records for this file (empty when the parser rejected it)
     statements: list[str]
     #: offset in ``sql`` where each statement starts (for file:line in error messages)
     offsets: list[int] = field(default_factory=list, repr=False)
+    #: False for comment-only entries: recorded, never sent
+    runnable: list[bool] = field(default_factory=list, repr=False)
+    #: (line, message) when this file must not run: a parse error or a refused statement
+    refusal: tuple[int, str] | None = None
 
     @property
     def is_schema(self) -> bool:
@@ -48,184 +77,242 @@ class MigrationFile:
         if position:
             return self.sql.count("\n", 0, start) + stmt.count("\n", 0, position - 1) + 1
         # No position: the statement's first line that is not a comment or blank.
-        first = start + len(stmt) - len(_skip_comments(stmt))
-        return self.sql.count("\n", 0, first) + 1
+        return self.sql.count("\n", 0, start + _code_start(stmt)) + 1
 
 
-# -- the CLI's tokenizer -----------------------------------------------------------------------
-class _State:
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        raise NotImplementedError
+# -- parsing -----------------------------------------------------------------------------------
+def _code_start(text: str) -> int:
+    """Offset of the first token in ``text`` that is not a comment (0 if none)."""
+    from pglast.parser import scan
+
+    for token in scan(text):
+        if token.name not in ("SQL_COMMENT", "C_COMMENT"):
+            return int(token.start)
+    return 0
 
 
-class _Ready(_State):
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        if ch == "$":
-            return _Tag(end - 1)
-        if ch in "'\"":
-            return _Quote(ch)
-        if ch == "-":
-            return _Comment()
-        if ch == "/":
-            return _Block()
-        if ch == "\\":
-            return _Escape()
-        if ch == ";":
-            return None
-        if ch == "(":
-            return _Atomic(self, ")")
-        if ch in "cC":
-            off = end - 6
-            if off > start and text[off:end].upper() == "ATOMIC" and text[off - 1].isspace():
-                return _Atomic(self, "END")
-        return self
+def _comment_pieces(sql: str, start: int, end: int) -> tuple[list[tuple[str, int]], int]:
+    """The CLI's entries for ``sql[start:end]``, a stretch of comments, white space and ``;``.
+
+    Returns the comment-only entries ended by a ``;`` and where the last, unended stretch
+    starts: it belongs to the statement that follows (PostgreSQL 18 starts a statement at its
+    first token; the CLI keeps the comments before it).
+    """
+    from pglast.parser import scan
+
+    gap = sql[start:end]
+    cuts = [t.start for t in scan(gap) if t.name == "ASCII_59"] if ";" in gap else []
+    out: list[tuple[str, int]] = []
+    begin = 0
+    for cut in cuts:
+        text = gap[begin:cut]
+        if text.strip():
+            out.append((text.strip(), start + begin + len(text) - len(text.lstrip())))
+        begin = cut + 1
+    return out, start + begin
 
 
-class _Comment(_State):
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        if ch == "-":
-            return _Dollar("\n")  # nothing is escaped in a line comment, as in a dollar quote
-        return _Ready().next(ch, text, start, end)
+def _refused(node: Any) -> str | None:
+    """How to name ``node`` if it must not run in the file's transaction, else None."""
+    kind = type(node).__name__
+    if kind == "TransactionStmt":
+        return TRANSACTION_CONTROL.get(node.kind.name)
+    label: str | None = None
+    if kind == "IndexStmt" and node.concurrent:
+        label = "CREATE INDEX CONCURRENTLY"
+    elif kind == "DropStmt" and node.concurrent:
+        label = "DROP INDEX CONCURRENTLY"
+    elif kind == "ReindexStmt" and (
+        any(p.defname == "concurrently" for p in node.params or ())
+        or node.kind.name in ("REINDEX_OBJECT_SYSTEM", "REINDEX_OBJECT_DATABASE")
+    ):
+        label = "REINDEX"
+    elif kind == "VacuumStmt" and node.is_vacuumcmd:
+        label = "VACUUM"
+    elif kind == "ClusterStmt" and node.relation is None:
+        label = "CLUSTER (every table)"
+    elif kind == "AlterTableStmt" and any(
+        type(getattr(c, "def_", None)).__name__ == "PartitionCmd" and c.def_.concurrent
+        for c in node.cmds or ()
+    ):
+        label = "DETACH PARTITION CONCURRENTLY"
+    else:
+        label = {
+            "CreatedbStmt": "CREATE DATABASE",
+            "DropdbStmt": "DROP DATABASE",
+            "CreateTableSpaceStmt": "CREATE TABLESPACE",
+            "DropTableSpaceStmt": "DROP TABLESPACE",
+            "AlterSystemStmt": "ALTER SYSTEM",
+        }.get(kind)
+    return label
 
 
-class _Block(_State):
-    def __init__(self) -> None:
-        self.depth = 0
+def parse(sql: str) -> tuple[list[str], list[int], list[bool], tuple[int, str] | None]:
+    """(statements, offsets, runnable, refusal) for a file's text; see the module docstring.
 
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        window = text[end - 2 : end]
-        if window == "/*":
-            self.depth += 1
-            return self
-        if self.depth == 0:
-            return _Ready().next(ch, text, start, end)
-        if window == "*/":
-            self.depth -= 1
-            if self.depth == 0:
-                return _Ready()
-        return self
+    pglast reports locations as character indexes into ``sql`` (it maps libpg_query's UTF-8
+    byte offsets back), so slices of ``sql`` are taken directly.
+    """
+    from pglast.parser import ParseError, parse_sql
 
+    def line(at: int) -> int:
+        return sql.count("\n", 0, at) + 1
 
-class _Quote(_State):
-    def __init__(self, delimiter: str) -> None:
-        self.delimiter = delimiter
-        self.escape = False
-
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        if self.escape:
-            if ch == self.delimiter:  # a doubled quote stays inside the literal
-                self.escape = False
-                return self
-            return _Ready().next(ch, text, start, end)
-        if ch == self.delimiter:
-            self.escape = True
-        return self
-
-
-class _Dollar(_State):
-    def __init__(self, delimiter: str) -> None:
-        self.delimiter = delimiter
-
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        if text[max(start, end - len(self.delimiter)) : end] == self.delimiter:
-            return _Ready()
-        return self
-
-
-class _Tag(_State):
-    def __init__(self, offset: int) -> None:
-        self.offset = offset
-
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        if ch == "$":
-            return _Dollar(text[self.offset : end])
-        if ch.isalpha() or ch.isdigit() or ch == "_":
-            return self
-        return _Ready().next(ch, text, start, end)
-
-
-class _Escape(_State):
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        return _Ready()
-
-
-class _Atomic(_State):
-    def __init__(self, prev: _State, delimiter: str) -> None:
-        self.prev = prev
-        self.delimiter = delimiter
-
-    def next(self, ch: str, text: str, start: int, end: int) -> _State | None:
-        current = self.prev.next(ch, text, start, end)
-        if current is not None:  # a ';' inside the body does not end the statement
-            self.prev = current
-        if isinstance(self.prev, _Ready):
-            window = text[max(start, end - len(self.delimiter)) : end]
-            if window.upper() == self.delimiter:
-                return _Ready()
-        return self
-
-
-def split_with_offsets(sql: str) -> tuple[list[str], list[int]]:
-    """The CLI's ``SplitAndTrim``: statements, and where each (trimmed) one starts in ``sql``."""
+    try:
+        raw = parse_sql(sql)
+    except ParseError as exc:
+        message, index = exc.args[0], exc.args[1] if len(exc.args) > 1 else None
+        at = index if isinstance(index, int) else len(sql.rstrip())
+        return [], [], [], (line(at), f"{message} (PostgreSQL's parser); nothing was run. Fix the SQL.")  # fmt: skip
     statements: list[str] = []
     offsets: list[int] = []
+    runnable: list[bool] = []
+    refusal: tuple[int, str] | None = None
 
-    def emit(start: int, end: int) -> None:
-        token = sql[start:end].rstrip(";")
-        trimmed = token.strip()
-        if trimmed:
-            statements.append(trimmed)
-            offsets.append(start + len(token) - len(token.lstrip()))
+    def add(pieces: list[tuple[str, int]], run: bool) -> None:
+        for text, offset in pieces:
+            if not text:
+                continue
+            statements.append(text)
+            offsets.append(offset)
+            runnable.append(run)
 
-    state: _State = _Ready()
-    start = 0
-    for i, ch in enumerate(sql):
-        nxt = state.next(ch, sql, start, i + 1)
-        if nxt is None:
-            emit(start, i + 1)
-            start, nxt = i + 1, _Ready()
-        state = nxt
-    emit(start, len(sql))
-    return statements, offsets
+    cursor = 0
+    for stmt in raw:
+        begin = stmt.stmt_location or 0
+        end = begin + stmt.stmt_len if stmt.stmt_len else len(sql)
+        pieces, begin = _comment_pieces(sql, cursor, begin)
+        add(pieces, False)
+        text = sql[begin:end]
+        offset = begin + len(text) - len(text.lstrip())
+        add([(text.strip(), offset)], True)
+        label = _refused(stmt.stmt)
+        if label is not None and refusal is None:
+            code = offset + _code_start(text.strip())
+            if label == "":  # BEGIN, COMMIT/END, ROLLBACK/ABORT: as written
+                label = re.split(r"\W", sql[code:], maxsplit=1)[0].upper()
+            fix = (
+                CONTROL_FIX if type(stmt.stmt).__name__ == "TransactionStmt" else NO_TRANSACTION_FIX
+            )
+            refusal = (line(code), f"contains {label}; {fix}")
+        cursor = end + 1 if sql[end : end + 1] == ";" else end
+    pieces, rest = _comment_pieces(sql, cursor, len(sql))
+    add([*pieces, (sql[rest:].strip(), rest + len(sql[rest:]) - len(sql[rest:].lstrip()))], False)
+    return statements, offsets, runnable, refusal
 
 
 def split_statements(sql: str) -> list[str]:
-    """The statements the Supabase CLI records for a file with this content."""
-    return split_with_offsets(sql)[0]
+    """The statements recorded for a file with this content (empty if it does not parse)."""
+    return parse(sql)[0]
 
 
-_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.S)
+def same_text(recorded: list[str], file: MigrationFile) -> bool:
+    """Whether ``recorded`` holds ``file``'s text, ignoring only white space and ``;``.
 
-
-def _skip_comments(stmt: str) -> str:
-    return stmt[_COMMENTS.match(stmt).end() :]  # type: ignore[union-attr]  # \A(...)* always matches
-
-
-def transaction_control(file: MigrationFile) -> tuple[int, str] | None:
-    """(line, keyword) of the first top-level statement that would end our transaction."""
-    for index, stmt in enumerate(file.statements):
-        words = _skip_comments(stmt).split(None, 2)
-        first = words[0].upper().rstrip(";") if words else ""
-        second = words[1].upper() if len(words) > 1 else ""
-        if first == "START" and second != "TRANSACTION":
-            continue
-        if first == "ROLLBACK" and second in ("TO", "PREPARED"):
-            continue  # ROLLBACK TO SAVEPOINT stays inside the transaction
-        if first in TRANSACTION_CONTROL:
-            return file.line_of(index), " ".join(words[:2]).upper() if first == "START" else first
-    return None
+    Used when the arrays differ: rows written by the Supabase CLI or an older convoai-setup were
+    split by a hand-written lexer that cuts some files (``E'\\''``, ``BEGIN ATOMIC``) elsewhere.
+    The same text split elsewhere is the same migration, not an edited one.
+    """
+    drop = re.compile(r"[\s;]+")
+    return drop.sub("", "".join(recorded)) == drop.sub("", file.sql)
 
 
 # -- discovery ---------------------------------------------------------------------------------
-def load(path: Path, version: str, name: str) -> MigrationFile:
+#: bump when ``parse`` changes what it returns for the same text (cache entries then miss)
+PARSE_CACHE_VERSION = "1:pg18"
+#: entries kept in the parse cache (several projects share it)
+PARSE_CACHE_SIZE = 256
+_Parsed = tuple[list[str], list[int], list[bool], tuple[int, str] | None]
+
+
+def _cache_path() -> Path:
+    """The parse cache: in the user's cache directory, never in the (possibly hostile) checkout.
+
+    A cache a repository could ship would let it mark a file with a COMMIT as harmless.
+    """
+    import os
+    import sys
+
+    if sys.platform.startswith("linux"):  # platformdirs' own rule, without its import time
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+        return Path(base) / "convoai-setup" / "parsed.json"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("convoai-setup")) / "parsed.json"
+
+
+def _valid(entry: Any) -> _Parsed | None:
+    """A cache entry as ``parse`` returns it, or None if it has any other shape."""
+    if not (isinstance(entry, list) and len(entry) == 4):
+        return None
+    statements, offsets, runnable, refusal = entry
+    lists = (
+        isinstance(statements, list)
+        and isinstance(offsets, list)
+        and isinstance(runnable, list)
+        and len(statements) == len(offsets) == len(runnable)
+        and all(isinstance(x, str) for x in statements)
+        and all(type(x) is int for x in offsets)
+        and all(type(x) is bool for x in runnable)
+    )
+    if not lists:
+        return None
+    if refusal is None:
+        return statements, offsets, runnable, None
+    if isinstance(refusal, list) and len(refusal) == 2:
+        line, message = refusal
+        if type(line) is int and isinstance(message, str):
+            return statements, offsets, runnable, (line, message)
+    return None
+
+
+def parse_cached(texts: list[str]) -> list[_Parsed]:
+    """``parse`` for each text, remembered by content hash between runs.
+
+    Loading PostgreSQL's parser costs more than the rest of a migration's start-up on a fast
+    link; unchanged files (every file, on most runs) need not load it. Best effort: an
+    unreadable or malformed cache is ignored, one that cannot be written is left alone.
+    """
+    import hashlib
+    import json
+
+    from wizard.fsutil import atomic_write
+
+    path = _cache_path()
     try:
-        sql = path.read_text(encoding="utf-8")
+        cache = json.loads(path.read_text(encoding="utf-8"))
+        entries: dict[str, Any] = cache if isinstance(cache, dict) else {}
+    except (OSError, ValueError):
+        entries = {}
+    out: list[_Parsed] = []
+    keys: list[str] = []
+    changed = False
+    for text in texts:
+        key = hashlib.sha256(f"{PARSE_CACHE_VERSION}\0{text}".encode()).hexdigest()
+        keys.append(key)
+        parsed = _valid(entries.get(key))
+        if parsed is None:
+            parsed = parse(text)
+            changed = True
+        out.append(parsed)
+    if changed:
+        for key, parsed in zip(keys, out, strict=True):
+            entries.pop(key, None)
+            entries[key] = [parsed[0], parsed[1], parsed[2], parsed[3]]  # newest last
+        kept = dict(list(entries.items())[-PARSE_CACHE_SIZE:])
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, json.dumps(kept).encode(), mode=0o600)
+    return out
+
+
+def read_sql(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(
             f"Cannot read {path}: {exc}.", "Check the file's permissions and encoding (UTF-8)."
         ) from None
-    statements, offsets = split_with_offsets(sql)
-    return MigrationFile(version, name, path, sql, statements, offsets)
 
 
 def discover(project: Project) -> list[MigrationFile]:
@@ -233,10 +320,10 @@ def discover(project: Project) -> list[MigrationFile]:
 
     Files in ``migrations/`` that don't match the CLI's pattern are ignored, as the CLI does.
     """
-    files: list[MigrationFile] = []
+    named: list[tuple[Path, str, str]] = []  # (path, version, name)
     schema = project.root / "supabase" / "schema.sql"
     if schema.is_file():
-        files.append(load(schema, SCHEMA_VERSION, "schema"))
+        named.append((schema, SCHEMA_VERSION, "schema"))
     folder = project.root / "supabase" / "migrations"
     found: list[tuple[int, str, Path, str]] = []
     for path in folder.glob("*.sql") if folder.is_dir() else ():
@@ -253,5 +340,11 @@ def discover(project: Project) -> list[MigrationFile]:
                 "Renumber one of them.",
             )
         seen[version] = path
-        files.append(load(path, version, name))
-    return files
+        named.append((path, version, name))
+    texts = [read_sql(path) for path, _, _ in named]
+    return [
+        MigrationFile(version, name, path, sql, *parsed)
+        for (path, version, name), sql, parsed in zip(
+            named, texts, parse_cached(texts), strict=True
+        )
+    ]

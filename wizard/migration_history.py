@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 
-from wizard.migration_files import MigrationFile
+from wizard.migration_files import MigrationFile, same_text
 from wizard.project import Project
 
 STATUSES = ("applied", "pending", "edited", "unknown")
@@ -40,6 +40,27 @@ INSERT_MIGRATION = "INSERT INTO supabase_migrations.schema_migrations(version, n
 INSERT_BASELINE = "INSERT INTO supabase_migrations.convoai_setup_baseline(version, name, statements) VALUES(%s, %s, %s)"
 SELECT_MIGRATIONS = "SELECT version, coalesce(name, '') as name, statements FROM supabase_migrations.schema_migrations"
 SELECT_BASELINE = "SELECT version, coalesce(name, '') as name, statements FROM supabase_migrations.convoai_setup_baseline"
+
+#: both tables at once (a baseline flag first): fails if either is missing, see ``read_all``
+SELECT_ALL = (
+    "SELECT true, version, coalesce(name, ''), statements FROM supabase_migrations.convoai_setup_baseline"
+    " UNION ALL SELECT false, version, coalesce(name, ''), statements FROM supabase_migrations.schema_migrations"
+)
+#: one row at the start of a run: pgvector (installable version, installed version, its schema),
+#: then whether both history tables exist with the columns the CLI records into
+START_QUERY = (
+    "SELECT a.default_version, e.extversion, e.extnamespace::regnamespace::text,"
+    " to_regclass('supabase_migrations.convoai_setup_baseline') IS NOT NULL"
+    " AND (SELECT count(*) FROM pg_attribute"
+    " WHERE attrelid = to_regclass('supabase_migrations.schema_migrations')"
+    " AND attname IN ('name', 'statements') AND NOT attisdropped) = 2,"
+    " to_regclass('supabase_migrations.convoai_setup_baseline') IS NOT NULL"
+    " OR to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
+    " FROM (SELECT 1) one"
+    " LEFT JOIN pg_available_extensions a ON a.name = 'vector'"
+    " LEFT JOIN pg_extension e ON e.extname = 'vector'"
+)
+VECTOR_VERSION = "SELECT extversion FROM pg_extension WHERE extname = 'vector'"
 
 #: pg_advisory_lock key: the bytes of "convoai" (any fixed bigint would do; this one is findable)
 LOCK_KEY = int.from_bytes(b"convoai", "big")
@@ -73,7 +94,11 @@ def statuses_for(
         rec = by_key.pop((f.is_schema, f.version), None)
         if rec is None:
             status = "pending"
-        elif rec.statements is not None and list(rec.statements) != f.statements:
+        elif (
+            rec.statements is not None
+            and list(rec.statements) != f.statements
+            and not same_text(list(rec.statements), f)
+        ):
             status = "edited"
         else:
             status = "applied"  # a NULL statements column (older CLI rows) can't be compared
@@ -101,25 +126,15 @@ def read(conn: psycopg.Connection[Any]) -> list[Recorded]:
     return out
 
 
-def is_recorded(conn: psycopg.Connection[Any], file: MigrationFile) -> bool:
-    """Whether ``file`` was recorded meanwhile (re-checked inside its transaction on a pooler)."""
-    table = "convoai_setup_baseline" if file.is_schema else "schema_migrations"
-    row = conn.execute(
-        f"SELECT 1 FROM supabase_migrations.{table} WHERE version = %s", (file.version,)
-    ).fetchone()
-    return row is not None
+def rows_of(rows: Sequence[tuple[Any, ...]]) -> list[Recorded]:
+    """``Recorded`` entries from rows of ``SELECT_ALL``."""
+    return [Recorded(str(v), str(n), s, bool(b)) for b, v, n, s in rows]
 
 
-def ensure_tables(conn: psycopg.Connection[Any]) -> None:
-    with conn.transaction():
-        for statement in CREATE_HISTORY:
-            conn.execute(statement)
-
-
-def record(conn: psycopg.Connection[Any], file: MigrationFile) -> None:
+def record(conn: psycopg.Connection[Any], file: MigrationFile) -> psycopg.Cursor[Any]:
     """Insert ``file``'s row (inside the caller's transaction, so only a commit records it)."""
     query = INSERT_BASELINE if file.is_schema else INSERT_MIGRATION
-    conn.execute(query, (file.version, file.name, file.statements))
+    return conn.execute(query, (file.version, file.name, file.statements))
 
 
 def record_summary(

@@ -211,7 +211,7 @@ def test_file_with_its_own_commit_is_refused_before_anything_runs(
     )
     report = apply(pg_database, proj)
     assert report.error is not None and report.error.startswith(
-        "005_commits.sql:2: contains COMMIT"
+        "supabase/migrations/005_commits.sql:2: contains COMMIT"
     )
     assert report.applied == []
     assert not table_exists(pg_database, "public.organizations")  # not even schema.sql ran
@@ -251,3 +251,94 @@ def test_search_path_set_by_a_file_does_not_leak(
     add_migration(proj.root, "006_table.sql", "CREATE TABLE leak_probe (id int);\n")
     assert apply(pg_database, proj).ok
     assert table_exists(pg_database, "public.leak_probe")
+
+
+def test_commit_after_an_escaped_quote_is_refused_and_nothing_runs(
+    pg_database: str, proj: Project
+) -> None:
+    # The lexer the CLI uses ends E'it\'s' at the backslash, never sees the COMMIT, and
+    # so committed half of this file. PostgreSQL's parser sees it.
+    add_migration(
+        proj.root,
+        "005_escape.sql",
+        "CREATE TABLE before_commit (id int);\nSELECT E'it\\'s';\nCOMMIT;\nCREATE TABLE after_commit (id int);\n",
+    )
+    report = apply(pg_database, proj)
+    assert report.error is not None and report.error.startswith(
+        "supabase/migrations/005_escape.sql:3: contains COMMIT;"
+    )
+    assert report.applied == [] and report.count("pending") == 6
+    for table in ("public.organizations", "public.before_commit", "public.after_commit"):
+        assert not table_exists(pg_database, table)
+
+
+def test_a_file_the_parser_rejects_is_refused_with_its_line(
+    pg_database: str, proj: Project
+) -> None:
+    add_migration(
+        proj.root, "005_typo.sql", "-- ü\nCREATE TABLE ok (id int);\n\nCREAT TABLE typo (id int);\n"
+    )
+    report = apply(pg_database, proj)
+    assert report.error == (
+        'supabase/migrations/005_typo.sql:4: syntax error at or near "CREAT" '
+        "(PostgreSQL's parser); nothing was run. Fix the SQL."
+    )
+    assert report.applied == [] and not table_exists(pg_database, "public.organizations")
+    # status still reads a broken pending file: it is pending, nothing more
+    assert {s.version: s.status for s in inspect(pg_database, proj)}["005"] == "pending"
+
+
+def test_prepare_transaction_is_refused_and_leaves_nothing_prepared(
+    pg_prepared_server: str, proj: Project
+) -> None:
+    import psycopg
+
+    url = pg_prepared_server
+    # On this server PREPARE TRANSACTION really works: a file could hand its transaction over.
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("BEGIN")
+        conn.execute("PREPARE TRANSACTION 'probe'")
+        assert query(url, "SELECT gid FROM pg_prepared_xacts") == [("probe",)]
+        conn.execute("ROLLBACK PREPARED 'probe'")
+    add_migration(
+        proj.root,
+        "005_prepare.sql",
+        "CREATE TABLE prepared_half (id int);\nSELECT $$;$$;\nPREPARE TRANSACTION 'convoai';\n",
+    )
+    report = apply(url, proj)
+    assert report.error is not None and report.error.startswith(
+        "supabase/migrations/005_prepare.sql:3: contains PREPARE TRANSACTION;"
+    )
+    assert report.applied == []
+    assert query(url, "SELECT gid FROM pg_prepared_xacts") == []
+    assert not table_exists(url, "public.prepared_half")
+    assert not table_exists(url, "public.organizations")
+
+
+def test_comment_only_entries_are_recorded_as_the_cli_records_them(
+    pg_database: str, proj: Project
+) -> None:
+    sql = "-- header\nCREATE TABLE commented (id int); -- why\n;\nSELECT 1;\n-- the end\n"
+    add_migration(proj.root, "005_comments.sql", sql)
+    assert apply(pg_database, proj).ok
+    recorded = query(
+        pg_database,
+        "SELECT statements FROM supabase_migrations.schema_migrations WHERE version = '005'",
+    )
+    assert recorded == [
+        (["-- header\nCREATE TABLE commented (id int)", "-- why", "SELECT 1", "-- the end"],)
+    ]
+    assert table_exists(pg_database, "public.commented")
+    assert {s.version: s.status for s in inspect(pg_database, proj)}["005"] == "applied"
+
+
+def test_rows_split_by_the_cli_lexer_are_not_edits(pg_database: str, proj: Project) -> None:
+    add_migration(proj.root, "005_escape.sql", "SELECT E'a\\'b';\nSELECT 2;\n")
+    assert apply(pg_database, proj).ok
+    # What the Supabase CLI's lexer would have recorded: it cuts this text elsewhere.
+    query(
+        pg_database,
+        "UPDATE supabase_migrations.schema_migrations SET statements = %s WHERE version = '005'",
+        (["SELECT E'a\\'b';\nSELECT 2"],),
+    )
+    assert {s.version: s.status for s in inspect(pg_database, proj)}["005"] == "applied"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from providers.upstash import check_upstash
 from tests.fixtures.redis_tls import RedisServer
+from tests.migrations.relay import counting_relay
 from tests.providers.conftest import one, run_provider
 from tests.providers.fakes import SilentServer
 
@@ -57,3 +58,19 @@ async def test_connection_refused(refused_port: int, tls_env: dict[str, str]) ->
 async def test_silent_server(silent: SilentServer, tls_env: dict[str, str]) -> None:
     outcome, message = await _check(f"rediss://default:x@127.0.0.1:{silent.port}", tls_env, 0.3)
     assert outcome == "fail" and "did not answer within 0.3s" in message
+
+
+async def test_auth_and_ping_share_one_round_trip(
+    redis_tls: RedisServer, tls_env: dict[str, str]
+) -> None:
+    """Through a counting relay: the TLS handshake, then AUTH and PING answered together."""
+    with counting_relay(("127.0.0.1", redis_tls.port)) as relay:
+        url = f"rediss://default:{redis_tls.password}@localhost:{relay.port}"
+        assert await _check(url, tls_env) == ("ok", "TLS, AUTH and PING succeeded")
+        # TLS 1.3 (1) + AUTH/PING (1); redis-py alone: + HELLO, CLIENT SETINFO, separate PING
+        assert relay.round_trips == 2 and relay.connections == 1
+        relay.reset()
+        wrong = f"rediss://default:wrongPassw0rd@localhost:{relay.port}"
+        outcome, message = await _check(wrong, tls_env)
+        assert outcome == "fail" and message.startswith("Upstash refused the password")
+        assert relay.round_trips == 2

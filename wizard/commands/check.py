@@ -28,6 +28,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=run)
 
 
+def _cancel_running_checks() -> None:
+    """On SIGINT/SIGTERM: cancel the Postgres check's query, which runs in a worker thread.
+
+    asyncio cancels the other checks itself, but waits for worker threads before it returns.
+    Looked up in ``sys.modules``: if the check never started, there is nothing to cancel.
+    """
+    import sys
+
+    postgres = sys.modules.get("providers.postgres")
+    if postgres is not None:
+        postgres.cancel_running()
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
     import os
@@ -35,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
     from wizard.checks import record_results, run_checks, select_services
     from wizard.errors import EXIT_FAILED, UsageError
     from wizard.phases import PHASE_IDS
+    from wizard.signals import install
     from wizard.values import Answers
 
+    install(on_signal=_cancel_running_checks)
     unknown = [p for p in args.phases if p not in PHASE_IDS]
     if unknown:
         raise UsageError(f"{', '.join(unknown)}: not a phase.", f"Phases are: {', '.join(PHASE_IDS)}.")  # fmt: skip

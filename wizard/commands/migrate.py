@@ -1,7 +1,9 @@
 """``convoai-setup migrate [--dry-run]`` and ``convoai-setup migrate status [--json]``.
 
 Exit codes: 0 success; 1 a migration failed, was refused, or a file was edited after it was
-applied; 2 configuration (no SUPABASE_DB_URL, an unreadable URL or file).
+applied; 2 configuration (no SUPABASE_DB_URL, an unreadable URL or file); 130 SIGINT and 143
+SIGTERM (the running statement is cancelled on the server, its file rolls back, the lock is
+released).
 """
 
 from __future__ import annotations
@@ -78,6 +80,11 @@ def _db_url_while_importing(project: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from wizard.errors import UsageError
+    from wizard.signals import install
+
+    # SIGTERM like SIGINT: psycopg cancels the running statement on the server, the file's
+    # transaction rolls back and closing the session releases the advisory lock (exit 143/130).
+    install()
 
     if args.action == "status" and args.dry_run:
         raise UsageError("--dry-run goes with 'migrate', not 'migrate status'.")
