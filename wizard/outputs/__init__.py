@@ -152,6 +152,12 @@ def snapshot_plan(
     """``plan`` from one moment: state, values (``values_from(state)``) and files read under
     the state lock, so a concurrent ``vars set`` is either wholly before the plan or after it."""
     state_file = StateFile(project)
+    if not project.state_dir.is_dir():
+        # Nothing is stored yet, so there is nothing to lock against, and taking the lock would
+        # create the state directory even when a value is then refused. ``apply`` re-checks
+        # under the lock in any case.
+        state = state_file.read()
+        return plan(project, values_from(state), targets, state)
     with state_file.lock():
         state = state_file.read()
         return plan(project, values_from(state), targets, state)
