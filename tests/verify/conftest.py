@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,23 +50,17 @@ class Deployment:
 
 
 @pytest.fixture
-def https_server_with(tls_ca: trustme.CA) -> Iterator[Callable[[trustme.LeafCert], HTTPServer]]:
+def https_server_with(
+    make_https_server: Callable[..., HTTPServer],
+) -> Callable[[trustme.LeafCert], HTTPServer]:
     """An HTTPS server presenting a certificate the test chooses (e.g. one about to expire)."""
-    servers: list[HTTPServer] = []
 
     def make(cert: trustme.LeafCert) -> HTTPServer:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(ctx)
-        server = HTTPServer(host="127.0.0.1", ssl_context=ctx, threaded=True)
-        server.start()
-        servers.append(server)
-        return server
+        return make_https_server(ctx)
 
-    yield make
-    for server in servers:
-        server.clear()
-        if server.is_running():
-            server.stop()
+    return make
 
 
 @pytest.fixture
