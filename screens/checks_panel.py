@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
 from screens.text import GLYPHS
+from screens.widgets import Pane
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 #: worst first: a service shows the worst outcome among its checks
@@ -63,7 +64,7 @@ class ServiceRow(Static):
         )
 
 
-class ChecksPanel(VerticalScroll):
+class ChecksPanel(Pane):
     """Shows one run at a time; ``begin`` clears the previous run."""
 
     def __init__(self, id: str | None = None) -> None:

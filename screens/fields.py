@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from checklists.catalog import Variable, normalise, validate_format
+from screens.widgets import KeyButton
 
 
 class FieldRow(Vertical):
@@ -35,18 +36,18 @@ class FieldRow(Vertical):
         yield Static(var.description, classes="field-help", markup=False)
         with Horizontal(classes="field-input"):
             yield Input(
-                placeholder=var.example,
+                placeholder=f"e.g. {var.example}" if var.example else "",
                 password=var.secret,
                 id=f"input-{var.name}",
                 compact=True,
                 valid_empty=True,
             )
             if var.generator:
-                yield Button(
-                    "Generate", id=f"generate-{var.name}", compact=True, classes="generate"
+                yield KeyButton(
+                    "Generate ^g", id=f"generate-{var.name}", compact=True, classes="generate"
                 )
             if var.secret:
-                yield Button("Show", id=f"reveal-{var.name}", compact=True, classes="reveal")
+                yield KeyButton("Show ^t", id=f"reveal-{var.name}", compact=True, classes="reveal")
         yield Static(f"Where: {var.where}", classes="field-where", markup=False)
         yield Static("", classes="field-error", markup=False)
 
@@ -91,7 +92,7 @@ class FieldRow(Vertical):
         if not self.var.secret:
             return
         self.input.password = not show
-        self.query_one(".reveal", Button).label = "Hide" if show else "Show"
+        self.query_one(".reveal", Button).label = "Hide ^t" if show else "Show ^t"
 
     @on(Input.Changed)
     def changed(self, event: Input.Changed) -> None:

@@ -12,13 +12,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
-from screens.messages import ChangesPlanned
-from screens.nav import PhaseNav
+from screens.messages import ChangesPlanned, ErrorReported, ExportRequested, ShowOverview
+from screens.nav import PhaseNav, phase_statuses
 from screens.text import badge, short_time
 from screens.widgets import TitleBar
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from wizard.values import Answers
 
 
 class FinishScreen(Screen[None]):
@@ -31,9 +31,9 @@ class FinishScreen(Screen[None]):
     ]
     step_id = "finish"
 
-    @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
+    def __init__(self, answers: Answers) -> None:
+        super().__init__()
+        self.answers = answers
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -48,27 +48,33 @@ class FinishScreen(Screen[None]):
                 with Vertical():
                     yield Static("Export the checklist (values masked; dotenv holds real values):")
                     with Horizontal(classes="buttons"):
-                        yield Button("Markdown", id="export-markdown", compact=True)
-                        yield Button("JSON", id="export-json", compact=True)
-                        yield Button("dotenv", id="export-dotenv", compact=True)
+                        for fmt, label in (
+                            ("markdown", "Markdown"),
+                            ("json", "JSON"),
+                            ("dotenv", "dotenv"),
+                        ):
+                            yield Button(label, id=f"export-{fmt}", compact=True, classes="export")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "summary"
-        self.query_one(PhaseNav).show(self.wizard.statuses())
+        statuses = phase_statuses(self.answers)
+        self.query_one(PhaseNav).show(statuses)
         variables = self.query_one("#variables", DataTable)
+        # Name, status and value first: on an 80-column terminal the last columns are cut off,
+        # and those three are what a person checks here.
         for label, width in (
             ("Variable", 24),
-            ("Phase", 14),
-            ("Status", 12),
-            ("Source", 14),
+            ("Status", 10),
             ("Value", None),
+            ("Source", 14),
+            ("Phase", 11),
+            ("Verified live", 20),
         ):
             variables.add_column(label, width=width)
         files = self.query_one("#files", DataTable)
         files.add_column("File", width=26)
         files.add_column("Status", width=24)
-        statuses = self.wizard.statuses()
         done = sum(s.status == "done" for s in statuses)
         text = (
             "All phases done."
@@ -86,8 +92,8 @@ class FinishScreen(Screen[None]):
         from wizard.outputs import plan
 
         try:
-            rows = build_rows(self.wizard.answers, reveal=False)
-            changes = plan(self.wizard.project, self.wizard.answers.values())
+            rows = build_rows(self.answers, reveal=False)
+            changes = plan(self.answers.project, self.answers.values())
         except Exception as exc:
             self.post_message(ChangesPlanned([], describe_error(exc)))
             return
@@ -96,7 +102,7 @@ class FinishScreen(Screen[None]):
     @on(ChangesPlanned)
     def loaded(self, message: ChangesPlanned) -> None:
         if message.error:
-            self.wizard.report_error_text(message.error, "Summary")
+            self.post_message(ErrorReported("Summary", message.error))
             return
         rows, changes = message.changes
         from checklists.catalog import catalog
@@ -107,33 +113,25 @@ class FinishScreen(Screen[None]):
             status = {"verified": "ok", "set": "done", "missing": "pending", "invalid": "fail"}[
                 row.status
             ]
-            label = row.status + (f" {short_time(row.verified_at)}" if row.verified_at else "")
             table.add_row(
                 row.name,
-                catalog()[row.name].phase,
-                badge(status, label),
-                row.source or "",
+                badge(status, row.status),
                 row.value_masked,
+                row.source or "",
+                catalog()[row.name].phase,
+                short_time(row.verified_at) if row.verified_at else "",
             )
         files = self.query_one("#files", DataTable)
         files.clear()
         for change in changes:
             files.add_row(change.relpath, badge(change.status, _file_status(change)))
 
-    @on(Button.Pressed, "#export-markdown")
-    def export_markdown(self) -> None:
-        self.wizard.action_export("markdown")
-
-    @on(Button.Pressed, "#export-json")
-    def export_json(self) -> None:
-        self.wizard.action_export("json")
-
-    @on(Button.Pressed, "#export-dotenv")
-    def export_dotenv(self) -> None:
-        self.wizard.action_export("dotenv")
+    @on(Button.Pressed, ".export")
+    def export_pressed(self, event: Button.Pressed) -> None:
+        self.post_message(ExportRequested((event.button.id or "").removeprefix("export-")))
 
     def action_overview(self) -> None:
-        self.wizard.show_overview()
+        self.post_message(ShowOverview())
 
 
 def _file_status(change: Any) -> str:

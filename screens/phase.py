@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
@@ -23,15 +23,23 @@ from textual.widgets import Button, Footer, Static, TabbedContent, TabPane, Tabs
 from checklists.catalog import for_phase
 from screens.checks_panel import ChecksPanel
 from screens.fields import FieldRow
-from screens.messages import CheckReported, ChecksFinished, ChecksStarted, ValuesLoaded
-from screens.nav import PhaseNav
+from screens.messages import (
+    CheckReported,
+    ChecksFinished,
+    ChecksStarted,
+    ErrorReported,
+    PhaseCompleted,
+    ShowOverview,
+    ValuesLoaded,
+)
+from screens.nav import PhaseNav, phase_statuses
 from screens.text import short_time
-from screens.widgets import TitleBar
+from screens.widgets import Pane, TitleBar
 from wizard.phases import PHASE_IDS, TODOS, Phase, get_phase, record_outcome, stale_after_change
 from wizard.state import StateData
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from wizard.values import Answers
 
 
 class PhaseScreen(Screen[None]):
@@ -39,18 +47,32 @@ class PhaseScreen(Screen[None]):
 
     CSS_PATH = Path(__file__).with_name("steps.tcss")
 
+    #: the pane F3 shows: the phase's own step (migrations, files, actions); None: no such tab
+    STEP_TAB: ClassVar[str | None] = None
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+r", "validate", "Validate", id="validate"),
         Binding("ctrl+f", "done", "Done", id="done", tooltip="Record the phase and go on"),
-        Binding("ctrl+t", "reveal", "Secrets", id="reveal", tooltip="Show / hide secrets"),
-        Binding("ctrl+g", "generate", "Generate", id="generate"),
+        # One key per tab; subclasses re-declare F3 with their step's name (same footer slot).
+        Binding("f2", "tab('tab-values')", "Values", id="tab-values"),
+        Binding("f3", "tab('step')", "Step", id="tab-step"),
+        Binding("f4", "tab('tab-checks')", "Checks", id="tab-checks"),
+        # Shown on the Show / Generate buttons, which Tab skips.
+        Binding("ctrl+t", "reveal", "Secrets", id="reveal", show=False),
+        Binding("ctrl+g", "generate", "Generate", id="generate", show=False),
+        Binding("pageup", "scroll_pane(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_pane(1)", "Scroll down", show=False),
         Binding("escape", "overview", "Overview", id="overview", show=False),
     ]
 
-    def __init__(self, phase: Phase) -> None:
+    def __init__(self, phase: Phase, answers: Answers, *, validate_on_open: bool = False) -> None:
         super().__init__()
         self.phase = phase
+        self.answers = answers
+        self.project = answers.project
+        #: run the live checks as soon as the screen is shown (the palette's "check: re-run …")
+        self.validate_on_open = validate_on_open
         self.step_id = phase.id
         self.variables = for_phase(phase.id)
         self.generation = 0
@@ -59,10 +81,6 @@ class PhaseScreen(Screen[None]):
         self.before: StateData = {}
         self.last_results: list[Any] | None = None
         self.generated: dict[str, str] = {}
-
-    @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def has_checks(self) -> bool:
@@ -79,7 +97,7 @@ class PhaseScreen(Screen[None]):
                 yield Static(id="phase-intro")
                 with TabbedContent(id="tabs"):
                     if self.variables:
-                        with TabPane("Values", id="tab-values"), VerticalScroll(id="fields"):
+                        with TabPane("Values", id="tab-values"), Pane(id="fields"):
                             for var in self.variables:
                                 yield FieldRow(var)
                     yield from self.extra_tabs()
@@ -104,14 +122,26 @@ class PhaseScreen(Screen[None]):
     def on_mount(self) -> None:
         index = PHASE_IDS.index(self.phase.id) + 1
         self.sub_title = f"{index}. {self.phase.title}"
-        self.before = self.wizard.answers.state_file.read()
+        self.before = self.answers.state_file.read()
+        # The tab bar is not a stop for Tab: F2/F3/F4 (shown in the footer) switch tabs.
+        self.query_one("#tabs", TabbedContent).query_one(Tabs).can_focus = False
         self.refresh_status()
         if self.variables:
             self.fields()[0].input.focus()
             self.load_values()
+        self.start_steps()
+        if self.validate_on_open:
+            self.action_validate()
+
+    def start_steps(self) -> None:
+        """Phase-specific work once the screen is shown (subclasses).
+
+        Not ``on_mount`` in the subclasses: Textual calls every class's ``on_mount`` in the
+        MRO, so a subclass's ``super().on_mount()`` ran this screen's twice.
+        """
 
     def refresh_status(self) -> None:
-        statuses = self.wizard.statuses()
+        statuses = phase_statuses(self.answers)
         self.query_one(PhaseNav).show(statuses)
         mine = next(s for s in statuses if s.phase.id == self.phase.id)
         todos = "; ".join(TODOS[t] for t in self.phase.todos)
@@ -126,10 +156,38 @@ class PhaseScreen(Screen[None]):
         )
 
     def show_tab(self, pane_id: str) -> None:
-        """Switch tabs; focus moves to the tab bar (focus left in a hidden pane pulls it back)."""
+        """Switch tabs and focus the first field or button of the new one.
+
+        Focus left in a hidden pane would pull the tabs back to it; a pane with nothing to
+        focus hands focus to its action button (Validate, Apply, Write), else the first button.
+        """
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = pane_id
-        tabs.query_one(Tabs).focus()
+        pane = tabs.get_pane(pane_id)
+        target = next((w for w in pane.query("*") if w.can_focus and w.display), None)
+        if target is None:
+            buttons = list(self.query("#actions Button"))
+            wanted = TAB_BUTTONS.get(pane_id)
+            target = next((b for b in buttons if b.id == wanted), buttons[0] if buttons else None)
+        if target is not None:
+            target.focus()
+
+    def has_tab(self, pane_id: str) -> bool:
+        return bool(self.query(f"#tabs TabPane#{pane_id}"))
+
+    def action_tab(self, pane_id: str) -> None:
+        """F2/F3/F4: Values, the phase's step, Checks."""
+        pane = self.STEP_TAB if pane_id == "step" else pane_id
+        if pane and self.has_tab(pane):
+            self.show_tab(pane)
+
+    def action_scroll_pane(self, direction: int) -> None:
+        """PageUp/PageDown scroll the visible tab (its scroll area is not in the Tab order)."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        pane = tabs.get_pane(tabs.active) if tabs.active else None
+        area = next(iter(pane.query(Pane)), None) if pane else None
+        if area is not None:
+            (area.scroll_page_down if direction > 0 else area.scroll_page_up)()
 
     def fields(self) -> list[FieldRow]:
         return list(self.query(FieldRow))
@@ -145,7 +203,7 @@ class PhaseScreen(Screen[None]):
         from screens.app import describe_error
 
         try:
-            resolved = self.wizard.answers.resolve_all([v.name for v in self.variables])
+            resolved = self.answers.resolve_all([v.name for v in self.variables])
         except Exception as exc:
             self.post_message(ValuesLoaded({}, describe_error(exc)))
             return
@@ -174,7 +232,7 @@ class PhaseScreen(Screen[None]):
                 row.input.focus()
                 self.notify(problems[0], title="Not saved", severity="error")
                 return False
-        answers = self.wizard.answers
+        answers = self.answers
         try:
             for row in changed:
                 if not row.value:
@@ -189,7 +247,7 @@ class PhaseScreen(Screen[None]):
             for source, items in by_source.items():
                 answers.set_many(items, source=source)
         except Exception as exc:
-            self.wizard.report_error(exc, "Not saved")
+            self.report_error(exc, "Not saved")
             return False
         for row in changed:
             row.mark_saved()
@@ -218,9 +276,9 @@ class PhaseScreen(Screen[None]):
         from screens.app import describe_error
         from wizard.checks import offline_results, record_results, run_checks, select_services
 
-        project = self.wizard.project
+        project = self.project
         try:
-            values = await asyncio.to_thread(self.wizard.answers.values)
+            values = await asyncio.to_thread(self.answers.values)
             values.update(overlay)
             services = [s for s in select_services([self.phase.id])]
             self.post_message(ChecksStarted(generation, services))
@@ -280,13 +338,13 @@ class PhaseScreen(Screen[None]):
         if self.unsaved() and not self.action_save():
             return
         problems = self.completion_problems()
-        project = self.wizard.project
+        project = self.project
         try:
-            with self.wizard.answers.state_file.update() as state:
+            with self.answers.state_file.update() as state:
                 record_outcome(project, state, self.phase.id, not problems, "; ".join(problems))
                 stale = stale_after_change(project, self.before, state)
         except Exception as exc:
-            self.wizard.report_error(exc, "Not recorded")
+            self.report_error(exc, "Not recorded")
             return
         if problems:
             self.notify(
@@ -299,10 +357,7 @@ class PhaseScreen(Screen[None]):
             return
         note = f" Now stale: {', '.join(stale)}." if stale else ""
         self.notify(f"{self.phase.title} done.{note}", title="Done", timeout=8)
-        if self.wizard.start_phase:
-            self.wizard.show_overview()
-        else:
-            self.wizard.action_next_phase()
+        self.post_message(PhaseCompleted(self.phase.id))
 
     # -- small actions -------------------------------------------------------------------------
     def action_reveal(self) -> None:
@@ -321,9 +376,18 @@ class PhaseScreen(Screen[None]):
                 self.notify(f"Generated {row.var.name} ({len(value)} characters); Save stores it.")
 
     def action_overview(self) -> None:
-        self.wizard.show_overview()
+        self.post_message(ShowOverview())
+
+    def report_error(self, exc: BaseException, title: str) -> None:
+        """Ask the app to show a core error (a notification, or a dialog when it is long)."""
+        from screens.app import describe_error
+
+        self.post_message(ErrorReported(title, describe_error(exc)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab":
+            pane = self.STEP_TAB if parameters == ("step",) else str(parameters[0])
+            return bool(pane) and self.has_tab(pane or "")
         if action == "generate":
             return any(v.generator for v in self.variables)
         if action == "reveal":
@@ -351,19 +415,24 @@ class PhaseScreen(Screen[None]):
         self.action_generate()
 
 
-def phase_screen(phase_id: str) -> PhaseScreen:
+#: the button that takes focus when a tab with nothing to type into is shown
+TAB_BUTTONS = {"tab-checks": "validate", "tab-migrations": "apply", "tab-files": "write"}
+
+
+def phase_screen(phase_id: str, answers: Answers, *, validate_on_open: bool = False) -> PhaseScreen:
     """The screen for a phase: the kind decides which extra steps it shows."""
     phase = get_phase(phase_id)
+    kind: type[PhaseScreen] = PhaseScreen
     if phase_id == "supabase":
         from screens.supabase import SupabaseScreen
 
-        return SupabaseScreen(phase)
-    if phase_id == "post-deploy":
+        kind = SupabaseScreen
+    elif phase_id == "post-deploy":
         from screens.postdeploy import PostDeployScreen
 
-        return PostDeployScreen(phase)
-    if phase.writes:
+        kind = PostDeployScreen
+    elif phase.writes:
         from screens.files import FilesScreen
 
-        return FilesScreen(phase)
-    return PhaseScreen(phase)
+        kind = FilesScreen
+    return kind(phase, answers, validate_on_open=validate_on_open)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from textual import on, work
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, TabPane
@@ -13,13 +15,17 @@ from textual.widgets import Button, Input, Static, TabPane
 from checklists.catalog import normalise, validate_format
 from screens.messages import ActionDone
 from screens.phase import PhaseScreen
+from screens.widgets import Pane
 
 
 class PostDeployScreen(PhaseScreen):
     """Phase 6: the steps that need the deployed backend."""
 
+    STEP_TAB = "tab-actions"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f3", "tab('step')", "Actions", id="tab-step")]
+
     def extra_tabs(self) -> Iterator[Widget]:
-        with TabPane("Actions", id="tab-actions"), VerticalScroll(id="post-actions"):
+        with TabPane("Actions", id="tab-actions"), Pane(id="post-actions"):
             yield Static(
                 "Stripe webhook: create APP_URL/api/subscriptions/webhook for the plan's four "
                 "events and store the whsec_ secret Stripe returns.",
@@ -55,7 +61,7 @@ class PostDeployScreen(PhaseScreen):
         from wizard.webhook import create_and_store
 
         try:
-            outcome = await create_and_store(self.wizard.answers)
+            outcome = await create_and_store(self.answers)
         except Exception as exc:
             self.post_message(ActionDone("webhook", False, describe_error(exc)))
             return
@@ -75,14 +81,14 @@ class PostDeployScreen(PhaseScreen):
         if problems:
             result.update(Content(f"✗ {problems[0]}"))
             return
-        answers, project = self.wizard.answers, self.wizard.project
+        answers, project = self.answers, self.project
         url = f"https://{domain}"
         try:
             before = answers.state_file.read()
             answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
             stale = stale_after_change(project, before, answers.state_file.read())
         except Exception as exc:
-            self.wizard.report_error(exc, "Domain not set")
+            self.report_error(exc, "Domain not set")
             return
         note = f" Now stale: {', '.join(stale)}." if stale else ""
         result.update(Content(f"✓ APP_URL and VITE_API_URL are now {url}.{note}"))
@@ -106,7 +112,7 @@ class PostDeployScreen(PhaseScreen):
         from wizard.checks import run_checks
 
         try:
-            values = await asyncio.to_thread(self.wizard.answers.values)
+            values = await asyncio.to_thread(self.answers.values)
             results = await run_checks(
                 values, ["post-deploy"], send_test_event=True, services=["sentry"]
             )
