@@ -19,6 +19,31 @@ from wizard.phases import PHASES, TODOS, Phase, all_status, record_outcome, stal
 from wizard.values import Answers
 
 
+def confirm(question: str, default: bool = True) -> bool:
+    """A yes/no question answered with Enter.
+
+    questionary's ``auto_enter`` submits on the ``y`` key alone, so a habitual ``y`` + Enter
+    answered the *next* question too.
+    """
+    return bool(questionary.confirm(question, default=default, auto_enter=False).unsafe_ask())
+
+
+def fail(line: str) -> str:
+    """Print a failure as it happens (one line) and return it for the phase's summary."""
+    print(f"  ✗ {line}")
+    return line
+
+
+def wrong_kind(var: Variable, value: str, context: dict[str, str]) -> list[str]:
+    """The cross-variable rules' verdict on a value that passes the format check: an anon key
+    where the service_role key belongs, a test key for production, an Anthropic key as the
+    OpenAI key, … (``providers.rules``, the same rules ``check`` runs offline)."""
+    from providers.rules import apply_rules
+
+    results = apply_rules({**context, var.name: value})
+    return [r.message for r in results if r.outcome == "fail" and var.name in r.variables]
+
+
 def validator(var: Variable) -> Callable[[str], bool | str]:
     """questionary validator: the catalog's format check; empty keeps the stored value.
 
@@ -81,12 +106,7 @@ class PlainWizard:
         failed += plain_steps.run_steps(self, phase)
         from wizard.checks import select_services
 
-        if (
-            select_services([phase.id])
-            and questionary.confirm(
-                f"Run the live checks of {phase.title} now?", default=True
-            ).unsafe_ask()
-        ):
+        if select_services([phase.id]) and confirm(f"Run the live checks of {phase.title} now?"):
             failed += self.run_checks(phase)
         self.finish(phase, before, failed)
 
@@ -96,24 +116,42 @@ class PlainWizard:
         print(f"\n{var.name} ({need}{', secret' if var.secret else ''}): {var.description}")
         print(f"  Where: {var.where}")
         generate = f"Generate {var.name} now?"
-        if var.generator and not current.value and questionary.confirm(generate).unsafe_ask():
+        if var.generator and not current.value and confirm(generate, default=False):
             from wizard.generate import GENERATORS
 
             self.store(var, GENERATORS[var.generator](), "generated")
             return
+        while True:
+            value = self.prompt(var, current.value)
+            new = bool(value) and (value != current.value or current.source == "default")
+            if not new:
+                break
+            problems = wrong_kind(var, value, self.context(var))
+            if not problems:
+                self.store(var, value, "entered")
+                break
+            fail(problems[0])
+            if not confirm(f"Enter {var.name} again?"):
+                self.store(var, value, "entered")  # the person knows better; check will say
+                break
+        if not value and not current.value and var.required:
+            print(f"  skipped {var.name} for now: the phase stays unfinished until it is set")
+
+    def prompt(self, var: Variable, current: str | None) -> str:
         check = validator(var)
         if var.secret:
-            hint = f" (Enter keeps {mask(var.name, current.value)})" if current.value else ""
+            hint = f" (Enter keeps {mask(var.name, current)})" if current else ""
             answer = questionary.password(f"{var.name}{hint}:", validate=check).unsafe_ask()
         else:
             answer = questionary.text(
-                f"{var.name}:", default=current.value or "", validate=check
+                f"{var.name}:", default=current or "", validate=check
             ).unsafe_ask()
-        value = normalise(answer or "")
-        if (value and value != current.value) or (value and current.source == "default"):
-            self.store(var, value, "entered")
-        elif not value and not current.value and var.required:
-            print(f"  skipped {var.name} for now: the phase stays unfinished until it is set")
+        return normalise(answer or "")
+
+    def context(self, var: Variable) -> dict[str, str]:
+        """The stored values the rules compare ``var`` with (its phase's, and NODE_ENV)."""
+        names = {v.name for v in for_phase(var.phase)} | {"NODE_ENV"}
+        return {k: v for k, v in self.answers.values(sorted(names - {var.name})).items() if v}
 
     def store(self, var: Variable, value: str, source: str) -> None:
         self.answers.set(var.name, value, source=source)
@@ -148,6 +186,7 @@ class PlainWizard:
             record_outcome(self.project, state, phase.id, not problems, "; ".join(problems))
             stale = stale_after_change(self.project, before, state)
         if problems:
-            print(f"{phase.title}: not done yet: {problems[0]}")
+            more = f" (and {len(problems) - 1} more above)" if len(problems) > 1 else ""
+            print(f"{phase.title}: not done yet: {problems[0]}{more}")
         else:
             print(f"{phase.title}: done." + (f" Now stale: {', '.join(stale)}." if stale else ""))

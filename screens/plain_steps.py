@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-import questionary
-
 from checklists.catalog import Variable
+from screens.plain import confirm, fail
 from wizard.phases import Phase
 
 if TYPE_CHECKING:
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
-    """Run the steps of ``phase``; returns what failed (one line each)."""
+    """Run the steps of ``phase``; returns what failed (one line each, printed as it failed)."""
     failed: list[str] = []
     if phase.id == "supabase":
         failed += migrations(wizard)
@@ -31,20 +30,18 @@ def migrations(wizard: PlainWizard) -> list[str]:
 
     url = wizard.answers.resolve("SUPABASE_DB_URL").value
     if not url:
-        return ["SUPABASE_DB_URL is not set, so the migrations were not applied"]
+        return [fail("SUPABASE_DB_URL is not set, so the migrations were not applied")]
     try:
         statuses = inspect(url, wizard.project)
     except Exception as exc:
-        return [_line(exc)]
+        return [fail(_line(exc))]
     for s in statuses:
         print(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
     pending = [s for s in statuses if s.status == "pending"]
     if not pending:
         return []
-    if not questionary.confirm(
-        f"Apply {len(pending)} pending migrations now?", default=True
-    ).unsafe_ask():
-        return [f"{len(pending)} migrations are pending"]
+    if not confirm(f"Apply {len(pending)} pending migrations now?"):
+        return [fail(f"{len(pending)} migrations are pending")]
 
     def show(event: object) -> None:
         e = event
@@ -53,10 +50,9 @@ def migrations(wizard: PlainWizard) -> list[str]:
     try:
         report = apply(url, wizard.project, progress=show)
     except Exception as exc:
-        return [_line(exc)]
+        return [fail(_line(exc))]
     if report.error:
-        print(f"  ✗ {report.error}")
-        return [report.error]
+        return [fail(report.error)]
     print(f"  applied {len(report.applied)} files")
     return []
 
@@ -67,7 +63,7 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     try:
         changes = plan(wizard.project, wizard.answers.values(), list(phase.writes))
     except Exception as exc:
-        return [_line(exc)]
+        return [fail(_line(exc))]
     todo = [c for c in changes if c.status != "unchanged"]
     if not todo:
         print("  " + ", ".join(c.relpath for c in changes) + " up to date")
@@ -76,19 +72,17 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
         print(f"\n  {change.relpath}: {change.status}")
         print(change.diff)
     names = ", ".join(c.relpath for c in todo)
-    if not questionary.confirm(f"Write {names}?", default=True).unsafe_ask():
-        return [f"{names} not written"]
+    if not confirm(f"Write {names}?"):
+        return [fail(f"{names} not written")]
     force = False
     if any(c.status == "conflict" for c in todo):
-        force = questionary.confirm(
-            "Overwrite the hand-edited file (a .bak copy is kept)?", default=False
-        ).unsafe_ask()
+        force = confirm("Overwrite the hand-edited file (a .bak copy is kept)?", default=False)
         if not force:
-            return [f"{names} not written (edited by hand)"]
+            return [fail(f"{names} not written (edited by hand)")]
     try:
         written = apply(wizard.project, changes, force=force)
     except Exception as exc:
-        return [_line(exc)]
+        return [fail(_line(exc))]
     print("  wrote " + (", ".join(c.relpath for c in written) or "nothing"))
     return []
 
@@ -98,27 +92,27 @@ def post_deploy(wizard: PlainWizard) -> list[str]:
 
     failed: list[str] = []
     answers = wizard.answers
-    domain = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
-    domain = domain.strip().removeprefix("https://").rstrip("/")
-    if domain:
+    # CUSTOM_DOMAIN was asked with the phase's values: only offer to point the URLs at it.
+    domain = answers.resolve("CUSTOM_DOMAIN").value or ""
+    url = f"https://{domain}"
+    current = answers.values(["APP_URL", "VITE_API_URL"])
+    if (
+        domain
+        and set(current.values()) != {url}
+        and confirm(f"Point APP_URL and VITE_API_URL at {url}?")
+    ):
         before = answers.state_file.read()
-        url = f"https://{domain}"
         try:
-            answers.set_many({"CUSTOM_DOMAIN": domain, "APP_URL": url, "VITE_API_URL": url})
-            wizard.saved += 3
+            answers.set_many({"APP_URL": url, "VITE_API_URL": url})
+            wizard.saved += 2
         except Exception as exc:
-            failed.append(_line(exc))
+            failed.append(fail(_line(exc)))
         else:
             stale = stale_after_change(wizard.project, before, answers.state_file.read())
             print(f"  APP_URL and VITE_API_URL are now {url}." + (f" Now stale: {', '.join(stale)}." if stale else ""))  # fmt: skip
-    if questionary.confirm(
-        "Create the Stripe webhook endpoint through the API?", default=False
-    ).unsafe_ask():
+    if confirm("Create the Stripe webhook endpoint through the API?", default=False):
         failed += _webhook(wizard)
-    if (
-        answers.resolve("SENTRY_DSN").value
-        and questionary.confirm("Send a Sentry test event?", default=False).unsafe_ask()
-    ):
+    if answers.resolve("SENTRY_DSN").value and confirm("Send a Sentry test event?", default=False):
         failed += _sentry(wizard)
     return failed
 
@@ -129,7 +123,7 @@ def _webhook(wizard: PlainWizard) -> list[str]:
     try:
         outcome = asyncio.run(create_and_store(wizard.answers))
     except Exception as exc:
-        return [_line(exc)]
+        return [fail(_line(exc))]
     if outcome.created:
         wizard.saved += 1
     print(f"  {outcome.message}")
@@ -145,13 +139,16 @@ def _var(name: str) -> Variable:
 def _sentry(wizard: PlainWizard) -> list[str]:
     from wizard.checks import run_checks
 
-    values = wizard.answers.values()
-    results = asyncio.run(
-        run_checks(values, ["post-deploy"], send_test_event=True, services=["sentry"])
-    )
+    try:
+        values = wizard.answers.values()
+        results = asyncio.run(
+            run_checks(values, ["post-deploy"], send_test_event=True, services=["sentry"])
+        )
+    except Exception as exc:
+        return [fail(_line(exc))]
     for r in results:
         if r.service == "sentry":
-            print(f"  {r.outcome}: {r.message}")
+            print(f"  {'✗' if r.outcome == 'fail' else r.outcome + ':'} {r.message}")
     return [r.message for r in results if r.service == "sentry" and r.outcome == "fail"]
 
 
