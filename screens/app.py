@@ -251,6 +251,9 @@ class WizardApp(App[int], inherit_bindings=False):
         self.report_error_text(describe_error(exc), title)
 
     def report_error_text(self, text: str, title: str = "Error") -> None:
+        from screens.advice import for_screen
+
+        text = for_screen(text)
         if len(text) > LONG_ERROR or "\n" in text:
             from screens.modals import ErrorModal
 

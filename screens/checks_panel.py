@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
+from screens.advice import for_screen
 from screens.text import GLYPHS
 from screens.widgets import Pane
 
@@ -100,7 +101,7 @@ class ChecksPanel(Pane):
         glyph, style = GLYPHS.get(result.outcome, ("?", "$text-muted"))
         timing = f" ({result.ms:.0f} ms)" if result.ms else ""
         line = Content.assemble(
-            (glyph + " ", style), (result.check, "bold"), f"  {result.message}{timing}"
+            (glyph + " ", style), (result.check, "bold"), f"  {for_screen(result.message)}{timing}"
         )
         await group.mount(Static(line, classes=f"check-line -{result.outcome}"))
         row.add(result.outcome)
@@ -113,7 +114,7 @@ class ChecksPanel(Pane):
                 row.finish()
         hint = self.query_one("#checks-hint", Static)
         if error:
-            hint.update(Content.styled(error, "$text-error"))
+            hint.update(Content.styled(for_screen(error), "$text-error"))
             return
         counts = {o: sum(r.outcome == o for r in results) for o in SEVERITY}
         summary = ", ".join(f"{n} {o}" for o, n in counts.items() if n)

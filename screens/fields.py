@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from checklists.catalog import Variable, normalise, validate_format
+from screens.advice import for_screen
 from screens.widgets import KeyButton
 
 
@@ -48,7 +49,7 @@ class FieldRow(Vertical):
                 )
             if var.secret:
                 yield KeyButton("Show ^t", id=f"reveal-{var.name}", compact=True, classes="reveal")
-        yield Static(f"Where: {var.where}", classes="field-where", markup=False)
+        yield Static(f"Where: {for_screen(var.where)}", classes="field-where", markup=False)
         yield Static("", classes="field-error", markup=False)
 
     @property

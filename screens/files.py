@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Static, TabPane
 
+from screens.advice import for_screen
 from screens.messages import ChangesPlanned, ErrorReported, FilesWritten
 from screens.modals import YesNoModal
 from screens.phase import PhaseScreen
@@ -74,7 +75,7 @@ class FilesScreen(PhaseScreen):
         await box.remove_children()
         if message.error:
             self.changes = None
-            hint.update(Content.styled(message.error, "$text-error"))
+            hint.update(Content.styled(for_screen(message.error), "$text-error"))
             return
         self.changes = message.changes
         pending = [c for c in message.changes if c.status != "unchanged"]

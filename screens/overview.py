@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.advice import for_screen
 from screens.messages import OpenStep, StoreOpened
 from screens.text import badge, home_path, short_time
 from screens.widgets import ActionLink, TitleBar
@@ -78,7 +79,7 @@ class OverviewScreen(Screen[None]):
         statuses = self._statuses = all_status(self.answers.project, state)
         phases.clear_options()
         for status in statuses:
-            note = status.message
+            note = for_screen(status.message)
             if status.verified_at:
                 note = (
                     note + "; " if note else ""
@@ -136,7 +137,7 @@ class OverviewScreen(Screen[None]):
         todos = "; ".join(f"{t}: {TODOS[t]}" for t in status.phase.todos)
         detail = f"Todo {todos}"
         if status.message:
-            detail += f"\nNote {status.message}"
+            detail += f"\nNote {for_screen(status.message)}"
         self.query_one("#row-detail", Static).update(Content(detail))
 
     @on(ActionLink.Pressed, "#resume")

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static, TabbedContent, TabPane, Tabs
 
 from checklists.catalog import for_phase
+from screens.advice import for_screen
 from screens.checks_panel import ChecksPanel
 from screens.fields import FieldRow
 from screens.messages import (
@@ -147,7 +148,8 @@ class PhaseScreen(Screen[None]):
         todos = "; ".join(TODOS[t] for t in self.phase.todos)
         state = mine.status + (f" since {short_time(mine.at)}" if mine.at else "")
         if mine.message:
-            note = mine.message if len(mine.message) <= 60 else mine.message[:59] + "…"
+            message = for_screen(mine.message)
+            note = message if len(message) <= 60 else message[:59] + "…"
             state += f" ({note})"
         if mine.verified_at:
             state += f"; verified live at {short_time(mine.verified_at)}"
@@ -212,7 +214,9 @@ class PhaseScreen(Screen[None]):
     @on(ValuesLoaded)
     def values_loaded(self, message: ValuesLoaded) -> None:
         if message.error:
-            self.notify(message.error, title="Secret store", severity="error", timeout=10)
+            self.notify(
+                for_screen(message.error), title="Secret store", severity="error", timeout=10
+            )
             return
         for row in self.fields():
             value, source = message.values.get(row.var.name, (None, None))
@@ -348,7 +352,7 @@ class PhaseScreen(Screen[None]):
             return
         if problems:
             self.notify(
-                f"{self.phase.title} recorded as failed: {problems[0]}",
+                for_screen(f"{self.phase.title} recorded as failed: {problems[0]}"),
                 title="Not done yet",
                 severity="warning",
                 timeout=8,

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static, TabPane
 
 from checklists.catalog import normalise, validate_format
+from screens.advice import for_screen
 from screens.messages import ActionDone
 from screens.phase import PhaseScreen
 from screens.widgets import Pane
@@ -130,12 +131,15 @@ class PostDeployScreen(PhaseScreen):
     def step_finished(self, message: ActionDone) -> None:
         glyph = "✓" if message.ok else "✗"
         self.query_one(f"#{message.action}-result", Static).update(
-            Content(f"{glyph} {message.message}")
+            Content(f"{glyph} {for_screen(message.message)}")
         )
         if message.action == "webhook" and message.ok:
             self.load_values()
         if not message.ok:
             self.notify(
-                message.message, title=message.action.capitalize(), severity="error", timeout=8
+                for_screen(message.message),
+                title=message.action.capitalize(),
+                severity="error",
+                timeout=8,
             )
         self.refresh_status()

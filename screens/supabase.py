@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, ProgressBar, Static, TabPane
 
+from screens.advice import for_screen
 from screens.messages import (
     ErrorReported,
     MigrationProgressed,
@@ -111,7 +112,7 @@ class SupabaseScreen(PhaseScreen):
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         hint = self.query_one("#migrations-hint", Static)
         if message.error:
-            hint.update(Content.styled(message.error, "$text-warning"))
+            hint.update(Content.styled(for_screen(message.error), "$text-warning"))
         else:
             hint.update(
                 f"{summary}. Each file runs in its own transaction; Apply runs the pending ones in order."
@@ -160,7 +161,7 @@ class SupabaseScreen(PhaseScreen):
     @on(MigrationsApplied)
     async def applied(self, message: MigrationsApplied) -> None:
         if message.error:
-            self.query_one("#migration-error", Static).update(f"✗ {message.error}")
+            self.query_one("#migration-error", Static).update(f"✗ {for_screen(message.error)}")
             self.post_message(ErrorReported("Migration failed", message.error))
         else:
             applied = len(message.report.applied)
