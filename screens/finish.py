@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from screens.messages import ChangesPlanned, ErrorReported, ExportRequested, ShowOverview
 from screens.nav import PhaseNav, phase_statuses
 from screens.text import badge, short_time
-from screens.widgets import TitleBar
+from screens.widgets import Pane, TitleBar
 
 if TYPE_CHECKING:
     from wizard.values import Answers
@@ -39,10 +39,12 @@ class FinishScreen(Screen[None]):
         yield TitleBar()
         with Horizontal(id="phase-body"):
             yield PhaseNav("finish")
-            with VerticalScroll(id="finish"):
+            with Pane(id="finish"):
                 yield Static(id="finish-summary", classes="step-hint")
                 yield Static("[b]Variables[/b]")
-                yield DataTable(id="variables", cursor_type="row", zebra_stripes=True)
+                yield DataTable(
+                    id="variables", cursor_type="row", zebra_stripes=True, fixed_columns=1
+                )
                 yield Static("[b]Files[/b]")
                 yield DataTable(id="files", cursor_type="row")
                 with Vertical():
@@ -61,12 +63,13 @@ class FinishScreen(Screen[None]):
         statuses = phase_statuses(self.answers)
         self.query_one(PhaseNav).show(statuses)
         variables = self.query_one("#variables", DataTable)
+        variables.focus()  # Up/Down walk the rows, Left/Right scroll to the cut-off columns
         # Name, status and value first: on an 80-column terminal the last columns are cut off,
         # and those three are what a person checks here.
         for label, width in (
             ("Variable", 24),
             ("Status", 10),
-            ("Value", None),
+            ("Value", 36),
             ("Source", 14),
             ("Phase", 11),
             ("Verified live", 20),

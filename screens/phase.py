@@ -107,7 +107,9 @@ class PhaseScreen(Screen[None]):
                             yield ChecksPanel(id="checks")
                 with Horizontal(id="actions", classes="buttons"):
                     yield from self.action_buttons()
-        yield Footer(compact=True)
+        # No palette hint here: a phase has the most keys, and the hint (docked right) covered
+        # the last of them. Ctrl+P works all the same, and F1 lists it.
+        yield Footer(compact=True, show_command_palette=False)
 
     def extra_tabs(self) -> Iterator[Widget]:
         """Phase-specific tabs (subclasses)."""

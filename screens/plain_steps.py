@@ -26,7 +26,7 @@ def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
 
 
 def migrations(wizard: PlainWizard) -> list[str]:
-    from wizard.migrations import apply, inspect
+    from wizard.migrations import MigrationEvent, apply, inspect
 
     url = wizard.answers.resolve("SUPABASE_DB_URL").value
     if not url:
@@ -43,9 +43,8 @@ def migrations(wizard: PlainWizard) -> list[str]:
     if not confirm(f"Apply {len(pending)} pending migrations now?"):
         return [fail(f"{len(pending)} migrations are pending")]
 
-    def show(event: object) -> None:
-        e = event
-        print(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")  # type: ignore[attr-defined]
+    def show(e: MigrationEvent) -> None:
+        print(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")
 
     try:
         report = apply(url, wizard.project, progress=show)

@@ -41,7 +41,7 @@ class PostDeployScreen(PhaseScreen):
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):
-                yield Input(placeholder="api.example.com", id="domain", compact=True)
+                yield Input(placeholder="e.g. api.example.com", id="domain", compact=True)
                 yield Button("Set domain", id="set-domain", compact=True)
             yield Static("", id="domain-result", classes="action-result")
             yield Static("Sentry: send a test event with SENTRY_DSN.", classes="step-hint")
