@@ -15,7 +15,7 @@ from textual.widgets._footer import FooterKey
 
 from screens.app import WizardApp
 from screens.fields import FieldRow
-from screens.widgets import KeyButton
+from screens.widgets import KeyButton, Pane
 from tests.conftest import FAKE_SECRETS, REPO
 from tests.ui.conftest import SIZE, settle
 from wizard.project import Project
@@ -101,3 +101,16 @@ async def test_tabs_have_keys_in_the_footer(make_app: Callable[..., WizardApp]) 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "f3" not in {k.key for k in app.screen.query(FooterKey)}
+
+
+async def test_page_keys_scroll_the_form_that_tab_skips(make_app: Callable[..., WizardApp]) -> None:
+    app = make_app("render")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = app.screen.query_one("#fields", Pane)
+        assert form.scroll_y == 0 and not form.can_focus
+        app.animation_level = "none"  # the page scroll lands at once
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert form.scroll_y > 0
+        assert app.focused is not None and app.focused.id == "input-NODE_ENV"  # focus stays
