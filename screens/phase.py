@@ -53,6 +53,10 @@ class PhaseScreen(Screen[None]):
     STEP_TAB: ClassVar[str | None] = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The app's Export and Help, repeated here so the footer shows them first: the screen's
+        # keys come before the app's, and at 80 columns the last ones are cut off.
+        Binding("ctrl+o", "app.export", "Export", tooltip="Export the checklist"),
+        Binding("f1", "app.help", "Help", tooltip="Keys and commands"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+r", "validate", "Validate", id="validate"),
         Binding("ctrl+f", "done", "Done", id="done", tooltip="Record the phase and go on"),
@@ -103,6 +107,7 @@ class PhaseScreen(Screen[None]):
                     if self.has_checks:
                         with TabPane("Checks", id="tab-checks"):
                             yield ChecksPanel(id="checks")
+                    yield from self.late_tabs()
                 with Horizontal(id="actions", classes="buttons"):
                     yield from self.action_buttons()
         # No palette hint here: a phase has the most keys, and the hint (docked right) covered
@@ -111,6 +116,10 @@ class PhaseScreen(Screen[None]):
 
     def extra_tabs(self) -> Iterator[Widget]:
         """Phase-specific tabs (subclasses)."""
+        yield from ()
+
+    def late_tabs(self) -> Iterator[Widget]:
+        """Tabs after Checks (subclasses): steps best taken once the checks pass (a push)."""
         yield from ()
 
     def action_buttons(self) -> Iterator[Widget]:

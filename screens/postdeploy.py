@@ -36,8 +36,7 @@ class PostDeployScreen(PhaseScreen):
             yield Static("", id="webhook-result", classes="action-result")
             yield Static(
                 "API domain: points APP_URL and VITE_API_URL at https://DOMAIN (phases using "
-                "them become stale). The site's own domain on Vercel, with its DNS records and "
-                "verification: convoai-setup domain set DOMAIN --api API_DOMAIN",
+                "them become stale). The site's domain on Vercel: convoai-setup domain set",
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):

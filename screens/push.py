@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 #: the phases whose values also go to a platform (``wizard.platforms.DESTINATIONS``, named
 #: here so that choosing a screen does not import the platforms' HTTP clients)
 LABELS = {"render": "Render", "vercel": "Vercel"}
+TABS = Binding.Group("Tabs")
 
 
 def pushes(phase: Phase) -> bool:
@@ -70,9 +71,13 @@ def plan_text(plan: Any) -> str:
 class PushScreen(FilesScreen):
     """A file-writing phase whose values also go to a platform (Render or Vercel)."""
 
-    #: F3 stays the Files tab (as on every file-writing phase); F5 is the platform
+    #: F2-F5 walk the tabs left to right (F3 stays Files, as on every file-writing phase). One
+    #: footer entry for the four: with a key each, an 80-column footer lost Help.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "tab('tab-platform')", "Platform", id="tab-platform")
+        Binding("f2", "tab('tab-values')", "Values", id="tab-values", group=TABS),
+        Binding("f3", "tab('step')", "Files", id="tab-step", group=TABS),
+        Binding("f4", "tab('tab-checks')", "Checks", id="tab-checks", group=TABS),
+        Binding("f5", "tab('tab-platform')", "Platform", id="tab-platform", group=TABS),
     ]
 
     def __init__(self, phase: Phase, answers: Answers, *, validate_on_open: bool = False) -> None:
@@ -85,8 +90,8 @@ class PushScreen(FilesScreen):
     def destination(self) -> str:
         return self.phase.id
 
-    def extra_tabs(self) -> Iterator[Widget]:
-        yield from super().extra_tabs()
+    def late_tabs(self) -> Iterator[Widget]:
+        # After Checks: push once the values check out (and F5 follows F4 left to right).
         label = LABELS[self.destination]
         with TabPane("Platform", id="tab-platform"), Pane(id="platform"):
             yield Static(f"Push this phase's variables to {label}: Plan shows what would change (masked); nothing is sent until you confirm Push.", classes="step-hint")  # fmt: skip

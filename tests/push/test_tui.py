@@ -60,3 +60,13 @@ async def test_render_phase_plans_then_pushes(
         assert leaks(plan, log) == []
     assert render.env[sid] == {"FOREIGN_VAR": "keep-me", **{n: VALUES[n] for n in RENDER_VARS}}
     assert scan_for_secrets(ui_project / ".convoai-setup", SECRETS) == []
+
+
+def test_the_platform_tab_is_on_the_push_destinations(ui_project: Path) -> None:
+    from screens.phase import phase_screen
+    from wizard.phases import PHASES
+    from wizard.platforms import DESTINATIONS
+
+    answers = prepare_answers(ui_project)
+    with_tab = {p.id for p in PHASES if isinstance(phase_screen(p.id, answers), PushScreen)}
+    assert with_tab == set(DESTINATIONS)
