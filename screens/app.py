@@ -11,27 +11,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
 from screens.commands import WizardCommands
+from screens.messages import ErrorReported, ExportRequested, OpenStep, PhaseCompleted, ShowOverview
+from screens.nav import FINISH, phase_statuses, resume_step
 from screens.overview import OverviewScreen
-from wizard.done import PhaseStatus, all_status
+from wizard.done import PhaseStatus
 from wizard.phases import PHASE_IDS
 
 if TYPE_CHECKING:
     from wizard.values import Answers
 
-FINISH = "finish"
 #: the order Ctrl+N / Ctrl+B walk: every phase, then the summary
 STEPS = (*PHASE_IDS, FINISH)
 #: errors longer than this open a dialog instead of a notification
 LONG_ERROR = 160
 
 
-class WizardApp(App[int]):
+class WizardApp(App[int], inherit_bindings=False):
     """``convoai-setup``: the overview, a screen per phase, and the summary."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -41,13 +43,21 @@ class WizardApp(App[int]):
     }
     #: below 90 columns the phase list beside each screen is hidden (see app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]  # noqa: RUF012 (Textual's own type)
+    #: Textual's own bindings are not inherited so that this list sets the footer's order:
+    #: Export and Help first, since an 80-column footer cuts off the last ones.
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Help first: on an 80-column footer the last bindings are cut off.
+        Binding("ctrl+o", "export", "Export", id="export", tooltip="Export the checklist"),
         Binding("f1", "help", "Help", id="help", tooltip="Keys and commands"),
         Binding("ctrl+n", "next_phase", "Next", id="next_phase", tooltip="Next phase"),
         Binding("ctrl+b", "previous_phase", "Back", id="previous_phase", tooltip="Previous phase"),
-        Binding("ctrl+o", "export", "Export", id="export", tooltip="Export the checklist"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        # Focus moves are priority bindings, handled by the app the moment the key is read.
+        # As ordinary bindings the Tab travelled through the focused Input's queue first, and
+        # keys read in the same burst (tmux send-keys, a password manager's auto-type,
+        # {USERNAME}{TAB}{PASSWORD}) were already forwarded to the old field by then.
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, answers: Answers, phase_id: str | None = None) -> None:
@@ -59,7 +69,7 @@ class WizardApp(App[int]):
 
     # -- screens -------------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
-        return OverviewScreen()
+        return OverviewScreen(self.answers)
 
     def on_mount(self) -> None:
         if self.start_phase:
@@ -73,18 +83,31 @@ class WizardApp(App[int]):
 
     def statuses(self) -> list[PhaseStatus]:
         """Every phase's status, read fresh from the state file."""
-        return all_status(self.project, self.answers.state_file.read())
+        return phase_statuses(self.answers)
 
     def current_step(self) -> str | None:
         return getattr(self.screen, "step_id", None)
 
-    def open_step(self, step: str) -> None:
-        """Show a phase (or the summary), asking first if the current screen has unsaved input."""
+    def open_step(self, step: str, validate: bool = False) -> None:
+        """Show a phase (or the summary), asking first if the current screen has unsaved input.
+
+        ``validate`` runs the phase's live checks once it is shown: on the screen already open
+        for it (its unsaved input is checked as typed), else on the new screen.
+        """
         from screens.finish import FinishScreen
-        from screens.phase import phase_screen
+        from screens.phase import PhaseScreen, phase_screen
+
+        current = self.screen
+        if validate and isinstance(current, PhaseScreen) and current.phase.id == step:
+            current.action_validate()
+            return
 
         def show() -> None:
-            new = FinishScreen() if step == FINISH else phase_screen(step)
+            new: Screen[None] = (
+                FinishScreen(self.answers)
+                if step == FINISH
+                else phase_screen(step, self.answers, validate_on_open=validate)
+            )
             if self.current_step() is not None:
                 self.switch_screen(new)
             else:
@@ -138,10 +161,32 @@ class WizardApp(App[int]):
 
     def resume_step(self, statuses: list[PhaseStatus] | None = None) -> str:
         """The first phase that is not done (the summary when all are)."""
-        for status in self.statuses() if statuses is None else statuses:
-            if status.status != "done":
-                return status.phase.id
-        return FINISH
+        return resume_step(self.statuses() if statuses is None else statuses)
+
+    # -- what the screens report ---------------------------------------------------------------
+    @on(OpenStep)
+    def step_requested(self, message: OpenStep) -> None:
+        self.open_step(message.step, validate=message.validate)
+
+    @on(ShowOverview)
+    def overview_requested(self) -> None:
+        self.show_overview()
+
+    @on(PhaseCompleted)
+    def phase_completed(self) -> None:
+        # ``convoai-setup phase ID`` returns to the overview; the full wizard goes on.
+        if self.start_phase:
+            self.show_overview()
+        else:
+            self.action_next_phase()
+
+    @on(ExportRequested)
+    def export_requested(self, message: ExportRequested) -> None:
+        self.action_export(message.fmt)
+
+    @on(ErrorReported)
+    def error_reported(self, message: ErrorReported) -> None:
+        self.report_error_text(message.text, message.title)
 
     def action_help(self) -> None:
         from screens.modals import HelpModal
@@ -209,6 +254,9 @@ class WizardApp(App[int]):
         self.report_error_text(describe(exc), title)
 
     def report_error_text(self, text: str, title: str = "Error") -> None:
+        from screens.advice import for_screen
+
+        text = for_screen(text)
         if len(text) > LONG_ERROR or "\n" in text:
             from screens.modals import ErrorModal
 

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Static
 
+from screens.advice import for_screen
 from screens.text import GLYPHS
+from screens.widgets import Pane
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 #: worst first: a service shows the worst outcome among its checks
@@ -63,7 +65,7 @@ class ServiceRow(Static):
         )
 
 
-class ChecksPanel(VerticalScroll):
+class ChecksPanel(Pane):
     """Shows one run at a time; ``begin`` clears the previous run."""
 
     def __init__(self, id: str | None = None) -> None:
@@ -99,7 +101,7 @@ class ChecksPanel(VerticalScroll):
         glyph, style = GLYPHS.get(result.outcome, ("?", "$text-muted"))
         timing = f" ({result.ms:.0f} ms)" if result.ms else ""
         line = Content.assemble(
-            (glyph + " ", style), (result.check, "bold"), f"  {result.message}{timing}"
+            (glyph + " ", style), (result.check, "bold"), f"  {for_screen(result.message)}{timing}"
         )
         await group.mount(Static(line, classes=f"check-line -{result.outcome}"))
         row.add(result.outcome)
@@ -112,7 +114,7 @@ class ChecksPanel(VerticalScroll):
                 row.finish()
         hint = self.query_one("#checks-hint", Static)
         if error:
-            hint.update(Content.styled(error, "$text-error"))
+            hint.update(Content.styled(for_screen(error), "$text-error"))
             return
         counts = {o: sum(r.outcome == o for r in results) for o in SEVERITY}
         summary = ", ".join(f"{n} {o}" for o, n in counts.items() if n)

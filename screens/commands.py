@@ -1,15 +1,17 @@
-"""Command-palette provider: ``phase: jump to …``, ``check: re-run …``, ``export: …``."""
+"""Command-palette provider: ``phase: jump to …``, ``check: re-run …``, ``export: …``.
+
+Commands only post messages to the app (``OpenStep``, ``ShowOverview``, ``ExportRequested``):
+the app decides what the current screen allows, e.g. asking before unsaved input is dropped.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 
-if TYPE_CHECKING:
-    from screens.app import WizardApp
+from screens.messages import ExportRequested, OpenStep, ShowOverview
 
 EXPORTS = {
     "markdown": "export: markdown checklist",
@@ -21,45 +23,43 @@ EXPORTS = {
 class WizardCommands(Provider):
     """The wizard's own commands, namespaced like posting's (``export: copy as curl``)."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+    def _commands(self) -> list[tuple[str, Message, str]]:
         from wizard.phases import PHASES
 
-        app: WizardApp = self.app  # type: ignore[assignment]
-        out: list[tuple[str, Callable[[], object], str]] = []
+        out: list[tuple[str, Message, str]] = []
         for phase in PHASES:
-            out.append(
-                (f"phase: jump to {phase.title}", partial(app.open_step, phase.id), phase.plan)
-            )
+            out.append((f"phase: jump to {phase.title}", OpenStep(phase.id), phase.plan))
         for phase in PHASES:
             if phase.services:
                 out.append(
                     (
                         f"check: re-run {phase.title}",
-                        partial(self._recheck, phase.id),
+                        OpenStep(phase.id, validate=True),
                         f"run the live checks of {phase.title}",
                     )
                 )
-        out.append(("phase: summary and export", partial(app.open_step, "finish"), "finish"))
-        out.append(("phase: overview", app.show_overview, "every phase and its status"))
+        out.append(("phase: summary and export", OpenStep("finish"), "finish"))
+        out.append(("phase: overview", ShowOverview(), "every phase and its status"))
         for fmt, text in EXPORTS.items():
-            out.append((text, partial(app.action_export, fmt), "write it into the project"))
+            out.append((text, ExportRequested(fmt), "write it into the project"))
         return out
 
-    def _recheck(self, phase_id: str) -> None:
-        app: WizardApp = self.app  # type: ignore[assignment]
-        if app.current_step() == phase_id:
-            app.screen.action_validate()  # type: ignore[attr-defined]
-            return
-        app.open_step(phase_id)
-        app.call_after_refresh(app.screen.action_validate)  # type: ignore[attr-defined]
+    def _post(self, message: Message) -> None:
+        self.app.post_message(message)
 
     async def discover(self) -> Hits:
-        for text, command, help_text in self._commands():
-            yield DiscoveryHit(text, command, help=help_text)
+        for text, message, help_text in self._commands():
+            yield DiscoveryHit(text, partial(self._post, message), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, command, help_text in self._commands():
+        for text, message, help_text in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), command, text=text, help=help_text)
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    partial(self._post, message),
+                    text=text,
+                    help=help_text,
+                )

@@ -6,13 +6,34 @@ the same field for the same variable.
 
 from __future__ import annotations
 
-from textual import on
+from typing import Any
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
 from checklists.catalog import Variable, normalise, validate_format
+from screens.advice import for_screen
+from screens.widgets import KeyButton
+
+
+class ExampleInput(Input):
+    """An input whose placeholder (``e.g. …``) is cut with ``…`` where the field ends.
+
+    Textual wraps a too-long placeholder at its last space and shows the first line only, so
+    ``e.g. postgresql://…`` showed as a bare ``e.g.``.
+    """
+
+    def __init__(self, example: str, **kwargs: Any) -> None:
+        super().__init__(placeholder=example, **kwargs)
+        self.example = example
+
+    def on_resize(self, event: events.Resize) -> None:
+        room = event.size.width - 1  # the cursor's cell
+        text = self.example
+        self.placeholder = text if len(text) <= room else text[: max(0, room - 1)] + "…"
 
 
 class FieldRow(Vertical):
@@ -34,20 +55,20 @@ class FieldRow(Vertical):
         )
         yield Static(var.description, classes="field-help", markup=False)
         with Horizontal(classes="field-input"):
-            yield Input(
-                placeholder=var.example,
+            yield ExampleInput(
+                f"e.g. {var.example}" if var.example else "",
                 password=var.secret,
                 id=f"input-{var.name}",
                 compact=True,
                 valid_empty=True,
             )
             if var.generator:
-                yield Button(
-                    "Generate", id=f"generate-{var.name}", compact=True, classes="generate"
+                yield KeyButton(
+                    "Generate ^g", id=f"generate-{var.name}", compact=True, classes="generate"
                 )
             if var.secret:
-                yield Button("Show", id=f"reveal-{var.name}", compact=True, classes="reveal")
-        yield Static(f"Where: {var.where}", classes="field-where", markup=False)
+                yield KeyButton("Show ^t", id=f"reveal-{var.name}", compact=True, classes="reveal")
+        yield Static(f"Where: {for_screen(var.where)}", classes="field-where", markup=False)
         yield Static("", classes="field-error", markup=False)
 
     @property
@@ -91,7 +112,7 @@ class FieldRow(Vertical):
         if not self.var.secret:
             return
         self.input.password = not show
-        self.query_one(".reveal", Button).label = "Hide" if show else "Show"
+        self.query_one(".reveal", Button).label = "Hide ^t" if show else "Show ^t"
 
     @on(Input.Changed)
     def changed(self, event: Input.Changed) -> None:

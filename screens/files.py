@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
-from textual.containers import Vertical, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Static, TabPane
 
-from screens.messages import ChangesPlanned, FilesWritten
+from screens.advice import for_screen
+from screens.messages import ChangesPlanned, ErrorReported, FilesWritten
 from screens.modals import YesNoModal
 from screens.phase import PhaseScreen
 from screens.text import badge
+from screens.widgets import Pane
 
 DIFF_STYLES = {"+": "$text-success", "-": "$text-error", "@": "$text-accent"}
 
@@ -31,10 +34,13 @@ def render_diff(diff: str) -> Content:
 class FilesScreen(PhaseScreen):
     """Shows what writing the phase's files would change and writes them on request."""
 
+    STEP_TAB = "tab-files"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f3", "tab('step')", "Files", id="tab-step")]
+
     changes: list[Any] | None = None
 
     def extra_tabs(self) -> Iterator[Widget]:
-        with TabPane("Files", id="tab-files"), VerticalScroll(id="files"):
+        with TabPane("Files", id="tab-files"), Pane(id="files"):
             yield Static("Working out what would change…", id="files-hint", classes="step-hint")
             yield Vertical(id="file-list")
 
@@ -42,8 +48,7 @@ class FilesScreen(PhaseScreen):
         yield from super().action_buttons()
         yield Button("Write files", id="write", variant="warning", compact=True)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def start_steps(self) -> None:
         if not self.variables:
             self.show_tab("tab-files")
         self.plan_files()
@@ -55,8 +60,8 @@ class FilesScreen(PhaseScreen):
         from wizard.outputs import plan
 
         try:
-            values = self.wizard.answers.values()
-            changes = plan(self.wizard.project, values, list(self.phase.writes))
+            values = self.answers.values()
+            changes = plan(self.project, values, list(self.phase.writes))
         except Exception as exc:
             self.post_message(ChangesPlanned([], describe(exc)))
             return
@@ -69,7 +74,7 @@ class FilesScreen(PhaseScreen):
         await box.remove_children()
         if message.error:
             self.changes = None
-            hint.update(Content.styled(message.error, "$text-error"))
+            hint.update(Content.styled(for_screen(message.error), "$text-error"))
             return
         self.changes = message.changes
         pending = [c for c in message.changes if c.status != "unchanged"]
@@ -103,7 +108,7 @@ class FilesScreen(PhaseScreen):
         from wizard.outputs import OutputConflict, apply
 
         try:
-            written = apply(self.wizard.project, changes, force=force)
+            written = apply(self.project, changes, force=force)
         except OutputConflict:
             conflicts = [c.relpath for c in changes if c.status == "conflict"]
             self.post_message(FilesWritten([], conflicts))
@@ -116,7 +121,7 @@ class FilesScreen(PhaseScreen):
     @on(FilesWritten)
     def files_written(self, message: FilesWritten) -> None:
         if message.error:
-            self.wizard.report_error_text(message.error, "Not written")
+            self.post_message(ErrorReported("Not written", message.error))
         elif message.conflicts:
 
             def answered(force: bool | None) -> None:

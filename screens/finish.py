@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
-from screens.messages import ChangesPlanned
-from screens.nav import PhaseNav
+from screens.messages import ChangesPlanned, ErrorReported, ExportRequested, ShowOverview
+from screens.nav import PhaseNav, phase_statuses
 from screens.text import badge, short_time
-from screens.widgets import TitleBar
+from screens.widgets import Pane, TitleBar
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from wizard.values import Answers
 
 
 class FinishScreen(Screen[None]):
@@ -31,44 +31,53 @@ class FinishScreen(Screen[None]):
     ]
     step_id = "finish"
 
-    @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
+    def __init__(self, answers: Answers) -> None:
+        super().__init__()
+        self.answers = answers
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Horizontal(id="phase-body"):
             yield PhaseNav("finish")
-            with VerticalScroll(id="finish"):
+            with Pane(id="finish"):
                 yield Static(id="finish-summary", classes="step-hint")
                 yield Static("[b]Variables[/b]")
-                yield DataTable(id="variables", cursor_type="row", zebra_stripes=True)
+                yield DataTable(
+                    id="variables", cursor_type="row", zebra_stripes=True, fixed_columns=1
+                )
                 yield Static("[b]Files[/b]")
                 yield DataTable(id="files", cursor_type="row")
                 with Vertical():
                     yield Static("Export the checklist (values masked; dotenv holds real values):")
                     with Horizontal(classes="buttons"):
-                        yield Button("Markdown", id="export-markdown", compact=True)
-                        yield Button("JSON", id="export-json", compact=True)
-                        yield Button("dotenv", id="export-dotenv", compact=True)
+                        for fmt, label in (
+                            ("markdown", "Markdown"),
+                            ("json", "JSON"),
+                            ("dotenv", "dotenv"),
+                        ):
+                            yield Button(label, id=f"export-{fmt}", compact=True, classes="export")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "summary"
-        self.query_one(PhaseNav).show(self.wizard.statuses())
+        statuses = phase_statuses(self.answers)
+        self.query_one(PhaseNav).show(statuses)
         variables = self.query_one("#variables", DataTable)
+        variables.focus()  # Up/Down walk the rows, Left/Right scroll to the cut-off columns
+        # Name, status and value first: on an 80-column terminal the last columns are cut off,
+        # and those three are what a person checks here.
         for label, width in (
             ("Variable", 24),
-            ("Phase", 14),
-            ("Status", 12),
+            ("Status", 10),
+            ("Value", 36),
             ("Source", 14),
-            ("Value", None),
+            ("Phase", 11),
+            ("Verified live", 20),
         ):
             variables.add_column(label, width=width)
         files = self.query_one("#files", DataTable)
         files.add_column("File", width=26)
         files.add_column("Status", width=24)
-        statuses = self.wizard.statuses()
         done = sum(s.status == "done" for s in statuses)
         text = (
             "All phases done."
@@ -86,8 +95,8 @@ class FinishScreen(Screen[None]):
         from wizard.outputs import plan
 
         try:
-            rows = build_rows(self.wizard.answers, reveal=False)
-            changes = plan(self.wizard.project, self.wizard.answers.values())
+            rows = build_rows(self.answers, reveal=False)
+            changes = plan(self.answers.project, self.answers.values())
         except Exception as exc:
             self.post_message(ChangesPlanned([], describe(exc)))
             return
@@ -96,7 +105,7 @@ class FinishScreen(Screen[None]):
     @on(ChangesPlanned)
     def loaded(self, message: ChangesPlanned) -> None:
         if message.error:
-            self.wizard.report_error_text(message.error, "Summary")
+            self.post_message(ErrorReported("Summary", message.error))
             return
         rows, changes = message.changes
         from checklists.catalog import catalog
@@ -111,33 +120,25 @@ class FinishScreen(Screen[None]):
                 "invalid": "fail",
                 "failed": "fail",
             }[row.status]
-            label = row.status + (f" {short_time(row.verified_at)}" if row.verified_at else "")
             table.add_row(
                 row.name,
-                catalog()[row.name].phase,
-                badge(status, label),
-                row.source or "",
+                badge(status, row.status),
                 row.value_masked,
+                row.source or "",
+                catalog()[row.name].phase,
+                short_time(row.verified_at) if row.verified_at else "",
             )
         files = self.query_one("#files", DataTable)
         files.clear()
         for change in changes:
             files.add_row(change.relpath, badge(change.status, _file_status(change)))
 
-    @on(Button.Pressed, "#export-markdown")
-    def export_markdown(self) -> None:
-        self.wizard.action_export("markdown")
-
-    @on(Button.Pressed, "#export-json")
-    def export_json(self) -> None:
-        self.wizard.action_export("json")
-
-    @on(Button.Pressed, "#export-dotenv")
-    def export_dotenv(self) -> None:
-        self.wizard.action_export("dotenv")
+    @on(Button.Pressed, ".export")
+    def export_pressed(self, event: Button.Pressed) -> None:
+        self.post_message(ExportRequested((event.button.id or "").removeprefix("export-")))
 
     def action_overview(self) -> None:
-        self.wizard.show_overview()
+        self.post_message(ShowOverview())
 
 
 def _file_status(change: Any) -> str:

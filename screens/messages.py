@@ -113,3 +113,39 @@ class PhaseFinished(Message):
     #: phases that were done before this screen's changes and are stale now
     stale: list[str] = field(default_factory=list)
     error: str = ""
+
+
+# -- reported upward: screens ask the app to navigate, export or show an error -----------------
+@dataclass
+class OpenStep(Message):
+    """Show a phase (or ``finish``, the summary); ``validate`` runs its live checks once shown."""
+
+    step: str
+    validate: bool = False
+
+
+@dataclass
+class ShowOverview(Message):
+    """Back to the overview (asking first if the current screen has unsaved input)."""
+
+
+@dataclass
+class PhaseCompleted(Message):
+    """A phase was recorded done: the app moves on (the next phase, or the overview)."""
+
+    phase_id: str
+
+
+@dataclass
+class ExportRequested(Message):
+    """Open the export dialog with this format chosen."""
+
+    fmt: str = "markdown"
+
+
+@dataclass
+class ErrorReported(Message):
+    """A one-line error for a person: a notification, or a dialog when it is long."""
+
+    title: str
+    text: str

@@ -104,14 +104,15 @@ HELP_TEXT = """\
 [b]Moving around[/b]
   Ctrl+N / Ctrl+B   next / previous phase       Esc      back to the overview
   Tab / Shift+Tab   next / previous field       Ctrl+P   command palette
+  F2 … F5           the tabs, left to right     PgUp/PgDn scroll
 [b]On a phase[/b]
   Ctrl+S  save the changed fields (secrets go to the secret store)
   Ctrl+R  validate: run this phase's live checks (press again to restart)
   Ctrl+T  show / hide secrets          Ctrl+G  generate JWT_SECRET
-  Ctrl+F  finish the phase: record it done (or failed) and say what became stale
+  Ctrl+F  done: verify the phase (stale checks run again), go on
 [b]Anywhere[/b]
   Ctrl+O  export the checklist (markdown, json, dotenv)
-  F1      this help                    Ctrl+Q   quit (asks if input is unsaved)
+  F1      this help                    Ctrl+Q   quit (asks if unsaved)
 """
 
 

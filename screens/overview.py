@@ -13,13 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.messages import StoreOpened
+from screens.advice import for_screen
+from screens.messages import OpenStep, StoreOpened
 from screens.text import badge, home_path, short_time
 from screens.widgets import ActionLink, TitleBar
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
     from wizard.done import PhaseStatus
+    from wizard.values import Answers
 
 #: column widths of the phase list (Phase, Status, Since); the note takes the rest
 COLUMNS = (16, 10, 17)
@@ -30,13 +31,10 @@ class OverviewScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open_selected", "Open", show=False)]
 
-    def __init__(self) -> None:
+    def __init__(self, answers: Answers) -> None:
         super().__init__()
+        self.answers = answers
         self._statuses: list[PhaseStatus] = []
-
-    @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -56,7 +54,7 @@ class OverviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "overview"
-        project = self.wizard.project
+        project = self.answers.project
         self.query_one("#project-line", Static).update(
             f"Project   [b]{project.name}[/b]  {home_path(project.root)}"
         )
@@ -68,20 +66,21 @@ class OverviewScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         """Re-read the state and redraw the phase table."""
+        from screens.nav import resume_step
         from wizard.done import all_status
         from wizard.phases import required_progress
 
-        state = self.wizard.answers.state_file.read()  # once: the values line and the phases
+        state = self.answers.state_file.read()  # once: the values line and the phases
         have, required = required_progress(state)
         self.query_one("#values-line", Static).update(
             f"Values    {have} of {required} required values set"
         )
         phases = self.query_one("#phases", OptionList)
         highlighted = phases.highlighted
-        statuses = self._statuses = all_status(self.wizard.project, state)
+        statuses = self._statuses = all_status(self.answers.project, state)
         phases.clear_options()
         for status in statuses:
-            note = status.message
+            note = for_screen(status.message)
             if status.verified_at:
                 note = (
                     note + "; " if note else ""
@@ -92,7 +91,7 @@ class OverviewScreen(Screen[None]):
             )
         phases.highlighted = highlighted if highlighted is not None else 0
         done = sum(s.status == "done" for s in statuses)
-        resume = self.wizard.resume_step(statuses)
+        resume = resume_step(statuses)
         button = self.query_one("#resume", ActionLink)
         if resume == "finish":
             self.query_one("#next-line", Static).update(f"All {done} phases done.")
@@ -108,7 +107,7 @@ class OverviewScreen(Screen[None]):
     def open_store(self) -> None:
         """Opening may probe the OS keyring, which can be slow: never on the UI thread."""
         try:
-            store = self.wizard.answers.store
+            store = self.answers.store
         except Exception as exc:
             from wizard.errors import describe
 
@@ -139,28 +138,30 @@ class OverviewScreen(Screen[None]):
         todos = "; ".join(f"{t}: {TODOS[t]}" for t in status.phase.todos)
         detail = f"Todo {todos}"
         if status.message:
-            detail += f"\nNote {status.message}"
+            detail += f"\nNote {for_screen(status.message)}"
         self.query_one("#row-detail", Static).update(Content(detail))
 
     @on(ActionLink.Pressed, "#resume")
     def resume(self) -> None:
-        self.wizard.open_step(self.wizard.resume_step())
+        from screens.nav import phase_statuses, resume_step
+
+        self.post_message(OpenStep(resume_step(phase_statuses(self.answers))))
 
     @on(ActionLink.Pressed, "#summary")
     def summary(self) -> None:
-        self.wizard.open_step("finish")
+        self.post_message(OpenStep("finish"))
 
     @on(OptionList.OptionSelected, "#phases")
     def row_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.wizard.open_step(event.option.id)
+            self.post_message(OpenStep(event.option.id))
 
     def action_open_selected(self) -> None:
         phases = self.query_one("#phases", OptionList)
         if phases.highlighted is not None:
             option_id = phases.get_option_at_index(phases.highlighted).id
             if option_id:
-                self.wizard.open_step(option_id)
+                self.post_message(OpenStep(option_id))
 
     def status_text(self, phase_id: str) -> str:
         """The row shown for a phase, as plain text (for tests and screen readers)."""

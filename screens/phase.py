@@ -14,30 +14,34 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Static, TabbedContent, TabPane, Tabs
 
 from checklists.catalog import for_phase
+from screens.advice import for_screen
 from screens.checks_panel import ChecksPanel
 from screens.fields import FieldRow
 from screens.messages import (
     CheckReported,
     ChecksFinished,
     ChecksStarted,
+    ErrorReported,
+    PhaseCompleted,
     PhaseFinished,
+    ShowOverview,
     ValuesLoaded,
 )
-from screens.nav import PhaseNav
+from screens.nav import PhaseNav, phase_statuses
 from screens.text import short_time
-from screens.widgets import TitleBar
+from screens.widgets import Pane, TitleBar
 from wizard.phases import PHASE_IDS, TODOS, Phase, get_phase
 from wizard.state import StateData
 
 if TYPE_CHECKING:
-    from screens.app import WizardApp
+    from wizard.values import Answers
 
 
 class PhaseScreen(Screen[None]):
@@ -45,18 +49,36 @@ class PhaseScreen(Screen[None]):
 
     CSS_PATH = Path(__file__).with_name("steps.tcss")
 
+    #: the pane F3 shows: the phase's own step (migrations, files, actions); None: no such tab
+    STEP_TAB: ClassVar[str | None] = None
+
     BINDINGS: ClassVar[list[BindingType]] = [
+        # The app's Export and Help, repeated here so the footer shows them first: the screen's
+        # keys come before the app's, and at 80 columns the last ones are cut off.
+        Binding("ctrl+o", "app.export", "Export", tooltip="Export the checklist"),
+        Binding("f1", "app.help", "Help", tooltip="Keys and commands"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("ctrl+r", "validate", "Validate", id="validate"),
         Binding("ctrl+f", "done", "Done", id="done", tooltip="Record the phase and go on"),
-        Binding("ctrl+t", "reveal", "Secrets", id="reveal", tooltip="Show / hide secrets"),
-        Binding("ctrl+g", "generate", "Generate", id="generate"),
+        # One key per tab; subclasses re-declare F3 with their step's name (same footer slot).
+        Binding("f2", "tab('tab-values')", "Values", id="tab-values"),
+        Binding("f3", "tab('step')", "Step", id="tab-step"),
+        Binding("f4", "tab('tab-checks')", "Checks", id="tab-checks"),
+        # Shown on the Show / Generate buttons, which Tab skips.
+        Binding("ctrl+t", "reveal", "Secrets", id="reveal", show=False),
+        Binding("ctrl+g", "generate", "Generate", id="generate", show=False),
+        Binding("pageup", "scroll_pane(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_pane(1)", "Scroll down", show=False),
         Binding("escape", "overview", "Overview", id="overview", show=False),
     ]
 
-    def __init__(self, phase: Phase) -> None:
+    def __init__(self, phase: Phase, answers: Answers, *, validate_on_open: bool = False) -> None:
         super().__init__()
         self.phase = phase
+        self.answers = answers
+        self.project = answers.project
+        #: run the live checks as soon as the screen is shown (the palette's "check: re-run …")
+        self.validate_on_open = validate_on_open
         self.step_id = phase.id
         self.variables = for_phase(phase.id)
         self.generation = 0
@@ -64,10 +86,6 @@ class PhaseScreen(Screen[None]):
         #: the state when the screen opened: Done compares with it to say what became stale
         self.before: StateData = {}
         self.generated: dict[str, str] = {}
-
-    @property
-    def wizard(self) -> WizardApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def has_checks(self) -> bool:
@@ -82,19 +100,26 @@ class PhaseScreen(Screen[None]):
                 yield Static(id="phase-intro")
                 with TabbedContent(id="tabs"):
                     if self.variables:
-                        with TabPane("Values", id="tab-values"), VerticalScroll(id="fields"):
+                        with TabPane("Values", id="tab-values"), Pane(id="fields"):
                             for var in self.variables:
                                 yield FieldRow(var)
                     yield from self.extra_tabs()
                     if self.has_checks:
                         with TabPane("Checks", id="tab-checks"):
                             yield ChecksPanel(id="checks")
+                    yield from self.late_tabs()
                 with Horizontal(id="actions", classes="buttons"):
                     yield from self.action_buttons()
-        yield Footer(compact=True)
+        # No palette hint here: a phase has the most keys, and the hint (docked right) covered
+        # the last of them. Ctrl+P works all the same, and F1 lists it.
+        yield Footer(compact=True, show_command_palette=False)
 
     def extra_tabs(self) -> Iterator[Widget]:
         """Phase-specific tabs (subclasses)."""
+        yield from ()
+
+    def late_tabs(self) -> Iterator[Widget]:
+        """Tabs after Checks (subclasses): steps best taken once the checks pass (a push)."""
         yield from ()
 
     def action_buttons(self) -> Iterator[Widget]:
@@ -107,20 +132,33 @@ class PhaseScreen(Screen[None]):
     def on_mount(self) -> None:
         index = PHASE_IDS.index(self.phase.id) + 1
         self.sub_title = f"{index}. {self.phase.title}"
-        self.before = self.wizard.answers.state_file.read()
+        self.before = self.answers.state_file.read()
+        # The tab bar is not a stop for Tab: F2/F3/F4 (shown in the footer) switch tabs.
+        self.query_one("#tabs", TabbedContent).query_one(Tabs).can_focus = False
         self.refresh_status()
         if self.variables:
             self.fields()[0].input.focus()
             self.load_values()
+        self.start_steps()
+        if self.validate_on_open:
+            self.action_validate()
+
+    def start_steps(self) -> None:
+        """Phase-specific work once the screen is shown (subclasses).
+
+        Not ``on_mount`` in the subclasses: Textual calls every class's ``on_mount`` in the
+        MRO, so a subclass's ``super().on_mount()`` ran this screen's twice.
+        """
 
     def refresh_status(self) -> None:
-        statuses = self.wizard.statuses()
+        statuses = phase_statuses(self.answers)
         self.query_one(PhaseNav).show(statuses)
         mine = next(s for s in statuses if s.phase.id == self.phase.id)
         todos = "; ".join(TODOS[t] for t in self.phase.todos)
         state = mine.status + (f" since {short_time(mine.at)}" if mine.at else "")
         if mine.message:
-            note = mine.message if len(mine.message) <= 60 else mine.message[:59] + "…"
+            message = for_screen(mine.message)
+            note = message if len(message) <= 60 else message[:59] + "…"
             state += f" ({note})"
         if mine.verified_at:
             state += f"; verified live at {short_time(mine.verified_at)}"
@@ -129,10 +167,38 @@ class PhaseScreen(Screen[None]):
         )
 
     def show_tab(self, pane_id: str) -> None:
-        """Switch tabs; focus moves to the tab bar (focus left in a hidden pane pulls it back)."""
+        """Switch tabs and focus the first field or button of the new one.
+
+        Focus left in a hidden pane would pull the tabs back to it; a pane with nothing to
+        focus hands focus to its action button (Validate, Apply, Write), else the first button.
+        """
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = pane_id
-        tabs.query_one(Tabs).focus()
+        pane = tabs.get_pane(pane_id)
+        target = next((w for w in pane.query("*") if w.can_focus and w.display), None)
+        if target is None:
+            buttons = list(self.query("#actions Button"))
+            wanted = TAB_BUTTONS.get(pane_id)
+            target = next((b for b in buttons if b.id == wanted), buttons[0] if buttons else None)
+        if target is not None:
+            target.focus()
+
+    def has_tab(self, pane_id: str) -> bool:
+        return bool(self.query(f"#tabs TabPane#{pane_id}"))
+
+    def action_tab(self, pane_id: str) -> None:
+        """F2/F3/F4: Values, the phase's step, Checks."""
+        pane = self.STEP_TAB if pane_id == "step" else pane_id
+        if pane and self.has_tab(pane):
+            self.show_tab(pane)
+
+    def action_scroll_pane(self, direction: int) -> None:
+        """PageUp/PageDown scroll the visible tab (its scroll area is not in the Tab order)."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        pane = tabs.get_pane(tabs.active) if tabs.active else None
+        area = next(iter(pane.query(Pane)), None) if pane else None
+        if area is not None:
+            (area.scroll_page_down if direction > 0 else area.scroll_page_up)()
 
     def fields(self) -> list[FieldRow]:
         return list(self.query(FieldRow))
@@ -148,7 +214,7 @@ class PhaseScreen(Screen[None]):
         from wizard.errors import describe
 
         try:
-            resolved = self.wizard.answers.resolve_all([v.name for v in self.variables])
+            resolved = self.answers.resolve_all([v.name for v in self.variables])
         except Exception as exc:
             self.post_message(ValuesLoaded({}, describe(exc)))
             return
@@ -157,7 +223,9 @@ class PhaseScreen(Screen[None]):
     @on(ValuesLoaded)
     def values_loaded(self, message: ValuesLoaded) -> None:
         if message.error:
-            self.notify(message.error, title="Secret store", severity="error", timeout=10)
+            self.notify(
+                for_screen(message.error), title="Secret store", severity="error", timeout=10
+            )
             return
         for row in self.fields():
             value, source = message.values.get(row.var.name, (None, None))
@@ -177,7 +245,7 @@ class PhaseScreen(Screen[None]):
                 row.input.focus()
                 self.notify(problems[0], title="Not saved", severity="error")
                 return False
-        answers = self.wizard.answers
+        answers = self.answers
         try:
             for row in changed:
                 if not row.value:
@@ -192,7 +260,7 @@ class PhaseScreen(Screen[None]):
             for source, items in by_source.items():
                 answers.set_many(items, source=source)
         except Exception as exc:
-            self.wizard.report_error(exc, "Not saved")
+            self.report_error(exc, "Not saved")
             return False
         for row in changed:
             row.mark_saved()
@@ -221,9 +289,9 @@ class PhaseScreen(Screen[None]):
         from wizard.checks import offline_results, record_results, run_checks, select_services
         from wizard.errors import describe
 
-        project = self.wizard.project
+        project = self.project
         try:
-            values = await asyncio.to_thread(self.wizard.answers.values)
+            values = await asyncio.to_thread(self.answers.values)
             values.update(overlay)
             services = [s for s in select_services([self.phase.id])]
             self.post_message(ChecksStarted(generation, services))
@@ -274,16 +342,14 @@ class PhaseScreen(Screen[None]):
                             exit_on_error=False)  # fmt: skip
 
     async def finish_phase(self, before: StateData) -> None:
-        import asyncio
-
         from wizard.checks import finish_phase
         from wizard.done import stale_after_change
         from wizard.errors import describe
 
         try:
-            status = await finish_phase(self.wizard.answers, self.phase.id)
-            after = await asyncio.to_thread(self.wizard.answers.state_file.read)
-            stale = stale_after_change(self.wizard.project, before, after)
+            status = await finish_phase(self.answers, self.phase.id)
+            after = await asyncio.to_thread(self.answers.state_file.read)
+            stale = stale_after_change(self.project, before, after)
         except Exception as exc:
             self.post_message(PhaseFinished(None, [], describe(exc)))
             return
@@ -293,12 +359,12 @@ class PhaseScreen(Screen[None]):
     def phase_finished(self, message: PhaseFinished) -> None:
         self.refresh_status()
         if message.error:
-            self.wizard.report_error_text(message.error, "Not verified")
+            self.post_message(ErrorReported("Not verified", message.error))
             return
         status = message.status
         if status.status != "done":
             self.notify(
-                f"{self.phase.title} is {status.status}: {status.message}",
+                for_screen(f"{self.phase.title} is {status.status}: {status.message}"),
                 title="Not done yet",
                 severity="warning",
                 timeout=8,
@@ -306,10 +372,7 @@ class PhaseScreen(Screen[None]):
             return
         note = f" Now stale: {', '.join(message.stale)}." if message.stale else ""
         self.notify(f"{self.phase.title} done.{note}", title="Done", timeout=8)
-        if self.wizard.start_phase:
-            self.wizard.show_overview()
-        else:
-            self.wizard.action_next_phase()
+        self.post_message(PhaseCompleted(self.phase.id))
 
     # -- small actions -------------------------------------------------------------------------
     def action_reveal(self) -> None:
@@ -328,9 +391,18 @@ class PhaseScreen(Screen[None]):
                 self.notify(f"Generated {row.var.name} ({len(value)} characters); Save stores it.")
 
     def action_overview(self) -> None:
-        self.wizard.show_overview()
+        self.post_message(ShowOverview())
+
+    def report_error(self, exc: BaseException, title: str) -> None:
+        """Ask the app to show a core error (a notification, or a dialog when it is long)."""
+        from wizard.errors import describe
+
+        self.post_message(ErrorReported(title, describe(exc)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab":
+            pane = self.STEP_TAB if parameters == ("step",) else str(parameters[0])
+            return bool(pane) and self.has_tab(pane or "")
         if action == "generate":
             return any(v.generator for v in self.variables)
         if action == "reveal":
@@ -358,23 +430,30 @@ class PhaseScreen(Screen[None]):
         self.action_generate()
 
 
-def phase_screen(phase_id: str) -> PhaseScreen:
+#: the button that takes focus when a tab with nothing to type into is shown
+TAB_BUTTONS = {"tab-checks": "validate", "tab-migrations": "apply", "tab-files": "write"}
+
+
+def phase_screen(phase_id: str, answers: Answers, *, validate_on_open: bool = False) -> PhaseScreen:
     """The screen for a phase, chosen by its kind (``Phase.kind``, from its steps)."""
     phase = get_phase(phase_id)
+    kind: type[PhaseScreen] = PhaseScreen
     if phase.kind == "migrations":
         from screens.supabase import SupabaseScreen
 
-        return SupabaseScreen(phase)
-    if phase.kind == "post-deploy":
+        kind = SupabaseScreen
+    elif phase.kind == "post-deploy":
         from screens.postdeploy import PostDeployScreen
 
-        return PostDeployScreen(phase)
-    if phase_id in ("render", "vercel"):
-        from screens.push import PushScreen
+        kind = PostDeployScreen
+    elif phase.kind == "files":
+        # A files phase that is also a push destination (Render, Vercel) adds a Platform tab.
+        from screens.push import PushScreen, pushes
 
-        return PushScreen(phase)
-    if phase.kind == "files":
-        from screens.files import FilesScreen
+        if pushes(phase):
+            kind = PushScreen
+        else:
+            from screens.files import FilesScreen
 
-        return FilesScreen(phase)
-    return PhaseScreen(phase)
+            kind = FilesScreen
+    return kind(phase, answers, validate_on_open=validate_on_open)

@@ -20,6 +20,31 @@ from wizard.phases import PHASES, TODOS, Phase
 from wizard.values import Answers
 
 
+def confirm(question: str, default: bool = True) -> bool:
+    """A yes/no question answered with Enter.
+
+    questionary's ``auto_enter`` submits on the ``y`` key alone, so a habitual ``y`` + Enter
+    answered the *next* question too.
+    """
+    return bool(questionary.confirm(question, default=default, auto_enter=False).unsafe_ask())
+
+
+def fail(line: str) -> str:
+    """Print a failure as it happens (one line) and return it for the phase's summary."""
+    print(f"  ✗ {line}")
+    return line
+
+
+def wrong_kind(var: Variable, value: str, context: dict[str, str]) -> list[str]:
+    """The cross-variable rules' verdict on a value that passes the format check: an anon key
+    where the service_role key belongs, a test key for production, an Anthropic key as the
+    OpenAI key, … (``providers.rules``, the same rules ``check`` runs offline)."""
+    from providers.rules import apply_rules
+
+    results = apply_rules({**context, var.name: value})
+    return [r.message for r in results if r.outcome == "fail" and var.name in r.variables]
+
+
 def validator(var: Variable) -> Callable[[str], bool | str]:
     """questionary validator: the catalog's format check; empty keeps the stored value.
 
@@ -79,11 +104,8 @@ class PlainWizard:
         from screens import plain_steps
 
         failed = plain_steps.run_steps(self, phase)
-        verify = (
-            bool(phase.services)
-            and questionary.confirm(
-                f"Verify {phase.title} now (runs its live checks)?", default=True
-            ).unsafe_ask()
+        verify = bool(phase.services) and confirm(
+            f"Verify {phase.title} now (runs its live checks)?"
         )
         self.finish(phase, before, failed, verify)
 
@@ -93,24 +115,42 @@ class PlainWizard:
         print(f"\n{var.name} ({need}{', secret' if var.secret else ''}): {var.description}")
         print(f"  Where: {var.where}")
         generate = f"Generate {var.name} now?"
-        if var.generator and not current.value and questionary.confirm(generate).unsafe_ask():
+        if var.generator and not current.value and confirm(generate, default=False):
             from wizard.generate import GENERATORS
 
             self.store(var, GENERATORS[var.generator](), "generated")
             return
+        while True:
+            value = self.prompt(var, current.value)
+            new = bool(value) and (value != current.value or current.source == "default")
+            if not new:
+                break
+            problems = wrong_kind(var, value, self.context(var))
+            if not problems:
+                self.store(var, value, "entered")
+                break
+            fail(problems[0])
+            if not confirm(f"Enter {var.name} again?"):
+                self.store(var, value, "entered")  # the person knows better; check will say
+                break
+        if not value and not current.value and var.required:
+            print(f"  skipped {var.name} for now: the phase stays unfinished until it is set")
+
+    def prompt(self, var: Variable, current: str | None) -> str:
         check = validator(var)
         if var.secret:
-            hint = f" (Enter keeps {mask(var.name, current.value)})" if current.value else ""
+            hint = f" (Enter keeps {mask(var.name, current)})" if current else ""
             answer = questionary.password(f"{var.name}{hint}:", validate=check).unsafe_ask()
         else:
             answer = questionary.text(
-                f"{var.name}:", default=current.value or "", validate=check
+                f"{var.name}:", default=current or "", validate=check
             ).unsafe_ask()
-        value = normalise_for(var.name, answer or "")
-        if (value and value != current.value) or (value and current.source == "default"):
-            self.store(var, value, "entered")
-        elif not value and not current.value and var.required:
-            print(f"  skipped {var.name} for now: the phase stays unfinished until it is set")
+        return normalise_for(var.name, answer or "")
+
+    def context(self, var: Variable) -> dict[str, str]:
+        """The stored values the rules compare ``var`` with (its phase's, and NODE_ENV)."""
+        names = {v.name for v in for_phase(var.phase)} | {"NODE_ENV"}
+        return {k: v for k, v in self.answers.values(sorted(names - {var.name})).items() if v}
 
     def store(self, var: Variable, value: str, source: str) -> None:
         self.answers.set(var.name, value, source=source)
@@ -122,7 +162,8 @@ class PlainWizard:
         """Say where the phase stands by the one rule, as the TUI's Done does.
 
         With ``verify`` the checks without a passing result on the current values run now
-        (``finish_phase``), so "done" never rests on results from before a change.
+        (``finish_phase``), so "done" never rests on results from before a change. The steps'
+        failures were printed as they happened; the verdict points back at them.
         """
         from wizard.checks import finish_phase
         from wizard.done import phase_status
@@ -131,14 +172,13 @@ class PlainWizard:
             glyph = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "-"}.get(result.outcome, "?")
             print(f"  {glyph} {result.service} {result.check}: {result.message}")
 
-        for line in failed:
-            print(f"  ✗ {line}")
         if verify:
             status = asyncio.run(finish_phase(self.answers, phase.id, on_result=show))
         else:
             status = phase_status(self.project, self.answers.state_file.read(), phase)
         if status.status != "done":
-            print(f"{phase.title}: not done yet ({status.status}): {status.message}")
+            more = f" (and {len(failed)} failed above)" if failed else ""
+            print(f"{phase.title}: not done yet ({status.status}): {status.message}{more}")
             return
         stale = stale_after_change(self.project, before, self.answers.state_file.read())
         print(f"{phase.title}: done." + (f" Now stale: {', '.join(stale)}." if stale else ""))

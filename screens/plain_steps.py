@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import questionary
 
+from screens.plain import confirm, fail
 from wizard.errors import describe
 from wizard.phases import Phase
 
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
-    """Run the steps of ``phase`` (``Phase.steps``, in order); returns what failed, one line each."""
+    """Run the steps of ``phase`` (``Phase.steps``, in order); returns what failed, one line
+    each, printed as it failed."""
     runners: dict[str, Callable[[PlainWizard, Phase], list[str]]] = {
         "migrations": migrations,
         "files": write_files,
@@ -31,36 +33,32 @@ def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
 
 
 def migrations(wizard: PlainWizard, phase: Phase) -> list[str]:
-    from wizard.migrations import apply, inspect
+    from wizard.migrations import MigrationEvent, apply, inspect
 
     url = wizard.answers.resolve("SUPABASE_DB_URL").value
     if not url:
-        return ["SUPABASE_DB_URL is not set, so the migrations were not applied"]
+        return [fail("SUPABASE_DB_URL is not set, so the migrations were not applied")]
     try:
         statuses = inspect(url, wizard.project)
     except Exception as exc:
-        return [describe(exc)]
+        return [fail(describe(exc))]
     for s in statuses:
         print(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
     pending = [s for s in statuses if s.status == "pending"]
     if not pending:
         return []
-    if not questionary.confirm(
-        f"Apply {len(pending)} pending migrations now?", default=True
-    ).unsafe_ask():
-        return [f"{len(pending)} migrations are pending"]
+    if not confirm(f"Apply {len(pending)} pending migrations now?"):
+        return [fail(f"{len(pending)} migrations are pending")]
 
-    def show(event: object) -> None:
-        e = event
-        print(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")  # type: ignore[attr-defined]
+    def show(e: MigrationEvent) -> None:
+        print(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")
 
     try:
         report = apply(url, wizard.project, progress=show)
     except Exception as exc:
-        return [describe(exc)]
+        return [fail(describe(exc))]
     if report.error:
-        print(f"  ✗ {report.error}")
-        return [report.error]
+        return [fail(report.error)]
     print(f"  applied {len(report.applied)} files")
     return []
 
@@ -71,7 +69,7 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
     try:
         changes = plan(wizard.project, wizard.answers.values(), list(phase.writes))
     except Exception as exc:
-        return [describe(exc)]
+        return [fail(describe(exc))]
     todo = [c for c in changes if c.status != "unchanged"]
     if not todo:
         print("  " + ", ".join(c.relpath for c in changes) + " up to date")
@@ -80,33 +78,49 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
         print(f"\n  {change.relpath}: {change.status}")
         print(change.diff)
     names = ", ".join(c.relpath for c in todo)
-    if not questionary.confirm(f"Write {names}?", default=True).unsafe_ask():
-        return [f"{names} not written"]
+    if not confirm(f"Write {names}?"):
+        return [fail(f"{names} not written")]
     force = False
     if any(c.status == "conflict" for c in todo):
-        force = questionary.confirm(
-            "Overwrite the hand-edited file (a .bak copy is kept)?", default=False
-        ).unsafe_ask()
+        force = confirm("Overwrite the hand-edited file (a .bak copy is kept)?", default=False)
         if not force:
-            return [f"{names} not written (edited by hand)"]
+            return [fail(f"{names} not written (edited by hand)")]
     try:
         written = apply(wizard.project, changes, force=force)
     except Exception as exc:
-        return [describe(exc)]
+        return [fail(describe(exc))]
     print("  wrote " + (", ".join(c.relpath for c in written) or "nothing"))
     return []
 
 
 def api_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
-    from wizard.actions import set_api_domain
+    """The API's own domain: APP_URL and VITE_API_URL become https://DOMAIN (both or neither).
 
-    text = questionary.text("Custom domain for the API (Enter to skip):").unsafe_ask() or ""
-    if not text.strip():
+    Not CUSTOM_DOMAIN, which is the site's domain on Vercel (asked with the phase's values).
+    """
+    from wizard.actions import domain_of, set_api_domain
+
+    def check(text: str) -> bool | str:
+        domain = domain_of(text)
+        if not domain:
+            return True
+        from checklists.catalog import validate_format
+
+        problems = validate_format("CUSTOM_DOMAIN", domain)
+        return problems[0] if problems else True
+
+    current = wizard.answers.resolve("APP_URL").value or ""
+    print(
+        f"\nThe API's own domain (optional): APP_URL and VITE_API_URL are {current or 'not set'}."
+    )
+    ask = "API domain, e.g. api.example.com (Enter keeps them):"
+    text = questionary.text(ask, validate=check).unsafe_ask() or ""
+    if not domain_of(text):
         return []
     try:
         done = set_api_domain(wizard.answers, text)
     except Exception as exc:
-        return [describe(exc)]
+        return [fail(describe(exc))]
     wizard.saved += 2
     print(f"  {done.message}")
     return []
@@ -115,13 +129,12 @@ def api_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
 def stripe_webhook(wizard: PlainWizard, phase: Phase) -> list[str]:
     from wizard.webhook import create_and_store
 
-    ask = "Create the Stripe webhook endpoint through the API?"
-    if not questionary.confirm(ask, default=False).unsafe_ask():
+    if not confirm("Create the Stripe webhook endpoint through the API?", default=False):
         return []
     try:
         outcome = asyncio.run(create_and_store(wizard.answers))
     except Exception as exc:
-        return [describe(exc)]
+        return [fail(describe(exc))]
     if outcome.created:
         wizard.saved += 1
     print(f"  {outcome.message}")
@@ -133,11 +146,13 @@ def sentry_test_event(wizard: PlainWizard, phase: Phase) -> list[str]:
 
     if not wizard.answers.resolve("SENTRY_DSN").value:
         return []
-    if not questionary.confirm("Send a Sentry test event?", default=False).unsafe_ask():
+    if not confirm("Send a Sentry test event?", default=False):
         return []
     try:
         result = asyncio.run(send_sentry_test_event(wizard.answers))
     except Exception as exc:
-        return [describe(exc)]
+        return [fail(describe(exc))]
+    if result.outcome == "fail":
+        return [fail(result.message)]
     print(f"  {result.outcome}: {result.message}")
-    return [result.message] if result.outcome == "fail" else []
+    return []

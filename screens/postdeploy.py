@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from textual import on, work
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static, TabPane
 
+from screens.advice import for_screen
 from screens.messages import ActionDone
 from screens.phase import PhaseScreen
+from screens.widgets import Pane
 
 
 class PostDeployScreen(PhaseScreen):
     """Phase 6: the steps that need the deployed backend."""
 
+    STEP_TAB = "tab-actions"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f3", "tab('step')", "Actions", id="tab-step")]
+
     def extra_tabs(self) -> Iterator[Widget]:
-        with TabPane("Actions", id="tab-actions"), VerticalScroll(id="post-actions"):
+        with TabPane("Actions", id="tab-actions"), Pane(id="post-actions"):
             yield Static(
                 "Stripe webhook: create APP_URL/api/subscriptions/webhook for the plan's four "
                 "events and store the whsec_ secret Stripe returns.",
@@ -29,12 +36,11 @@ class PostDeployScreen(PhaseScreen):
             yield Static("", id="webhook-result", classes="action-result")
             yield Static(
                 "API domain: points APP_URL and VITE_API_URL at https://DOMAIN (phases using "
-                "them become stale). The site's own domain on Vercel, with its DNS records and "
-                "verification: convoai-setup domain set DOMAIN --api API_DOMAIN",
+                "them become stale). The site's domain on Vercel: convoai-setup domain set",
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):
-                yield Input(placeholder="api.example.com", id="domain", compact=True)
+                yield Input(placeholder="e.g. api.example.com", id="domain", compact=True)
                 yield Button("Set domain", id="set-domain", compact=True)
             yield Static("", id="domain-result", classes="action-result")
             yield Static("Sentry: send a test event with SENTRY_DSN.", classes="step-hint")
@@ -63,7 +69,7 @@ class PostDeployScreen(PhaseScreen):
         from wizard.webhook import create_and_store
 
         try:
-            outcome = await create_and_store(self.wizard.answers)
+            outcome = await create_and_store(self.answers)
         except Exception as exc:
             self.post_message(ActionDone("webhook", False, describe(exc)))
             return
@@ -78,12 +84,12 @@ class PostDeployScreen(PhaseScreen):
 
         result = self.query_one("#domain-result", Static)
         try:
-            done = set_api_domain(self.wizard.answers, self.query_one("#domain", Input).value)
+            done = set_api_domain(self.answers, self.query_one("#domain", Input).value)
         except ValidationError as exc:
-            result.update(Content(f"✗ {exc.message}"))
+            result.update(Content(f"✗ {for_screen(exc.message)}"))
             return
         except Exception as exc:
-            self.wizard.report_error(exc, "Domain not set")
+            self.report_error(exc, "Domain not set")
             return
         result.update(Content(f"✓ {done.message}"))
         self.notify(f"API domain {done.domain} set. {done.message}", title="API domain", timeout=8)  # fmt: skip
@@ -101,7 +107,7 @@ class PostDeployScreen(PhaseScreen):
         from wizard.errors import describe
 
         try:
-            result = await send_sentry_test_event(self.wizard.answers)
+            result = await send_sentry_test_event(self.answers)
         except Exception as exc:
             self.post_message(ActionDone("sentry", False, describe(exc)))
             return
@@ -122,9 +128,9 @@ class PostDeployScreen(PhaseScreen):
         from wizard.verify import run_verify
 
         try:
-            values = await asyncio.to_thread(self.wizard.answers.values)
+            values = await asyncio.to_thread(self.answers.values)
             report = await run_verify(values, send_test_webhook=send_test_webhook)
-            await asyncio.to_thread(record_results, self.wizard.project, report.results)
+            await asyncio.to_thread(record_results, self.project, report.results)
         except Exception as exc:
             self.post_message(ActionDone("verify", False, describe(exc)))
             return
@@ -134,12 +140,15 @@ class PostDeployScreen(PhaseScreen):
     def step_finished(self, message: ActionDone) -> None:
         glyph = "✓" if message.ok else "✗"
         self.query_one(f"#{message.action}-result", Static).update(
-            Content(f"{glyph} {message.message}")
+            Content(f"{glyph} {for_screen(message.message)}")
         )
         if message.action == "webhook" and message.ok:
             self.load_values()
         if not message.ok:
             self.notify(
-                message.message, title=message.action.capitalize(), severity="error", timeout=8
+                for_screen(message.message),
+                title=message.action.capitalize(),
+                severity="error",
+                timeout=8,
             )
         self.refresh_status()

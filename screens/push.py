@@ -7,21 +7,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static, TabPane
 
+from screens.advice import for_screen
 from screens.files import FilesScreen
+from screens.messages import ErrorReported
 from screens.modals import YesNoModal
+from screens.widgets import Pane
 from wizard.phases import Phase
 
+if TYPE_CHECKING:
+    from wizard.values import Answers
+
+#: the phases whose values also go to a platform (``wizard.platforms.DESTINATIONS``, named
+#: here so that choosing a screen does not import the platforms' HTTP clients)
 LABELS = {"render": "Render", "vercel": "Vercel"}
-TOKENS = {"render": "RENDER_API_KEY", "vercel": "VERCEL_TOKEN"}
+TABS = Binding.Group("Tabs")
+
+
+def pushes(phase: Phase) -> bool:
+    """Whether the phase's screen has a Platform tab (its id is a push destination)."""
+    return phase.id in LABELS
 
 
 @dataclass
@@ -57,8 +71,17 @@ def plan_text(plan: Any) -> str:
 class PushScreen(FilesScreen):
     """A file-writing phase whose values also go to a platform (Render or Vercel)."""
 
-    def __init__(self, phase: Phase) -> None:
-        super().__init__(phase)
+    #: F2-F5 walk the tabs left to right (F3 stays Files, as on every file-writing phase). One
+    #: footer entry for the four: with a key each, an 80-column footer lost Help.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "tab('tab-values')", "Values", id="tab-values", group=TABS),
+        Binding("f3", "tab('step')", "Files", id="tab-step", group=TABS),
+        Binding("f4", "tab('tab-checks')", "Checks", id="tab-checks", group=TABS),
+        Binding("f5", "tab('tab-platform')", "Platform", id="tab-platform", group=TABS),
+    ]
+
+    def __init__(self, phase: Phase, answers: Answers, *, validate_on_open: bool = False) -> None:
+        super().__init__(phase, answers, validate_on_open=validate_on_open)
         #: the last plan (a ``wizard.push.DestPlan``) and the lines the push reported
         self.plan: Any = None
         self.push_log: list[str] = []
@@ -67,10 +90,10 @@ class PushScreen(FilesScreen):
     def destination(self) -> str:
         return self.phase.id
 
-    def extra_tabs(self) -> Iterator[Widget]:
-        yield from super().extra_tabs()
+    def late_tabs(self) -> Iterator[Widget]:
+        # After Checks: push once the values check out (and F5 follows F4 left to right).
         label = LABELS[self.destination]
-        with TabPane("Platform", id="tab-platform"), VerticalScroll(id="platform"):
+        with TabPane("Platform", id="tab-platform"), Pane(id="platform"):
             yield Static(f"Push this phase's variables to {label}: Plan shows what would change (masked); nothing is sent until you confirm Push.", classes="step-hint")  # fmt: skip
             with Horizontal(classes="action-row"):
                 yield Button("Plan", id="push-plan", compact=True)
@@ -92,9 +115,9 @@ class PushScreen(FilesScreen):
         from wizard.platforms import Platforms, choose
 
         try:
-            values = self.wizard.answers.values()
+            values = self.answers.values()
             choose(values, [self.destination])
-            salt = self.wizard.answers.store.salt()
+            salt = self.answers.store.salt()
 
             async def run() -> Any:
                 async with Platforms(values, 20.0) as platforms:
@@ -109,7 +132,7 @@ class PushScreen(FilesScreen):
         text = self.query_one("#push-plan-text", Static)
         if message.error:
             self.plan = None
-            text.update(Content.styled(message.error, "$text-error"))
+            text.update(Content.styled(for_screen(message.error), "$text-error"))
             return
         self.plan = message.plan
         text.update(plan_text(message.plan))
@@ -146,10 +169,10 @@ class PushScreen(FilesScreen):
             self.post_message(PushProgress(line))
 
         async def run() -> PushFinished:
-            salt = self.wizard.answers.store.salt()
-            async with Platforms(self.wizard.answers.values(), 20.0) as platforms:
+            salt = self.answers.store.salt()
+            async with Platforms(self.answers.values(), 20.0) as platforms:
                 applied = await platforms.apply(plan, salt)
-                record(self.wizard.project, plan.destination, summary(plan, "push", applied))
+                record(self.project, plan.destination, summary(plan, "push", applied))
                 lines = report_lines(applied, plan)
                 if not applied.ok:
                     return PushFinished(False, lines)
@@ -174,6 +197,6 @@ class PushScreen(FilesScreen):
         if message.ok:
             self.notify(message.lines[-1], title="Push")
         else:
-            self.wizard.report_error_text("\n".join(message.lines), "Push")
+            self.post_message(ErrorReported("Push", "\n".join(message.lines)))
         self.plan = None
         self.refresh_status()

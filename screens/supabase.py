@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, ProgressBar, Static, TabPane
 
-from screens.messages import MigrationProgressed, MigrationsApplied, MigrationsInspected
+from screens.advice import for_screen
+from screens.messages import (
+    ErrorReported,
+    MigrationProgressed,
+    MigrationsApplied,
+    MigrationsInspected,
+)
 from screens.phase import PhaseScreen
 from screens.text import badge
+from screens.widgets import Pane
 
 
 class MigrationRow(Horizontal):
@@ -47,10 +55,15 @@ class MigrationRow(Horizontal):
 class SupabaseScreen(PhaseScreen):
     """Phase 1: the migrations run against SUPABASE_DB_URL, one transaction per file."""
 
+    STEP_TAB = "tab-migrations"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "tab('step')", "Migrations", id="tab-step")
+    ]
+
     statuses: list[Any] | None = None
 
     def extra_tabs(self) -> Iterator[Widget]:
-        with TabPane("Migrations", id="tab-migrations"), VerticalScroll(id="migrations"):
+        with TabPane("Migrations", id="tab-migrations"), Pane(id="migrations"):
             yield Static(
                 "Reading the migration history…", id="migrations-hint", classes="step-hint"
             )
@@ -61,12 +74,11 @@ class SupabaseScreen(PhaseScreen):
         yield from super().action_buttons()
         yield Button("Apply migrations", id="apply", variant="warning", compact=True)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def start_steps(self) -> None:
         self.inspect_migrations()
 
     def db_url(self) -> str | None:
-        return self.wizard.answers.resolve("SUPABASE_DB_URL").value
+        return self.answers.resolve("SUPABASE_DB_URL").value
 
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def inspect_migrations(self) -> None:
@@ -76,11 +88,11 @@ class SupabaseScreen(PhaseScreen):
         try:
             url = self.db_url()
             if not url:
-                files = discover(self.wizard.project)
+                files = discover(self.project)
                 statuses = [MigrationStatus(f, f.version, f.name, "pending") for f in files]
                 self.post_message(MigrationsInspected(statuses, "SUPABASE_DB_URL is not set: save it to see what the database has."))  # fmt: skip
                 return
-            self.post_message(MigrationsInspected(inspect(url, self.wizard.project)))
+            self.post_message(MigrationsInspected(inspect(url, self.project)))
         except Exception as exc:
             self.post_message(MigrationsInspected([], describe(exc)))
 
@@ -99,7 +111,7 @@ class SupabaseScreen(PhaseScreen):
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         hint = self.query_one("#migrations-hint", Static)
         if message.error:
-            hint.update(Content.styled(message.error, "$text-warning"))
+            hint.update(Content.styled(for_screen(message.error), "$text-warning"))
         else:
             hint.update(
                 f"{summary}. Each file runs in its own transaction; Apply runs the pending ones in order."
@@ -132,7 +144,7 @@ class SupabaseScreen(PhaseScreen):
             self.post_message(MigrationProgressed(event))  # post_message is thread-safe
 
         try:
-            report = apply(url, self.wizard.project, progress=progress)
+            report = apply(url, self.project, progress=progress)
         except Exception as exc:
             self.post_message(MigrationsApplied(None, describe(exc)))
             return
@@ -148,8 +160,8 @@ class SupabaseScreen(PhaseScreen):
     @on(MigrationsApplied)
     async def applied(self, message: MigrationsApplied) -> None:
         if message.error:
-            self.query_one("#migration-error", Static).update(f"✗ {message.error}")
-            self.wizard.report_error_text(message.error, "Migration failed")
+            self.query_one("#migration-error", Static).update(f"✗ {for_screen(message.error)}")
+            self.post_message(ErrorReported("Migration failed", message.error))
         else:
             applied = len(message.report.applied)
             self.notify(

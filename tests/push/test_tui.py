@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, Static
+from textual.widgets import Button, Static, TabbedContent
 
 from screens.app import WizardApp
 from screens.modals import YesNoModal
@@ -40,8 +40,10 @@ async def test_render_phase_plans_then_pushes(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PushScreen)
-        screen.show_tab("tab-platform")
+        await pilot.press("f5")  # the Platform tab's key, shown in the footer
         await pilot.pause()
+        assert screen.query_one("#tabs", TabbedContent).active == "tab-platform"
+        assert app.focused is screen.query_one("#push-plan", Button)
         await pilot.click("#push-plan")
         await settle(pilot)
         plan = str(screen.query_one("#push-plan-text", Static).render())
@@ -58,3 +60,13 @@ async def test_render_phase_plans_then_pushes(
         assert leaks(plan, log) == []
     assert render.env[sid] == {"FOREIGN_VAR": "keep-me", **{n: VALUES[n] for n in RENDER_VARS}}
     assert scan_for_secrets(ui_project / ".convoai-setup", SECRETS) == []
+
+
+def test_the_platform_tab_is_on_the_push_destinations(ui_project: Path) -> None:
+    from screens.phase import phase_screen
+    from wizard.phases import PHASES
+    from wizard.platforms import DESTINATIONS
+
+    answers = prepare_answers(ui_project)
+    with_tab = {p.id for p in PHASES if isinstance(phase_screen(p.id, answers), PushScreen)}
+    assert with_tab == set(DESTINATIONS)

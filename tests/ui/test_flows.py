@@ -108,7 +108,7 @@ async def test_first_time_setup_to_all_done(
             await settle(pilot)
 
         assert app.screen.phase.id == "post-deploy"  # type: ignore[attr-defined]
-        app.screen.show_tab("tab-actions")  # type: ignore[attr-defined]
+        await pilot.press("f3")  # the Actions tab
         await settle(pilot)
         app.screen.query_one("#webhook", Button).press()
         await settle(pilot)
@@ -178,7 +178,7 @@ async def test_single_phase_rerun_makes_vercel_stale(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.current_step() == "post-deploy"
-        app.screen.show_tab("tab-actions")  # type: ignore[attr-defined]
+        await pilot.press("f3")  # the Actions tab
         await settle(pilot)
         app.screen.query_one("#domain", Input).value = "api.example.com"
         app.screen.query_one("#set-domain", Button).press()

@@ -1,4 +1,5 @@
-"""One snapshot per screen at 100×30, and the overview at 80×24 (pytest-textual-snapshot).
+"""One snapshot per screen at 100×30, and the overview, a phase and the summary at 80×24
+(pytest-textual-snapshot).
 
 Paths show as ``~/…`` (the project and vault live under the test's HOME) and timestamps are
 fixed, so the pictures are the same on every machine.
@@ -74,6 +75,14 @@ def test_step_screen(snap_compare: Callable[..., bool], ui_project: Path, step: 
     assert snap_compare(app_at(ui_project, step), terminal_size=SIZE, run_before=wait)
 
 
+@pytest.mark.parametrize("step", ["supabase", "render", "finish"])
+def test_step_screen_80x24(snap_compare: Callable[..., bool], ui_project: Path, step: str) -> None:
+    """80×24: the footer keeps Export and Help (Render has the most keys), three fields show,
+    the value column is readable."""
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, step), terminal_size=(80, 24), run_before=wait)
+
+
 def test_invalid_input_and_revealed_secret(
     snap_compare: Callable[..., bool], ui_project: Path
 ) -> None:
@@ -94,13 +103,25 @@ def test_invalid_input_and_revealed_secret(
 def test_post_deploy_actions_tab(snap_compare: Callable[..., bool], ui_project: Path) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await wait(pilot)
-        pilot.app.screen.show_tab("tab-actions")  # type: ignore[attr-defined]
+        await pilot.press("f3")  # the Actions tab
         await wait(pilot)
 
     seed(ui_project)
     assert snap_compare(
         app_at(ui_project, "post-deploy"), terminal_size=SIZE, run_before=run_before
     )
+
+
+def test_render_platform_tab(snap_compare: Callable[..., bool], ui_project: Path) -> None:
+    """Render's Platform tab (F5): Plan and Push, nothing sent before Push."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait(pilot)
+        await pilot.press("f5")
+        await wait(pilot)
+
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, "render"), terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.parametrize("key", ["f1", "ctrl+o"])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import Button, Checkbox, Static
+from textual.widgets import Button, Checkbox, Static, TabbedContent
 
+from screens.postdeploy import PostDeployScreen
 from tests.verify.conftest import Deployment
 
 
@@ -22,8 +23,10 @@ async def test_verify_step_with_the_stripe_test_event(
     app = WizardApp(prepare_answers(site.project), "post-deploy")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.show_tab("tab-actions")  # type: ignore[attr-defined]
+        assert isinstance(app.screen, PostDeployScreen)
+        await pilot.press("f3")  # the Actions tab
         await settle(pilot)
+        assert app.screen.query_one("#tabs", TabbedContent).active == "tab-actions"
         app.screen.query_one("#verify-webhook", Checkbox).value = True
         app.screen.query_one("#verify", Button).press()
         await settle(pilot)
