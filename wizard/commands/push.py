@@ -152,9 +152,9 @@ async def _push(
 
     from providers.base import ProviderError
     from wizard.console import error, info
-    from wizard.platforms import Platforms, record, summary
+    from wizard.platforms import Platforms, known, record, summary
 
-    async with Platforms(values, args.timeout) as platforms:
+    async with Platforms(values, args.timeout, known=known(project)) as platforms:
         plans = list(await asyncio.gather(*(platforms.plan(d, salt) for d in destinations)))
         if not args.json:
             for plan in plans:
