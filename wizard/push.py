@@ -313,3 +313,28 @@ async def apply_render(api: RenderApi, plan: DestPlan, salt: bytes) -> Applied:
     sent = {n: plan.desired[n] for n in plan.desired if n not in done.failed}
     done.mismatched = mismatches(salt, sent, found)
     return done
+
+
+def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
+    """What apply did on one platform, one line each (``push`` and ``domain set`` print them)."""
+    label, lines = plan.destination.capitalize(), []
+    if applied.created:
+        lines.append(
+            f"{label}: created {plan.target.replace('to create', applied.ref)} with {len(applied.landed)} variables."
+        )
+    elif applied.landed:
+        lines.append(
+            f"{label}: set {len(applied.landed)} variable(s): {', '.join(applied.landed)}."
+        )
+    if applied.failed:
+        why = "; ".join(f"{n}: {m}" for n, m in applied.failed.items())
+        lines.append(
+            f"{label}: {len(applied.failed)} variable(s) did not land ({why}); run push again to finish the rest."
+        )
+    if applied.mismatched:
+        lines.append(
+            f"{label}: read-back differs for {', '.join(applied.mismatched)}; run push again, and check the platform's dashboard."
+        )
+    elif not applied.failed:
+        lines.append(f"{label}: read back: every value matches.")
+    return lines
