@@ -49,6 +49,8 @@ class Variable:
     wrong_prefixes: dict[str, str] = field(default_factory=dict)
     #: provider ids whose live checks use this value
     checks: tuple[str, ...] = ()
+    #: True when the value may hold inner spaces (a workspace name); other whitespace never
+    spaces: bool = False
 
     @property
     def app_env(self) -> bool:
@@ -81,6 +83,7 @@ def catalog() -> dict[str, Variable]:
             pattern_help=entry.get("pattern_help", ""),
             wrong_prefixes=dict(entry.get("wrong_prefixes", {})),
             checks=tuple(entry.get("checks", ())),
+            spaces=bool(entry.get("spaces", False)),
         )
     return out
 
@@ -176,7 +179,7 @@ def validate_format(name: str, value: str) -> list[str]:
         ):
             return [f"{name}: {why}"]
     problems: list[str] = []
-    if any(ch.isspace() for ch in value):
+    if any(ch.isspace() and not (var.spaces and ch == " ") for ch in value):
         problems.append(f"{name} contains whitespace; paste the value alone")
     if var.prefixes and not value.startswith(var.prefixes):
         wanted = ", ".join(var.prefixes)

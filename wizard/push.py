@@ -199,6 +199,8 @@ def render_payload(values: Values, owner_id: str, desired: Mapping[str, str]) ->
                 "buildCommand": spec["buildCommand"],
                 "startCommand": spec["startCommand"],
             },
+            # HEALTHCHECK_PATH (catalog default "/"), as render.yaml's healthCheckPath
+            "healthCheckPath": spec["healthCheckPath"],
         },
     }
 
@@ -216,6 +218,7 @@ def settings_of(payload: Mapping[str, Any]) -> dict[str, Any]:
         "plan": details["plan"],
         "region": details["region"],
         **details["envSpecificDetails"],
+        "healthCheckPath": details["healthCheckPath"],
     }
 
 
