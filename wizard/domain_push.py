@@ -103,6 +103,8 @@ async def follow_up(
         if move:
             out.commands.append(f"convoai-setup stripe create-webhook   ({move})")
         return out
+    if not targets and not move:
+        return out
     values = answers.values()
     for target in [t for t in targets if not values.get(TOKENS[t])]:
         targets.remove(target)

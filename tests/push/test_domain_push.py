@@ -130,3 +130,33 @@ def test_a_failed_follow_up_is_one_line_and_undoes_nothing(stored: Path, world: 
     # The domain and the variables stay set.
     assert run_cli("vars", "get", "APP_URL", project=stored).stdout.strip() == NEW
     assert run_cli("vars", "get", "CUSTOM_DOMAIN", project=stored).stdout.strip() == "app.example.com"  # fmt: skip
+
+
+def test_on_a_terminal_the_plan_is_confirmed_at_a_prompt(stored: Path, world: World) -> None:
+    import os
+    import sys
+
+    import pexpect
+
+    from tests.conftest import REPO
+
+    def spawn() -> pexpect.spawn:
+        argv = ["-m", "wizard", "domain", "set", "app.example.com", "--api", "api.example.com",
+                "--interval", "0.01", "--no-deploy", "--project", str(stored)]  # fmt: skip
+        return pexpect.spawn(sys.executable, argv, cwd=str(REPO), env={**os.environ, **world.env}, encoding="utf-8", timeout=30)  # fmt: skip
+
+    child = spawn()
+    child.expect_exact("Push to Render, Vercel and move Stripe webhook endpoint")
+    child.expect_exact("? [y/N] ")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Not confirmed: nothing was pushed" in (child.before or "")
+    assert world.render.writes() == [] and world.vercel.writes() == []
+    assert world.stripe.endpoints[0]["url"] == OLD + HOOK
+    # Confirming on a later run: the domain is verified and the variables already set, so
+    # there is nothing to follow up: push finishes what was declined.
+    pushed = run_cli("push", "render", "vercel", "--yes", "--no-deploy", project=stored, env=world.env)  # fmt: skip
+    assert pushed.returncode == 0, pushed.stderr
+    assert world.render.env[world.sid]["APP_URL"] == NEW and vite(world) == [NEW]

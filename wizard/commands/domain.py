@@ -73,7 +73,16 @@ def run_set(args: argparse.Namespace) -> int:
             info(f"[check {attempt}] {line}")
         last[:] = [line]
 
+    def end_progress_line() -> None:
+        if live and last:  # the in-place progress line has no newline yet
+            print(file=sys.stderr)
+            last.clear()
+
+    set_here: list[str] = []
+
     def updated(changed: Mapping[str, str], stale: list[str]) -> None:
+        end_progress_line()
+        set_here[:] = list(changed)
         info("Set " + ", ".join(f"{n}={v}" for n, v in changed.items()) + ".")
         if stale:
             info(f"Now stale: {', '.join(stale)}.")
@@ -86,11 +95,15 @@ def run_set(args: argparse.Namespace) -> int:
                        deploy=args.deploy, on_updated=updated)
         )  # fmt: skip
     except KeyboardInterrupt:
-        info("\nStopped waiting. The domains stay added on the platforms; nothing changed locally. "
-             "Once the DNS records are in place, run the same command again.")  # fmt: skip
+        end_progress_line()
+        if set_here:  # interrupted during the follow-ups: the variables are already set
+            info(f"Stopped. The domain is verified and {', '.join(set_here)} are set here; "
+                 "finish with: convoai-setup push (and convoai-setup stripe create-webhook).")  # fmt: skip
+        else:
+            info("Stopped waiting. The domains stay added on the platforms; nothing changed locally. "
+                 "Once the DNS records are in place, run the same command again.")  # fmt: skip
         return EXIT_INTERRUPTED
-    if live:
-        print(file=sys.stderr)
+    end_progress_line()
     if not outcome.verified:
         info("Not verified yet (DNS changes can take minutes to hours); nothing changed locally. "
              "Run the same command again later: adding is idempotent.")  # fmt: skip
@@ -128,7 +141,8 @@ def _confirmer(args: argparse.Namespace) -> Any:
 
     def ask(plans: list[Any], move: str | None) -> bool:
         what = [f"push to {', '.join(p.destination.capitalize() for p in plans)}"] if plans else []
-        sys.stderr.write(f"{' and '.join([*what, *([move] if move else [])]).capitalize()}? [y/N] ")
+        question = " and ".join([*what, *([move] if move else [])])
+        sys.stderr.write(f"{question[:1].upper()}{question[1:]}? [y/N] ")
         sys.stderr.flush()
         return sys.stdin.readline().strip().lower() in ("y", "yes")
 
