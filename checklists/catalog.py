@@ -49,8 +49,6 @@ class Variable:
     wrong_prefixes: dict[str, str] = field(default_factory=dict)
     #: provider ids whose live checks use this value
     checks: tuple[str, ...] = ()
-    #: True when the value may hold inner spaces (a workspace name); other whitespace never
-    spaces: bool = False
 
     @property
     def app_env(self) -> bool:
@@ -83,7 +81,6 @@ def catalog() -> dict[str, Variable]:
             pattern_help=entry.get("pattern_help", ""),
             wrong_prefixes=dict(entry.get("wrong_prefixes", {})),
             checks=tuple(entry.get("checks", ())),
-            spaces=bool(entry.get("spaces", False)),
         )
     return out
 
@@ -179,7 +176,10 @@ def validate_format(name: str, value: str) -> list[str]:
         ):
             return [f"{name}: {why}"]
     problems: list[str] = []
-    if any(ch.isspace() and not (var.spaces and ch == " ") for ch in value):
+    # A pattern that spells out a space (RENDER_OWNER: workspace names are free text) decides
+    # about spaces itself; everywhere else whitespace in a value is a paste accident.
+    spaced = var.pattern is not None and " " in var.pattern
+    if any(ch.isspace() and not (spaced and ch == " ") for ch in value):
         problems.append(f"{name} contains whitespace; paste the value alone")
     if var.prefixes and not value.startswith(var.prefixes):
         wanted = ", ".join(var.prefixes)
