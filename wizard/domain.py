@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from checklists.catalog import normalise, validate_format
 from providers.base import CheckContext, ProviderError
@@ -26,12 +27,14 @@ from providers.domains import (
     Vercel,
     vercel_records,
 )
-from wizard.domain_push import Confirm, FollowUp
 from wizard.errors import CheckFailed, UsageError
-from wizard.push import DestPlan
 from wizard.values import Answers
 
 WEBHOOK_PATH = "/api/subscriptions/webhook"
+
+if TYPE_CHECKING:
+    from wizard.domain_push import Confirm, FollowUp
+    from wizard.push import DestPlan
 
 
 @dataclass
