@@ -211,7 +211,10 @@ def validate_format(name: str, value: str) -> list[str]:
         ):
             return [f"{name}: {why}"]
     problems: list[str] = []
-    if any(ch.isspace() for ch in value):
+    # A pattern that spells out a space (RENDER_OWNER: workspace names are free text) decides
+    # about spaces itself; everywhere else whitespace in a value is a paste accident.
+    spaced = var.pattern is not None and " " in var.pattern
+    if any(ch.isspace() and not (spaced and ch == " ") for ch in value):
         problems.append(f"{name} contains whitespace; paste the value alone")
     if var.prefixes and not value.startswith(var.prefixes):
         wanted = ", ".join(var.prefixes)

@@ -18,6 +18,18 @@ import httpx
 from providers.base import CheckContext, CheckError, ProviderError
 from providers.http import send
 
+
+class Gone(ProviderError):
+    """The platform answered 403, 404 or 410 for a service/project: it is gone, or this
+    credential cannot see it (a remembered id is then looked up by name again)."""
+
+    def __init__(self, message: str, status: int, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.status = status
+
+
+#: answers that mean "not there for this credential"
+GONE = (403, 404, 410)
 #: attempts per request when the platform keeps answering 429
 TRIES = 4
 #: never wait longer than this for one 429 (a longer reset is reported instead)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import httpx
 
-from providers.api_call import call, json_of
+from providers.api_call import GONE, Gone, call, json_of
 from providers.base import CheckContext, CheckError, ProviderError
 from providers.http import base_url, error_text, status_message
 
@@ -51,7 +51,10 @@ class RenderApi:
     def _fail(self, response: httpx.Response, doing: str) -> ProviderError:
         text = error_text(response)
         line = status_message(response, LABEL, AUTH_HINT)
-        return ProviderError(f"{doing}: {line}" + (f" (Render says: {text})" if text else ""))
+        message = f"{doing}: {line}" + (f" (Render says: {text})" if text else "")
+        if response.status_code in GONE:
+            return Gone(message, response.status_code)
+        return ProviderError(message)
 
     async def _list(
         self, path: str, field: str, params: dict[str, str | int]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
-from providers.api_call import call, json_of
+from providers.api_call import GONE, Gone, call, json_of
 from providers.base import CheckContext, CheckError, ProviderError
 from providers.http import base_url, error_text, status_message
 
@@ -65,7 +65,10 @@ class VercelApi:
             else status_message(response, LABEL, AUTH_HINT)
         )
         text = error_text(response)
-        return ProviderError(f"{doing}: {line}" + (f" (Vercel says: {text})" if text else ""))
+        message = f"{doing}: {line}" + (f" (Vercel says: {text})" if text else "")
+        if response.status_code in GONE:
+            return Gone(message, response.status_code)
+        return ProviderError(message)
 
     async def project(self, name: str) -> dict[str, Any] | None:
         """The project by name or id; None when it does not exist (404)."""

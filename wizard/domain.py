@@ -3,7 +3,8 @@
 Adds DOMAIN to the Vercel project (and API_DOMAIN, if given, to the Render service), hands the
 DNS records to create to the caller, polls both platforms until they verify the domains, then
 updates CUSTOM_DOMAIN, FRONTEND_URL and (with API_DOMAIN) APP_URL / VITE_API_URL, reports the
-phases that became stale, and calls ``push_changed_variables_and_move_webhook``.
+phases that became stale, and calls ``push_changed_variables_and_move_webhook``: the changed
+Render / Vercel variables are pushed (after a confirmation) and the Stripe webhook endpoint moves.
 Adding is idempotent, so stopping (Ctrl-C) and re-running later is always safe.
 """
 
@@ -14,8 +15,9 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from checklists.catalog import catalog, normalise, validate_format
+from checklists.catalog import normalise, validate_format
 from providers.base import CheckContext, ProviderError
 from providers.domains import (
     DnsRecord,
@@ -30,6 +32,10 @@ from wizard.values import Answers
 
 WEBHOOK_PATH = "/api/subscriptions/webhook"
 
+if TYPE_CHECKING:
+    from wizard.domain_push import Confirm, FollowUp
+    from wizard.push import DestPlan
+
 
 @dataclass
 class DomainOutcome:
@@ -39,8 +45,10 @@ class DomainOutcome:
     changed: dict[str, str] = field(default_factory=dict)
     #: phases that were done and are stale now
     stale: list[str] = field(default_factory=list)
-    #: what the user should run next (until push is wired in, see below)
+    #: what the user should run next
     next_steps: list[str] = field(default_factory=list)
+    #: the push / webhook follow-ups (None: nothing changed, so nothing to follow up)
+    follow_up: FollowUp | None = None
 
 
 def clean_domain(raw: str, what: str) -> str:
@@ -73,22 +81,39 @@ def update_variables(answers: Answers, values: Mapping[str, str]) -> tuple[dict[
     return changed, stale_after_change(answers.project, before, answers.state_file.read())
 
 
-def push_changed_variables_and_move_webhook(answers: Answers, changed: Mapping[str, str]) -> list[str]:  # fmt: skip
-    """THE call point for "push the changed variables and move the Stripe webhook".
-
-    To be wired by the coordinator to ``push`` (issue 9: Render/Vercel env push) and the Stripe
-    webhook URL update. Until then it changes nothing remote and returns the steps the user runs.
-    """
+def next_steps(changed: Mapping[str, str]) -> list[str]:
+    """What is left for the person after the follow-ups (files in git, the smoke test)."""
     steps: list[str] = []
-    targets = sorted({d for n in changed for d in catalog()[n].destinations if d != "wizard"})
-    if targets:
-        names = ", ".join(n for n in changed if catalog()[n].app_env)
-        steps.append(f"convoai-setup push {' '.join(targets)}   (sends {names} and redeploys)")
     if "APP_URL" in changed:
         steps.append("convoai-setup write vercel   (vercel.json's /api rewrites follow APP_URL); commit and push it")  # fmt: skip
-        steps.append(f"move the Stripe webhook endpoint to {changed['APP_URL']}{WEBHOOK_PATH} (Stripe Dashboard > Developers > Webhooks > the endpoint > Update details)")  # fmt: skip
     steps.append("convoai-setup verify --send-test-webhook   (proves the site on its new address)")
     return steps
+
+
+async def push_changed_variables_and_move_webhook(
+    answers: Answers,
+    changed: Mapping[str, str],
+    *,
+    confirm: Confirm | None = None,
+    show: Callable[[DestPlan], None] = lambda plan: None,
+    progress: Callable[[str], None] = lambda line: None,
+    deploy: bool = True,
+    env: Mapping[str, str] = os.environ,
+    timeout: float = 20.0,
+) -> FollowUp:
+    """THE call point for "push the changed variables and move the Stripe webhook".
+
+    The changed Render / Vercel variables go through ``push``'s core (masked plan via ``show``,
+    ``confirm``, upserts with read-back, deploy followed via ``progress``); the remembered
+    Stripe endpoint is moved to the new APP_URL. ``confirm`` None (no terminal, no --yes):
+    nothing is sent and ``FollowUp.commands`` holds what to run. See ``wizard.domain_push``.
+    """
+    from wizard.domain_push import follow_up
+
+    return await follow_up(
+        answers, changed, confirm=confirm, show=show, progress=progress, deploy=deploy,
+        env=env, timeout=timeout,
+    )  # fmt: skip
 
 
 Progress = Callable[[int, Sequence[DomainStatus]], None]
@@ -105,8 +130,14 @@ async def set_domain(
     max_wait: float | None = None,
     on_records: Callable[[list[DnsRecord]], None] | None = None,
     on_progress: Progress | None = None,
+    confirm: Confirm | None = None,
+    show_plan: Callable[[DestPlan], None] = lambda plan: None,
+    on_deploy: Callable[[str], None] = lambda line: None,
+    deploy: bool = True,
+    on_updated: Callable[[Mapping[str, str], list[str]], None] | None = None,
 ) -> DomainOutcome:
-    """Add, show records, poll until verified (or ``max_wait`` s), then update the variables."""
+    """Add, show records, poll until verified (or ``max_wait`` s), then update the variables
+    and follow up (``push_changed_variables_and_move_webhook``, with ``confirm`` etc.)."""
     from providers.http import make_client
 
     domain = clean_domain(domain, "DOMAIN")
@@ -133,8 +164,15 @@ async def set_domain(
     if not verified:
         return DomainOutcome(False, records)
     changed, stale = update_variables(answers, new_values(domain, api_domain))
-    steps = push_changed_variables_and_move_webhook(answers, changed) if changed else []
-    return DomainOutcome(True, records, changed, stale, steps)
+    if not changed:
+        return DomainOutcome(True, records)
+    if on_updated is not None:
+        on_updated(changed, stale)
+    done = await push_changed_variables_and_move_webhook(
+        answers, changed, confirm=confirm, show=show_plan, progress=on_deploy, deploy=deploy,
+        env=env, timeout=timeout,
+    )  # fmt: skip
+    return DomainOutcome(True, records, changed, stale, next_steps(changed), done)
 
 
 async def _poll(

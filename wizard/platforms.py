@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 DESTINATIONS = ("render", "vercel")
 TOKENS = {"render": "RENDER_API_KEY", "vercel": "VERCEL_TOKEN"}
+#: the state key holding each platform's id for its service / project
+ID_KEYS = {"render": "service_id", "vercel": "project_id"}
 
 
 def choose(values: Values, named: Sequence[str]) -> list[str]:
@@ -52,11 +54,27 @@ def choose(values: Values, named: Sequence[str]) -> list[str]:
     return chosen
 
 
-class Platforms:
-    """API clients for the chosen destinations on one shared HTTP client."""
+def known(project: Project) -> dict[str, Any]:
+    """What the state remembers per platform (``platforms``: names, ids, outcomes)."""
+    found = StateFile(project).read().get("platforms")
+    return found if isinstance(found, dict) else {}
 
-    def __init__(self, values: Values, timeout: float, env: Mapping[str, str] = os.environ) -> None:
+
+class Platforms:
+    """API clients for the chosen destinations on one shared HTTP client.
+
+    ``known`` is the state's ``platforms`` record (see ``known``): the service / project id
+    found last time lets a plan skip the look-up by name (one round trip fewer)."""
+
+    def __init__(
+        self,
+        values: Values,
+        timeout: float,
+        env: Mapping[str, str] = os.environ,
+        known: Mapping[str, Any] | None = None,
+    ) -> None:
         self.values, self.timeout, self.env = values, timeout, env
+        self.known = known or {}
 
     async def __aenter__(self) -> Platforms:
         self._client = make_client(self.env, self.timeout)
@@ -98,11 +116,13 @@ class Platforms:
         ]
 
     async def plan(self, destination: str, salt: bytes) -> DestPlan:
+        seen = self.known.get(destination)
+        seen = seen if isinstance(seen, Mapping) else None
         if destination == "render":
-            return await plan_render(self.render, self.values, salt)
+            return await plan_render(self.render, self.values, salt, seen)
         from wizard.push_vercel import plan_vercel
 
-        return await plan_vercel(self.vercel, self.values, salt)
+        return await plan_vercel(self.vercel, self.values, salt, seen)
 
     async def apply(self, plan: DestPlan, salt: bytes) -> Applied:
         if plan.destination == "render":
@@ -128,7 +148,11 @@ def summary(plan: DestPlan, by: str, applied: Applied | None = None) -> dict[str
         different, missing = plan.named("change"), plan.named("add")
     exists = plan.create is None or applied is not None
     target = plan.target if applied is None else plan.target.replace("to create", applied.ref)
+    ref = applied.ref if applied is not None else plan.ref
+    # Where to find it next time (ids and names, never a value): see ``Platforms``.
+    found = {**plan.scope, ID_KEYS[plan.destination]: ref} if ref else {}
     return {
+        **found,
         "at": now_iso(),
         "by": by,
         "target": target,

@@ -11,11 +11,12 @@ Only variables whose destination is the platform are sent; wizard-only credentia
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from checklists.catalog import for_destination, mask
+from providers.api_call import Gone
 from providers.base import ProviderError
 from providers.render_api import RenderApi, dashboard_link
 from wizard.errors import UsageError
@@ -23,6 +24,7 @@ from wizard.outputs.render_yaml import DEFAULT_NAME, blueprint
 from wizard.values import digest
 
 Values = Mapping[str, str | None]
+T = TypeVar("T")
 #: Render plan used when push creates the service (render.yaml leaves it to the Blueprint)
 RENDER_PLAN = "starter"
 #: concurrent upserts: Render allows 30 writes a minute, so one push's 15 fit in one burst
@@ -55,6 +57,9 @@ class DestPlan:
     remote: dict[str, str] = field(default_factory=dict, repr=False)
     #: the creation request body (holds values: never print it)
     payload: dict[str, Any] | None = field(default=None, repr=False)
+    #: what the target was looked up by (name, workspace/team): the state keeps it with ``ref``
+    #: so the next push can use the id at once, but only for the same name and scope
+    scope: dict[str, str] = field(default_factory=dict)
 
     def named(self, *actions: str) -> list[str]:
         return [v.name for v in self.variables if v.action in actions]
@@ -124,6 +129,22 @@ def unset_required(plan: DestPlan) -> None:
             plan.notes.append(f"{name} is required but has no value here, so it is not sent: convoai-setup vars set {name}")  # fmt: skip
 
 
+def remembered(known: Mapping[str, Any] | None, scope: Mapping[str, str], key: str) -> str | None:
+    """The id ``known`` (the state's record of this platform) holds for the same ``scope``."""
+    if not known or any(known.get(k, "") != v for k, v in scope.items()):
+        return None
+    ref = known.get(key)
+    return ref if isinstance(ref, str) and ref else None
+
+
+async def unless_gone(pending: Awaitable[T]) -> T | Gone:
+    """``pending``'s result, or the ``Gone`` it raised (a remembered id that no longer works)."""
+    try:
+        return await pending
+    except Gone as exc:
+        return exc
+
+
 def desired_for(destination: str, values: Values) -> tuple[dict[str, str], list[str]]:
     """The values this platform gets (set ones only) and every catalog name it could get."""
     names = [v.name for v in for_destination(destination)]
@@ -178,6 +199,8 @@ def render_payload(values: Values, owner_id: str, desired: Mapping[str, str]) ->
                 "buildCommand": spec["buildCommand"],
                 "startCommand": spec["startCommand"],
             },
+            # HEALTHCHECK_PATH (catalog default "/"), as render.yaml's healthCheckPath
+            "healthCheckPath": spec["healthCheckPath"],
         },
     }
 
@@ -195,20 +218,54 @@ def settings_of(payload: Mapping[str, Any]) -> dict[str, Any]:
         "plan": details["plan"],
         "region": details["region"],
         **details["envSpecificDetails"],
+        "healthCheckPath": details["healthCheckPath"],
     }
 
 
-async def plan_render(api: RenderApi, values: Values, salt: bytes) -> DestPlan:
-    """Find (or plan to create) the service and compare its variables; sends no write."""
+def _render_plan(name: str, sid: str, remote: dict[str, str], values: Values, salt: bytes) -> DestPlan:  # fmt: skip
+    desired, names = desired_for("render", values)
+    target = f"service {name} ({sid})"
+    plan = DestPlan("render", target, sid, compare(salt, desired, remote, names))
+    plan.desired, plan.remote = desired, remote
+    plan.notes.append(f"dashboard: {dashboard_link(sid)}")
+    unset_required(plan)
+    return plan
+
+
+async def plan_render(
+    api: RenderApi, values: Values, salt: bytes, known: Mapping[str, Any] | None = None
+) -> DestPlan:
+    """Find (or plan to create) the service and compare its variables; sends no write.
+
+    ``known`` is what the state remembers (``platforms.render``): with the service id found
+    last time for the same name and workspace, its variables are read at once, while the name
+    search runs alongside to confirm the id still is the service named RENDER_SERVICE_NAME.
+    """
     name = values.get("RENDER_SERVICE_NAME") or DEFAULT_NAME
     wanted = (values.get("RENDER_OWNER") or "").strip()
+    scope = {"service_name": name, "owner": wanted}
     # An owner id narrows the search at once; a name needs the owner list first.
     by_id = wanted if wanted.startswith(("tea-", "usr-", "own-")) else None
-    owners, services = await asyncio.gather(api.owners(), api.services(name, by_id))
+    found: list[dict[str, Any]] | None = None
+    notes: list[str] = []
+    sid = remembered(known, scope, "service_id")
+    if sid is not None:
+        found, remote = await asyncio.gather(
+            api.services(name, by_id), unless_gone(api.env_vars(sid))
+        )
+        if isinstance(remote, dict) and any(s.get("id") == sid for s in found):
+            plan = _render_plan(name, sid, remote, values, salt)
+            plan.scope = scope
+            return plan
+        why = f"Render answered {remote.status}" if isinstance(remote, Gone) else f"no service {name} has that id now"  # fmt: skip
+        notes.append(f"the remembered service {sid} was not found ({why}): looked {name} up by name again")  # fmt: skip
+    if found is None:
+        owners, services = await asyncio.gather(api.owners(), api.services(name, by_id))
+    else:
+        owners, services = await api.owners(), found
     owner = _pick_owner(owners, wanted)
     if owner is not None:
         services = [s for s in services if s.get("ownerId") in (None, owner.get("id"))]
-    desired, names = desired_for("render", values)
     if len(services) > 1:
         where = ", ".join(str(s.get("id")) for s in services)
         raise UsageError(
@@ -217,22 +274,19 @@ async def plan_render(api: RenderApi, values: Values, salt: bytes) -> DestPlan:
         )
     if services:
         sid = str(services[0]["id"])
-        remote = await api.env_vars(sid)
-        target = f"service {name} ({sid})"
-        plan = DestPlan("render", target, sid, compare(salt, desired, remote, names))
-        plan.desired, plan.remote = desired, remote
-        plan.notes.append(f"dashboard: {dashboard_link(sid)}")
-        unset_required(plan)
-        return plan
-    if owner is None:
+        plan = _render_plan(name, sid, await api.env_vars(sid), values, salt)
+    elif owner is None:
         raise UsageError(
             f"No Render service named {name}, and this API key sees several workspaces ({_owner_text(owners)}) to create it in.",
             "Set RENDER_OWNER to the workspace id or name: convoai-setup vars set RENDER_OWNER",
         )
-    payload = render_payload(values, str(owner.get("id")), desired)
-    plan = DestPlan("render", f"service {name} (to create)", "", compare(salt, desired, {}, names))
-    plan.create, plan.payload, plan.desired = settings_of(payload), payload, desired
-    unset_required(plan)
+    else:
+        desired, names = desired_for("render", values)
+        payload = render_payload(values, str(owner.get("id")), desired)
+        plan = DestPlan("render", f"service {name} (to create)", "", compare(salt, desired, {}, names))  # fmt: skip
+        plan.create, plan.payload, plan.desired = settings_of(payload), payload, desired
+        unset_required(plan)
+    plan.scope, plan.notes = scope, notes + plan.notes
     return plan
 
 
@@ -262,3 +316,28 @@ async def apply_render(api: RenderApi, plan: DestPlan, salt: bytes) -> Applied:
     sent = {n: plan.desired[n] for n in plan.desired if n not in done.failed}
     done.mismatched = mismatches(salt, sent, found)
     return done
+
+
+def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
+    """What apply did on one platform, one line each (``push`` and ``domain set`` print them)."""
+    label, lines = plan.destination.capitalize(), []
+    if applied.created:
+        lines.append(
+            f"{label}: created {plan.target.replace('to create', applied.ref)} with {len(applied.landed)} variables."
+        )
+    elif applied.landed:
+        lines.append(
+            f"{label}: set {len(applied.landed)} variable(s): {', '.join(applied.landed)}."
+        )
+    if applied.failed:
+        why = "; ".join(f"{n}: {m}" for n, m in applied.failed.items())
+        lines.append(
+            f"{label}: {len(applied.failed)} variable(s) did not land ({why}); run push again to finish the rest."
+        )
+    if applied.mismatched:
+        lines.append(
+            f"{label}: read-back differs for {', '.join(applied.mismatched)}; run push again, and check the platform's dashboard."
+        )
+    elif not applied.failed:
+        lines.append(f"{label}: read back: every value matches.")
+    return lines

@@ -13,9 +13,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from checklists.catalog import catalog
+from providers.api_call import Gone
 from providers.vercel_api import TARGETS, VercelApi
 from wizard.errors import UsageError
-from wizard.push import Applied, DestPlan, Values, compare, desired_for, mismatches
+from wizard.push import (
+    Applied,
+    DestPlan,
+    Values,
+    compare,
+    desired_for,
+    mismatches,
+    remembered,
+    unless_gone,
+)
 
 #: the plan's Phase 4.1 project settings
 PROJECT_SETTINGS = {
@@ -77,18 +87,37 @@ def items_for(desired: Mapping[str, str], names: list[str]) -> list[dict[str, An
     ]
 
 
-async def plan_vercel(api: VercelApi, values: Values, salt: bytes) -> DestPlan:
-    """Find (or plan to create) the project and compare its variables; sends no write."""
+async def plan_vercel(
+    api: VercelApi, values: Values, salt: bytes, known: Mapping[str, Any] | None = None
+) -> DestPlan:
+    """Find (or plan to create) the project and compare its variables; sends no write.
+
+    With the project id the state remembers (``known``) for the same name and team, the
+    variables are read at once while the project is looked up by name alongside, to confirm
+    the id still is that project's.
+    """
     name = project_name(values)
     desired, names = desired_for("vercel", values)
-    project = await api.project(name)
+    scope = {"project_name": name, "team": (values.get("VERCEL_TEAM") or "").strip()}
+    notes: list[str] = []
+    pid = remembered(known, scope, "project_id")
+    if pid is not None:
+        project, read = await asyncio.gather(
+            api.project(name), unless_gone(remote_values(api, pid, names))
+        )
+        if not isinstance(read, dict) or project is None or project.get("id") != pid:
+            why = f"Vercel answered {read.status}" if isinstance(read, Gone) else f"the project {name} has another id now"  # fmt: skip
+            notes.append(f"the remembered project {pid} was not found ({why}): looked {name} up by name again")  # fmt: skip
+            read = None
+    else:
+        project, read = await api.project(name), None
     if project is not None:
         pid = str(project["id"])
-        remote = await remote_values(api, pid, names)
+        remote = read if read is not None else await remote_values(api, pid, names)
         plan = DestPlan(
             "vercel", f"project {name} ({pid})", pid, compare(salt, desired, remote, names)
         )
-        plan.desired, plan.remote = desired, remote
+        plan.desired, plan.remote, plan.scope, plan.notes = desired, remote, scope, notes
         if any(remote.get(n) == UNCOMPARABLE for n in names):
             plan.notes.append(
                 "a value differs between production and preview, or cannot be read (sensitive): it is sent again"
@@ -108,7 +137,7 @@ async def plan_vercel(api: VercelApi, values: Values, salt: bytes) -> DestPlan:
     }
     plan = DestPlan("vercel", f"project {name} (to create)", "", compare(salt, desired, {}, names))
     plan.create = {"name": name, **PROJECT_SETTINGS, "repo": repo}
-    plan.payload, plan.desired = payload, desired
+    plan.payload, plan.desired, plan.scope, plan.notes = payload, desired, scope, notes
     return plan
 
 

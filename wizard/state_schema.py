@@ -40,6 +40,8 @@ MIGRATIONS: dict[str, tuple[type, ...]] = {
 PLATFORM_RECORD: dict[str, tuple[type, ...]] = {
     "at": (str,), "by": (str,), "target": (str,), "in_sync": (bool,), "exists": (bool,),
     "different": (list,), "missing": (list,), "extra": (int,), "pushed_at": (str,),
+    "service_id": (str,), "service_name": (str,), "owner": (str,),
+    "project_id": (str,), "project_name": (str,), "team": (str,),
 }  # fmt: skip
 STRIPE_WEBHOOK: dict[str, tuple[type, ...]] = {"id": (str,), "url": (str,)}
 TOP: dict[str, tuple[type, ...]] = {

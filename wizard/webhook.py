@@ -99,3 +99,31 @@ def _remember(answers: Answers, endpoint_id: str, url: str) -> None:
     """Keep the endpoint's id and URL (no secret) so a new APP_URL moves this endpoint."""
     with answers.state_file.update() as state:
         state["stripe_webhook"] = {"id": endpoint_id, "url": url}
+
+
+async def move_remembered(
+    answers: Answers, timeout: float = 20.0, env: Mapping[str, str] = os.environ
+) -> str:
+    """Point the remembered endpoint at APP_URL's webhook URL (``POST /v1/webhook_endpoints/{id}``)
+    and remember the new URL; never creates one (a new endpoint would need a new secret on
+    Render). One line for people; ``ProviderError`` / ``UsageError`` when it cannot be done."""
+    from providers.base import CheckContext
+    from providers.http import make_client
+    from providers.stripe import move_webhook, webhook_url
+
+    values = answers.values(NEEDS)
+    missing = [n for n in NEEDS if not values.get(n)]
+    if missing:
+        raise UsageError(f"{missing[0]} is not set, so the webhook endpoint was not moved.", "Set it, then: convoai-setup stripe create-webhook")  # fmt: skip
+    remembered = answers.state_file.read().get("stripe_webhook") or {}
+    if not remembered.get("id"):
+        raise UsageError("No Stripe webhook endpoint is remembered here, so none was moved.", "Create one: convoai-setup stripe create-webhook")  # fmt: skip
+    url, old = webhook_url(str(values["APP_URL"])), str(remembered["id"])
+    if remembered.get("url") == url:
+        return f"Stripe: webhook endpoint {old} already points at {url}."
+    async with make_client(env, timeout) as client:
+        moved = await move_webhook(CheckContext(values, client, timeout, env), old)
+    if moved is None:
+        raise UsageError(f"The remembered webhook endpoint {old} no longer exists on Stripe (404), so it was not moved.", "Create one for the new URL (it brings a new STRIPE_WEBHOOK_SECRET; push render after): convoai-setup stripe create-webhook")  # fmt: skip
+    _remember(answers, moved, url)
+    return f"Stripe: moved webhook endpoint {moved} from {remembered.get('url')} to {url}; its signing secret is unchanged."  # fmt: skip

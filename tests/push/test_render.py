@@ -107,6 +107,8 @@ def test_missing_service_is_created_with_the_plans_settings(stored: Path, render
         "starter",
     )
     assert details["envSpecificDetails"] == {"buildCommand": "npm install && npm run build", "startCommand": "npm run start"}  # fmt: skip
+    assert details["healthCheckPath"] == "/"  # HEALTHCHECK_PATH unset: the catalog default
+    assert "healthCheckPath /" in result.stdout  # shown in the plan's settings
     assert [e["key"] for e in body["envVars"]] == RENDER_VARS
     [sid] = render.services
     assert render.env[sid] == expected_env()
@@ -115,11 +117,14 @@ def test_missing_service_is_created_with_the_plans_settings(stored: Path, render
 
 
 def test_workspaces_and_unreachable_repository(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
-    render.owners.append({"id": "tea-other02", "name": "Other-Team", "type": "team"})
+    # Workspace names are free text: "Jane Doe's Workspace" is a real default name.
+    render.owners.append({"id": "tea-other02", "name": "Other Team's Workspace", "type": "team"})
     several = run_cli("push", "render", "--yes", project=stored, env=env)
-    assert several.returncode == 2 and "RENDER_OWNER" in several.stderr and "Other-Team (tea-other02)" in several.stderr  # fmt: skip
+    assert several.returncode == 2 and "RENDER_OWNER" in several.stderr and "Other Team's Workspace (tea-other02)" in several.stderr  # fmt: skip
     assert render.writes() == []
-    assert run_cli("vars", "set", "RENDER_OWNER", "other-team", project=stored).returncode == 0
+    chosen = run_cli("vars", "set", "RENDER_OWNER", "other team's workspace", project=stored)
+    assert chosen.returncode == 0, chosen.stderr
+    assert run_cli("vars", "set", "HEALTHCHECK_PATH", "/api/health", project=stored).returncode == 0
     render.reachable = {"https://github.com/acme/somethingelse"}
     blocked = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert (
@@ -129,6 +134,7 @@ def test_workspaces_and_unreachable_repository(stored: Path, render: FakeRender,
     made = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert made.returncode == 0, made.stderr
     assert render.created[-1]["ownerId"] == "tea-other02"
+    assert render.created[-1]["serviceDetails"]["healthCheckPath"] == "/api/health"
 
 
 def test_rate_limit_is_waited_out(stored: Path, render: FakeRender, env: dict[str, str]) -> None:

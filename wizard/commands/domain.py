@@ -19,20 +19,27 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--api, API_DOMAIN to the Render service (RENDER_API_KEY); print the DNS records to create; "
         "poll until both platforms verify them (Ctrl-C stops waiting; re-running is safe). Then set "
         "CUSTOM_DOMAIN and FRONTEND_URL (and APP_URL, VITE_API_URL with --api) and say which phases "
-        "became stale. Exit 0 verified, 1 not verified within --wait or an API refused.",
+        "became stale. With --api, the changed APP_URL / VITE_API_URL are then pushed to Render and "
+        "Vercel as `convoai-setup push` does (masked plan, then a confirmation: a prompt on a "
+        "terminal, or --yes; without either nothing is pushed and the command to run is printed), "
+        "the platforms redeploy (unless --no-deploy), and the remembered Stripe webhook endpoint is "
+        "moved to the new APP_URL. Exit 0 verified (and every follow-up done), 1 not verified "
+        "within --wait, an API refused, or a follow-up failed (the domain and variables stay set).",
     )
     s.add_argument("domain", metavar="DOMAIN", help="the site's domain, e.g. app.example.com")
     s.add_argument("--api", metavar="API_DOMAIN", help="the backend's domain, e.g. api.example.com")
     s.add_argument("--interval", type=float, default=10.0, metavar="S", help="seconds between checks (default 10)")  # fmt: skip
     s.add_argument("--wait", type=float, default=None, metavar="S", help="stop waiting after S seconds (default: until verified or Ctrl-C; 0: check once)")  # fmt: skip
     s.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds per API request (default 20)")  # fmt: skip
+    s.add_argument("--yes", action="store_true", help="push the changed variables and move the webhook without asking")  # fmt: skip
+    s.add_argument("--no-deploy", dest="deploy", action="store_false", help="push the variables but do not redeploy")  # fmt: skip
     s.set_defaults(handler=run_set)
 
 
 def run_set(args: argparse.Namespace) -> int:
     import asyncio
     import sys
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from providers.domains import DnsRecord, DomainStatus
     from wizard.console import info, table
@@ -66,27 +73,77 @@ def run_set(args: argparse.Namespace) -> int:
             info(f"[check {attempt}] {line}")
         last[:] = [line]
 
+    def end_progress_line() -> None:
+        if live and last:  # the in-place progress line has no newline yet
+            print(file=sys.stderr)
+            last.clear()
+
+    set_here: list[str] = []
+
+    def updated(changed: Mapping[str, str], stale: list[str]) -> None:
+        end_progress_line()
+        set_here[:] = list(changed)
+        info("Set " + ", ".join(f"{n}={v}" for n, v in changed.items()) + ".")
+        if stale:
+            info(f"Now stale: {', '.join(stale)}.")
+
     try:
         outcome = asyncio.run(
             set_domain(answers, args.domain, args.api, timeout=args.timeout, interval=args.interval,
-                       max_wait=args.wait, on_records=show_records, on_progress=progress)
+                       max_wait=args.wait, on_records=show_records, on_progress=progress,
+                       confirm=_confirmer(args), show_plan=_show_plan, on_deploy=info,
+                       deploy=args.deploy, on_updated=updated)
         )  # fmt: skip
     except KeyboardInterrupt:
-        info("\nStopped waiting. The domains stay added on the platforms; nothing changed locally. "
-             "Once the DNS records are in place, run the same command again.")  # fmt: skip
+        end_progress_line()
+        if set_here:  # interrupted during the follow-ups: the variables are already set
+            info(f"Stopped. The domain is verified and {', '.join(set_here)} are set here; "
+                 "finish with: convoai-setup push (and convoai-setup stripe create-webhook).")  # fmt: skip
+        else:
+            info("Stopped waiting. The domains stay added on the platforms; nothing changed locally. "
+                 "Once the DNS records are in place, run the same command again.")  # fmt: skip
         return EXIT_INTERRUPTED
-    if live:
-        print(file=sys.stderr)
+    end_progress_line()
     if not outcome.verified:
         info("Not verified yet (DNS changes can take minutes to hours); nothing changed locally. "
              "Run the same command again later: adding is idempotent.")  # fmt: skip
         return EXIT_FAILED
-    if outcome.changed:
-        info("Set " + ", ".join(f"{n}={v}" for n, v in outcome.changed.items()) + ".")
-    else:
+    if not outcome.changed:
         info("Verified; the variables already had these values.")
-    if outcome.stale:
-        info(f"Now stale: {', '.join(outcome.stale)}.")
-    if outcome.next_steps:
-        info("Next:\n" + "\n".join(f"  {step}" for step in outcome.next_steps))
-    return 0
+    done = outcome.follow_up
+    steps = [*(done.commands if done else []), *outcome.next_steps]
+    if done and done.commands:
+        info("Not pushed: no terminal to confirm on and no --yes (add --yes to do it here next time).")  # fmt: skip
+    if steps:
+        info("Next:\n" + "\n".join(f"  {step}" for step in steps))
+    return 0 if done is None or done.ok else EXIT_FAILED
+
+
+def _show_plan(plan: Any) -> None:
+    """The masked plan, as ``convoai-setup push`` prints it (on stderr: stdout stays quiet)."""
+    import contextlib
+    import sys
+
+    from wizard.commands.push import show_plan
+
+    with contextlib.redirect_stdout(sys.stderr):
+        show_plan(plan)
+
+
+def _confirmer(args: argparse.Namespace) -> Any:
+    """--yes: always; a terminal: ask; neither: None (nothing is pushed, the command is printed)."""
+    import sys
+
+    if args.yes:
+        return lambda plans, move: True
+    if not sys.stdin.isatty():
+        return None
+
+    def ask(plans: list[Any], move: str | None) -> bool:
+        what = [f"push to {', '.join(p.destination.capitalize() for p in plans)}"] if plans else []
+        question = " and ".join([*what, *([move] if move else [])])
+        sys.stderr.write(f"{question[:1].upper()}{question[1:]}? [y/N] ")
+        sys.stderr.flush()
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+    return ask

@@ -78,9 +78,9 @@ async def _drift(
 
     from wizard.commands.push import LABELS
     from wizard.console import info, paint, table
-    from wizard.platforms import Platforms, record, summary
+    from wizard.platforms import Platforms, known, record, summary
 
-    async with Platforms(values, args.timeout) as platforms:
+    async with Platforms(values, args.timeout, known=known(project)) as platforms:
         plans = await asyncio.gather(*(platforms.plan(d, salt) for d in destinations))
     docs, drifted = [], False
     for plan in plans:
@@ -96,11 +96,14 @@ async def _drift(
                 "exists": exists,
                 "in_sync": not differs,
                 "variables": [{"name": n, "status": s} for n, s in found],
+                "notes": plan.notes,
             }
         )
         if args.json:
             continue
         print(paint(f"{LABELS[plan.destination]}: {plan.target}", "bold"))
+        for note in plan.notes:
+            print(f"  {note}")
         if not exists:
             print(f"  does not exist yet: convoai-setup push {plan.destination} creates it\n")
             continue

@@ -122,27 +122,10 @@ def _confirm(args: argparse.Namespace, plans: list[DestPlan]) -> None:
 
 
 def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
-    label, lines = LABELS[plan.destination], []
-    if applied.created:
-        lines.append(
-            f"{label}: created {plan.target.replace('to create', applied.ref)} with {len(applied.landed)} variables."
-        )
-    elif applied.landed:
-        lines.append(
-            f"{label}: set {len(applied.landed)} variable(s): {', '.join(applied.landed)}."
-        )
-    if applied.failed:
-        why = "; ".join(f"{n}: {m}" for n, m in applied.failed.items())
-        lines.append(
-            f"{label}: {len(applied.failed)} variable(s) did not land ({why}); run push again to finish the rest."
-        )
-    if applied.mismatched:
-        lines.append(
-            f"{label}: read-back differs for {', '.join(applied.mismatched)}; run push again, and check the platform's dashboard."
-        )
-    elif not applied.failed:
-        lines.append(f"{label}: read back: every value matches.")
-    return lines
+    """What apply did, one line each (kept here for the TUI; the core is ``wizard.push``)."""
+    from wizard.push import report_lines as lines
+
+    return lines(applied, plan)
 
 
 async def _push(
@@ -152,9 +135,9 @@ async def _push(
 
     from providers.base import ProviderError
     from wizard.console import error, info
-    from wizard.platforms import Platforms, record, summary
+    from wizard.platforms import Platforms, known, record, summary
 
-    async with Platforms(values, args.timeout) as platforms:
+    async with Platforms(values, args.timeout, known=known(project)) as platforms:
         plans = list(await asyncio.gather(*(platforms.plan(d, salt) for d in destinations)))
         if not args.json:
             for plan in plans:
