@@ -112,7 +112,7 @@ class PushScreen(FilesScreen):
         import asyncio
 
         from wizard.errors import describe
-        from wizard.platforms import Platforms, choose
+        from wizard.platforms import Platforms, choose, known
 
         try:
             values = self.answers.values()
@@ -120,7 +120,7 @@ class PushScreen(FilesScreen):
             salt = self.answers.store.salt()
 
             async def run() -> Any:
-                async with Platforms(values, 20.0) as platforms:
+                async with Platforms(values, 20.0, known=known(self.project)) as platforms:
                     return await platforms.plan(self.destination, salt)
 
             self.post_message(PushPlanned(asyncio.run(run())))
@@ -163,14 +163,15 @@ class PushScreen(FilesScreen):
 
         from wizard.commands.push import report_lines
         from wizard.errors import describe
-        from wizard.platforms import Platforms, record, summary
+        from wizard.platforms import Platforms, known, record, summary
 
         def progress(line: str) -> None:
             self.post_message(PushProgress(line))
 
         async def run() -> PushFinished:
             salt = self.answers.store.salt()
-            async with Platforms(self.answers.values(), 20.0) as platforms:
+            values = self.answers.values()
+            async with Platforms(values, 20.0, known=known(self.project)) as platforms:
                 applied = await platforms.apply(plan, salt)
                 record(self.project, plan.destination, summary(plan, "push", applied))
                 lines = report_lines(applied, plan)
