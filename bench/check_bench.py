@@ -49,7 +49,14 @@ def _answer(path: str, app_url: str) -> Any:
         return {"object": "list", "data": [{"id": "m"}]}
     if path == "/v1/services":
         return [{"cursor": "c", "service": {"id": "srv-1", "name": "convoai-backend"}}]
+    if path.endswith("/actions/workflows/ci.yml/runs"):
+        return {"total_count": 0, "workflow_runs": []}  # no CI run yet
     return {"ok": True}
+
+
+def _status(path: str) -> int:
+    """The workflow file is not pushed yet: GitHub's documented 404 (a to-do, not a failure)."""
+    return 404 if path.endswith("/contents/.github/workflows/ci.yml") else 200
 
 
 def _server(delay: float, shared: dict[str, str]) -> HTTPServer:
@@ -57,8 +64,11 @@ def _server(delay: float, shared: dict[str, str]) -> HTTPServer:
 
     def handler(request: Request) -> Response:
         time.sleep(delay)
-        body = json.dumps(_answer(request.path, shared["APP_URL"]))
-        return Response(body, content_type="application/json")
+        status = _status(request.path)
+        body = (
+            {"message": "Not Found"} if status == 404 else _answer(request.path, shared["APP_URL"])
+        )
+        return Response(json.dumps(body), status=status, content_type="application/json")
 
     server.expect_request("").respond_with_handler(handler)
     server.start()
