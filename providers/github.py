@@ -8,6 +8,7 @@ same API host only, the token goes nowhere else) and the new name reported. A 40
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import time
 from typing import Any
@@ -160,6 +161,10 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
     else:
         out.add("repository", "ok", f"token works; repository {repo} found", VARIABLES, watch)
     branch = str(doc.get("default_branch") or "main")
-    await _workflow(ctx, out, base, current, branch, headers)
-    await _latest_run(ctx, out, base, current, headers)
-    return out.items
+    # The two read-backs are independent: one round trip for both, results in a fixed order.
+    workflow, run = Results(out.service, out.phase), Results(out.service, out.phase)
+    await asyncio.gather(
+        _workflow(ctx, workflow, base, current, branch, headers),
+        _latest_run(ctx, run, base, current, headers),
+    )
+    return [*out.items, *workflow.items, *run.items]
