@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static, TabPane
 
 from screens.advice import for_screen
+from screens.domain import CustomDomain
 from screens.messages import ActionDone
 from screens.phase import PhaseScreen
 from screens.widgets import Pane
@@ -36,13 +37,14 @@ class PostDeployScreen(PhaseScreen):
             yield Static("", id="webhook-result", classes="action-result")
             yield Static(
                 "API domain: points APP_URL and VITE_API_URL at https://DOMAIN (phases using "
-                "them become stale). The site's domain on Vercel: convoai-setup domain set",
+                "them become stale); nothing is added on Render or pushed.",
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):
                 yield Input(placeholder="e.g. api.example.com", id="domain", compact=True)
                 yield Button("Set domain", id="set-domain", compact=True)
             yield Static("", id="domain-result", classes="action-result")
+            yield CustomDomain(self.answers)
             yield Static("Sentry: send a test event with SENTRY_DSN.", classes="step-hint")
             with Horizontal(classes="action-row"):
                 yield Button("Send Sentry test event", id="sentry", compact=True)
@@ -142,7 +144,8 @@ class PostDeployScreen(PhaseScreen):
         self.query_one(f"#{message.action}-result", Static).update(
             Content(f"{glyph} {for_screen(message.message)}")
         )
-        if message.action == "webhook" and message.ok:
+        # A custom domain sets variables even when a follow-up fails; unsaved edits are kept.
+        if (message.action == "webhook" and message.ok) or message.action == "custom-domain":
             self.load_values()
         if not message.ok:
             self.notify(

@@ -1,0 +1,201 @@
+"""Post-deploy's "Custom domain" row: ``convoai-setup domain set`` on the screen.
+
+Adds the site's domain to Vercel (and the API domain to Render), shows the DNS records to
+create, polls until both platforms verify them (a second press or Esc stops waiting; nothing
+changes locally then, as with Ctrl-C in the CLI), sets the variables, and asks before the
+follow-ups push the changed variables and move the Stripe webhook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Button, Input, Static
+
+from screens.messages import ActionDone
+
+if TYPE_CHECKING:
+    from providers.domains import DnsRecord, DomainStatus
+    from wizard.domain import DomainOutcome
+    from wizard.values import Answers
+
+ACTION = "custom-domain"
+START, STOP = "Set custom domain", "Stop waiting"
+
+
+class CustomDomain(Vertical):
+    """Inputs for the site's and the API's domain, the DNS records, progress, then the result."""
+
+    DEFAULT_CSS = """
+    CustomDomain { height: auto; }
+    CustomDomain #api-domain { margin-left: 1; }
+    CustomDomain #custom-domain-records { display: none; margin-left: 2; }
+    CustomDomain #custom-domain-progress { display: none; }
+    """
+    # Only while a run is going: otherwise Esc falls through to the screen (the overview).
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stop", "Stop", show=False)]
+
+    def __init__(self, answers: Answers, *, interval: float = 10.0) -> None:
+        super().__init__(id="custom-domain-step")
+        self.answers = answers
+        #: seconds between verification checks (the CLI's --interval default)
+        self.interval = interval
+        self.waiting = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            "Custom domain: adds it on Vercel (API domain on Render), shows the DNS records, "
+            "waits for verification, then sets and pushes the new URLs.",
+            classes="step-hint",
+        )
+        with Horizontal(classes="action-row"):
+            yield Input(placeholder="app.example.com", id="site-domain", compact=True)
+            yield Input(placeholder="api.example.com (optional)", id="api-domain", compact=True)
+            yield Button(START, id="custom-domain", compact=True)
+        yield Static("", id="custom-domain-records")
+        yield Static("", id="custom-domain-progress", classes="action-result")
+        yield Static("", id="custom-domain-result", classes="action-result")
+
+    @on(Button.Pressed, "#custom-domain")
+    @on(Input.Submitted, "#site-domain, #api-domain")
+    def pressed(self) -> None:
+        if self.waiting:
+            self.stop()
+            return
+        domain = self.query_one("#site-domain", Input).value.strip()
+        api = self.query_one("#api-domain", Input).value.strip()
+        if not domain:
+            self._say("#custom-domain-result", "✗ Enter the site's domain first, e.g. app.example.com.")  # fmt: skip
+            return
+        self.query_one("#custom-domain-records", Static).display = False
+        self._say("#custom-domain-progress", "Adding the domain…")
+        self._say("#custom-domain-result", "")
+        self._waiting(True)
+        self.run_domain_set(domain, api or None)
+
+    def action_stop(self) -> None:
+        if not self.waiting:
+            raise SkipAction()
+        self.stop()
+
+    def stop(self) -> None:
+        """Cancel the run while it adds or polls: the variables here are not touched yet."""
+        self.workers.cancel_group(self, ACTION)
+        self._waiting(False)
+        self._say("#custom-domain-progress", "")
+        self._say("#custom-domain-result", "Stopped waiting. The domains stay added on the platforms; nothing changed here. Once the DNS records are in place, press Set custom domain again.")  # fmt: skip
+
+    @work(exclusive=True, group=ACTION, exit_on_error=False)
+    async def run_domain_set(self, domain: str, api: str | None) -> None:
+        from wizard.domain import set_domain
+        from wizard.errors import describe
+
+        try:
+            # confirm=None: nothing is pushed yet; the modal below asks first.
+            outcome = await set_domain(
+                self.answers, domain, api, interval=self.interval, confirm=None,
+                on_records=self.show_records, on_progress=self.show_progress,
+            )  # fmt: skip
+        except Exception as exc:
+            self._waiting(False)
+            self.post_message(ActionDone(ACTION, False, describe(exc)))
+            return
+        self._waiting(False)
+        button = self.query_one("#custom-domain", Button)
+        button.disabled = True  # the follow-ups are not stopped halfway
+        try:
+            await self.finish(outcome)
+        finally:
+            button.disabled = False
+
+    async def finish(self, outcome: DomainOutcome) -> None:
+        from screens.modals import YesNoModal
+        from wizard.domain import push_changed_variables_and_move_webhook
+        from wizard.errors import describe
+
+        if not outcome.verified:
+            self.post_message(ActionDone(ACTION, False, "Not verified yet; nothing changed here. Press Set custom domain again later."))  # fmt: skip
+            return
+        if not outcome.changed:
+            self.post_message(ActionDone(ACTION, True, "Verified; the variables already had these values."))  # fmt: skip
+            return
+        lines = [set_line(outcome.changed, outcome.stale)]
+        self._say("#custom-domain-result", "✓ " + lines[0])
+        done = outcome.follow_up
+        question = follow_up_question(self.answers, outcome.changed) if done and done.commands else None  # fmt: skip
+        if done is not None and question is not None:
+            if await self.app.push_screen_wait(YesNoModal(question, yes="Push", no="Not now")):
+                self._say("#custom-domain-progress", "Pushing the changed variables…")
+                try:
+                    done = await push_changed_variables_and_move_webhook(
+                        self.answers, outcome.changed, confirm=lambda plans, move: True,
+                        progress=lambda line: self._say("#custom-domain-progress", line),
+                    )  # fmt: skip
+                except Exception as exc:
+                    self._say("#custom-domain-progress", "")
+                    self.post_message(ActionDone(ACTION, False, f"{lines[0]}\n{describe(exc)}"))
+                    return
+            else:
+                done.add("Not pushed: " + "; ".join(done.commands))
+        self._say("#custom-domain-progress", "")
+        lines += done.lines if done else []
+        lines += ["Next: " + step for step in outcome.next_steps]
+        self.post_message(ActionDone(ACTION, done is None or done.ok, "\n".join(lines)))
+
+    def show_records(self, records: list[DnsRecord]) -> None:
+        rows = [(r.platform, r.type, r.name, r.value) for r in records]
+        widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+        text = "\n".join(
+            "  ".join([*(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3]])
+            for row in rows
+        )
+        table = self.query_one("#custom-domain-records", Static)
+        table.update(Content("Create these DNS records at your DNS provider:\n" + text))
+        table.display = True
+
+    def show_progress(self, attempt: int, statuses: Sequence[DomainStatus]) -> None:
+        line = "; ".join(
+            f"{s.domain} on {s.platform}: "
+            + ("verified" if s.verified else f"waiting for {s.waiting_for}")
+            for s in statuses
+        )
+        waiting = "" if all(s.verified for s in statuses) else " (Esc stops waiting)"
+        self._say("#custom-domain-progress", f"[check {attempt}] {line}{waiting}")
+
+    def _waiting(self, waiting: bool) -> None:
+        self.waiting = waiting
+        self.query_one("#custom-domain", Button).label = STOP if waiting else START
+
+    def _say(self, where: str, text: str) -> None:
+        line = self.query_one(where, Static)
+        line.update(Content(text))
+        if where == "#custom-domain-progress":
+            line.display = bool(text)
+
+
+def set_line(changed: Mapping[str, str], stale: list[str]) -> str:
+    """``Set CUSTOM_DOMAIN=…, FRONTEND_URL=…. Now stale: Vercel.``"""
+    line = "Verified. Set " + ", ".join(f"{n}={v}" for n, v in changed.items()) + "."
+    return line + (f" Now stale: {', '.join(stale)}." if stale else "")
+
+
+def follow_up_question(answers: Answers, changed: Mapping[str, str]) -> str | None:
+    """What the follow-ups would do, as a question; None when there is nothing to do."""
+    from checklists.catalog import catalog
+    from wizard.domain_push import LABELS, targets_of, webhook_move
+
+    sent = {t: [n for n in changed if t in catalog()[n].destinations] for t in targets_of(changed)}
+    parts = [f"push {', '.join(names)} to {LABELS[t]}" for t, names in sent.items()]
+    move, _why_not = webhook_move(answers, changed)
+    parts += [move] if move else []
+    if not parts:
+        return None
+    question = " and ".join(parts) + (", then redeploy" if targets_of(changed) else "")
+    return f"{question[:1].upper()}{question[1:]}?"
