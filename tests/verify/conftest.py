@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ import trustme
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import FAKE_SECRETS, run_cli
-from tests.fixtures.tls import HOSTS
+from tests.fixtures.tls import HOSTS, server_context
 from tests.verify.standin import Backend, Frontend
 
 WEBHOOK_SECRET = FAKE_SECRETS["STRIPE_WEBHOOK_SECRET"]
@@ -56,9 +55,7 @@ def https_server_with(
     """An HTTPS server presenting a certificate the test chooses (e.g. one about to expire)."""
 
     def make(cert: trustme.LeafCert) -> HTTPServer:
-        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        cert.configure_cert(ctx)
-        return make_https_server(ctx)
+        return make_https_server(server_context(cert))
 
     return make
 
