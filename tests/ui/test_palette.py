@@ -40,7 +40,7 @@ async def test_recheck_another_phase_with_unsaved_input_asks_then_checks(
         await pilot.click("#no")
         await settle(pilot)
         assert app.current_step() == "upstash" and app.return_code is None
-        assert app.screen.unsaved() == ["REDIS_URL"]  # type: ignore[attr-defined]
+        assert isinstance(app.screen, PhaseScreen) and app.screen.unsaved() == ["REDIS_URL"]
 
         await palette(pilot, "check: re-run Supabase")
         assert isinstance(app.screen, YesNoModal)

@@ -6,6 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from wizard.commands import print_json, project_of
+from wizard.commands.push import platform_arguments
 
 if TYPE_CHECKING:
     from wizard.push import DestPlan
@@ -29,16 +30,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "targets",
-        nargs="*",
-        metavar="PLATFORM",
-        help="render, vercel (default: those with a token)",
-    )
-    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    p.add_argument(
-        "--timeout", type=float, default=20.0, metavar="S", help="seconds per request (default 20)"
-    )
+    platform_arguments(p)
     p.set_defaults(handler=run)
 
 

@@ -36,22 +36,27 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("--dry-run", action="store_true", help="show the plan; send no write request")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "--no-deploy", dest="deploy", action="store_false", help="push the variables only"
+    )
+    platform_arguments(p)
+    p.set_defaults(handler=run)
+
+
+def platform_arguments(p: argparse.ArgumentParser) -> None:
+    """What ``push`` and ``drift`` both take: the platforms, --json and --timeout."""
     p.add_argument(
         "targets",
         nargs="*",
         metavar="PLATFORM",
         help="render, vercel (default: those with a token)",
     )
-    p.add_argument("--dry-run", action="store_true", help="show the plan; send no write request")
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.add_argument(
-        "--no-deploy", dest="deploy", action="store_false", help="push the variables only"
-    )
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.add_argument(
         "--timeout", type=float, default=20.0, metavar="S", help="seconds per request (default 20)"
     )
-    p.set_defaults(handler=run)
 
 
 def plan_rows(plan: DestPlan) -> list[list[str]]:
