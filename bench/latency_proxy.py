@@ -206,7 +206,8 @@ class LatencyProxy:
             try:
                 await self._relay(reader, writer)
             except asyncio.CancelledError:
-                pass  # stopping: end quietly (a cancelled handler task makes asyncio log a traceback)
+                # stopping: end quietly (a cancelled handler task makes asyncio log a traceback)
+                pass
             finally:
                 tasks.discard(task)
 

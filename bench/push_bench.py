@@ -1,4 +1,5 @@
-"""``push render`` concurrency: 16 variables to a fake Render that answers every request after 100 ms.
+"""``push render`` concurrency: 16 variables to a fake Render that answers every request after
+100 ms.
 
 Run: python -m bench.push_bench [--runs N] [--delay S]
 The fake (tests/push/fake_render.py, the one the tests use) runs on a threaded loopback server
@@ -31,16 +32,24 @@ from wizard.push import VarPlan
 
 KEY = "rnd_bench000000000000"
 VALUES: dict[str, str | None] = {
-    "RENDER_API_KEY": KEY, "RENDER_SERVICE_NAME": "convoai-backend", "NODE_ENV": "production",
-    "PORT": "10000", "SUPABASE_URL": "https://bench.supabase.co",
+    "RENDER_API_KEY": KEY,
+    "RENDER_SERVICE_NAME": "convoai-backend",
+    "NODE_ENV": "production",
+    "PORT": "10000",
+    "SUPABASE_URL": "https://bench.supabase.co",
     "SUPABASE_SERVICE_KEY": "sb_secret_bench000000000000000000000",
-    "REDIS_URL": "rediss://default:bench@bench.upstash.io:6379", "OPENAI_API_KEY": "sk-bench0000000000000000000",
-    "JWT_SECRET": "bench" * 8, "APP_URL": "https://convoai-backend.onrender.com",
-    "STRIPE_SECRET_KEY": "sk_test_bench0000000000000000", "STRIPE_WEBHOOK_SECRET": "whsec_bench000000000000000",
-    "STRIPE_STARTER_PRICE_ID": "price_bench0001", "STRIPE_GROWTH_PRICE_ID": "price_bench0002",
-    "STRIPE_BUSINESS_PRICE_ID": "price_bench0003", "SENTRY_DSN": "https://pk@o1.ingest.sentry.io/1",
+    "REDIS_URL": "rediss://default:bench@bench.upstash.io:6379",
+    "OPENAI_API_KEY": "sk-bench0000000000000000000",
+    "JWT_SECRET": "bench" * 8,
+    "APP_URL": "https://convoai-backend.onrender.com",
+    "STRIPE_SECRET_KEY": "sk_test_bench0000000000000000",
+    "STRIPE_WEBHOOK_SECRET": "whsec_bench000000000000000",
+    "STRIPE_STARTER_PRICE_ID": "price_bench0001",
+    "STRIPE_GROWTH_PRICE_ID": "price_bench0002",
+    "STRIPE_BUSINESS_PRICE_ID": "price_bench0003",
+    "SENTRY_DSN": "https://pk@o1.ingest.sentry.io/1",
     "ANTHROPIC_API_KEY": "sk-ant-bench00000000000000",
-}  # fmt: skip
+}
 #: the catalog has 15 Render variables; the issue's figure is 16, so one more is added to the plan
 EXTRA = ("BENCH_EXTRA", "sixteenth")
 SALT = b"bench-salt"
@@ -54,7 +63,9 @@ async def _one_request(env: dict[str, str]) -> float:
         return time.perf_counter() - start
 
 
-async def _push(env: dict[str, str], known: dict[str, Any] | None) -> tuple[float, float, dict[str, Any]]:  # fmt: skip
+async def _push(
+    env: dict[str, str], known: dict[str, Any] | None
+) -> tuple[float, float, dict[str, Any]]:
     """(whole push, the part after confirmation, what the state would remember), seconds."""
     async with Platforms(VALUES, 10.0, env, {"render": known} if known else None) as platforms:
         start = time.perf_counter()  # the client (TLS context, pool) is built once per command
@@ -100,8 +111,14 @@ def main() -> None:
     for label, runs, trips in (("later push", laters, 3), ("first push", firsts, 4)):
         push = statistics.median(p[0] for p in runs[1:])  # the first run pays for imports
         apply = statistics.median(p[1] for p in runs[1:])
-        print(f"{label:<16} {push * 1000:.0f} ms = {push / one:.2f} x one request  (median of {args.runs}; {trips} round trips; serial would be ~{trips + 15})")  # fmt: skip
-        print(f"  after confirm  {apply * 1000:.0f} ms = {apply / one:.2f} x  (16 concurrent upserts + read-back: 2 round trips)")  # fmt: skip
+        print(
+            f"{label:<16} {push * 1000:.0f} ms = {push / one:.2f} x one request  (median "
+            f"of {args.runs}; {trips} round trips; serial would be ~{trips + 15})"
+        )
+        print(
+            f"  after confirm  {apply * 1000:.0f} ms = {apply / one:.2f} x  (16 concurrent "
+            "upserts + read-back: 2 round trips)"
+        )
     print("target           later push <= 4 x one request (issue 11)")
 
 

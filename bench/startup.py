@@ -1,7 +1,8 @@
 """Start-up cost of the commands people run most, against bare Python start-up.
 
 Run: python -m bench.startup [--runs N]
-Target (issue 2): ``convoai-setup --help`` and ``convoai-setup status`` within 3x ``python -c pass``.
+Target (issue 2): ``convoai-setup --help`` and ``convoai-setup status`` within 3x
+``python -c pass``.
 """
 
 from __future__ import annotations

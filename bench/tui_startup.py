@@ -90,9 +90,16 @@ def main() -> int:
         home = Path(tmp) / "home"
         project = home / "convoai"
         shutil.copytree(REPO / "examples" / "convoai", project)
-        env = dict(os.environ, HOME=str(home), TERM="xterm-256color", COLUMNS="100", LINES="30",
-                   CONVOAI_SETUP_KEYRING="vault", CONVOAI_SETUP_VAULT=str(home / "vault.json"),
-                   CONVOAI_SETUP_PASSPHRASE="benchmark passphrase")  # fmt: skip
+        env = dict(
+            os.environ,
+            HOME=str(home),
+            TERM="xterm-256color",
+            COLUMNS="100",
+            LINES="30",
+            CONVOAI_SETUP_KEYRING="vault",
+            CONVOAI_SETUP_VAULT=str(home / "vault.json"),
+            CONVOAI_SETUP_PASSPHRASE="benchmark passphrase",
+        )
         results: dict[str, list[tuple[float, int]]] = {"hello": [], "overview": []}
         for kind in results:  # warm-up: the OS file cache, .pyc files
             measure(kind, project, env)
@@ -105,8 +112,10 @@ def main() -> int:
     for kind in results:
         print(f"  {kind:9} {t[kind] * 1000:7.0f} ms   peak RSS {m[kind] / 1024:6.1f} MiB")
     time_ratio, memory_ratio = t["overview"] / t["hello"], m["overview"] / m["hello"]
-    print(f"  ratio     {time_ratio:7.2f}x (target <= {TIME_TARGET}x)   "
-          f"{memory_ratio:.2f}x (target <= {MEMORY_TARGET}x)")  # fmt: skip
+    print(
+        f"  ratio     {time_ratio:7.2f}x (target <= {TIME_TARGET}x)   "
+        f"{memory_ratio:.2f}x (target <= {MEMORY_TARGET}x)"
+    )
     return 0
 
 

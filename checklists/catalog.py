@@ -27,7 +27,8 @@ class Variable:
     name: str
     #: id of the phase whose screen asks for it
     phase: str
-    #: where it ends up: ``render`` (backend env), ``vercel`` (frontend env), ``wizard`` (only used here)
+    #: where it ends up: ``render`` (backend env), ``vercel`` (frontend env), ``wizard`` (only
+    #: used here)
     destinations: tuple[str, ...]
     required: bool
     #: secrets live only in the secret store and are masked everywhere
@@ -76,7 +77,9 @@ def load_catalog(path: Path) -> dict[str, Variable]:
         with path.open("rb") as fh:
             document = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot be read as TOML ({exc}).", "Restore the file from the package.") from None  # fmt: skip
+        raise CatalogError(
+            f"{path}: cannot be read as TOML ({exc}).", "Restore the file from the package."
+        ) from None
     validate(document, str(path))
     raw = document["vars"]
     out: dict[str, Variable] = {}
@@ -176,7 +179,13 @@ def _url_problem(var: Variable, value: str) -> str | None:
     if not host and "host=" not in parts.query:
         return f"{var.name} has no host; expected e.g. {var.example}"
     if var.bare_url and (parts.path.strip("/") or parts.query or parts.fragment):
-        extra = parts.path if parts.path.strip("/") else "?" + parts.query if parts.query else "#" + parts.fragment  # fmt: skip
+        extra = (
+            parts.path
+            if parts.path.strip("/")
+            else "?" + parts.query
+            if parts.query
+            else "#" + parts.fragment
+        )
         base = f"{scheme}://{parts.netloc}"
         return f"{var.name} must be the project URL alone, without {extra}; use {base}"
     return None

@@ -57,7 +57,8 @@ def unsafe_problem(name: str, value: str) -> str | None:
 
 
 def escape(text: str, keep: str = "") -> str:
-    """``text`` with every unsafe character written as ``\\x1b``/``\\u202e`` (``keep`` stays raw)."""
+    """``text`` with every unsafe character written as ``\\x1b``/``\\u202e`` (``keep`` stays
+    raw)."""
     if not any(is_unsafe(ch) and ch not in keep for ch in text):
         return text
     out = []

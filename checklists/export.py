@@ -32,7 +32,8 @@ class ChecklistRow:
     status: str
     #: when the live checks last passed (status ``verified`` only)
     verified_at: str | None
-    #: entered, generated, imported, created by API, flag, environment, .env, default (None: missing)
+    #: entered, generated, imported, created by API, flag, environment, .env, default
+    #: (None: missing)
     source: str | None
     #: what may be shown anywhere: secrets masked (``sk_live_…4f2a``), others as they are
     value_masked: str
@@ -134,8 +135,15 @@ def render_markdown(
         out.append("| Variable | Required | Status | Last check | Source | Destination | Value |")
         out.append("|----------|----------|--------|------------|--------|-------------|-------|")
         for r in section:
-            cells = [f"`{r.name}`", "Yes" if r.required else "No", status_text(r),
-                     _cell(r.last_check), r.source or "", r.destination, _shown(r)]  # fmt: skip
+            cells = [
+                f"`{r.name}`",
+                "Yes" if r.required else "No",
+                status_text(r),
+                _cell(r.last_check),
+                r.source or "",
+                r.destination,
+                _shown(r),
+            ]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     if migrations:

@@ -16,11 +16,29 @@ from providers.errors import SetupError
 DESTINATIONS = ("render", "vercel", "wizard")
 #: generator names the wizard implements (``wizard.generate.GENERATORS``; a test keeps them equal)
 GENERATORS = ("jwt-secret",)
-REQUIRED = {"phase": str, "destinations": list, "required": bool, "secret": bool,
-            "description": str, "example": str, "where": str}  # fmt: skip
-OPTIONAL = {"default": str, "generator": str, "prefixes": list, "schemes": list, "min_length": int,
-            "pattern": str, "pattern_help": str, "wrong_prefixes": dict, "checks": list,
-            "trim_slash": bool, "bare_url": bool, "default_from": str}  # fmt: skip
+REQUIRED = {
+    "phase": str,
+    "destinations": list,
+    "required": bool,
+    "secret": bool,
+    "description": str,
+    "example": str,
+    "where": str,
+}
+OPTIONAL = {
+    "default": str,
+    "generator": str,
+    "prefixes": list,
+    "schemes": list,
+    "min_length": int,
+    "pattern": str,
+    "pattern_help": str,
+    "wrong_prefixes": dict,
+    "checks": list,
+    "trim_slash": bool,
+    "bare_url": bool,
+    "default_from": str,
+}
 
 
 class CatalogError(SetupError):
@@ -28,7 +46,10 @@ class CatalogError(SetupError):
 
 
 def _fail(source: str, name: str, what: str) -> CatalogError:
-    return CatalogError(f"{source}: [vars.{name}] {what}.", "Fix the catalog entry (see checklists/catalog.py, class Variable).")  # fmt: skip
+    return CatalogError(
+        f"{source}: [vars.{name}] {what}.",
+        "Fix the catalog entry (see checklists/catalog.py, class Variable).",
+    )
 
 
 def validate(raw: Mapping[str, Any], source: str) -> None:
@@ -37,7 +58,11 @@ def validate(raw: Mapping[str, Any], source: str) -> None:
 
     unknown_tables = set(raw) - {"vars"}
     if unknown_tables or not isinstance(raw.get("vars"), dict) or not raw["vars"]:
-        what = f"unknown table {sorted(unknown_tables)[0]!r}" if unknown_tables else "no [vars.*] entries"  # fmt: skip
+        what = (
+            f"unknown table {sorted(unknown_tables)[0]!r}"
+            if unknown_tables
+            else "no [vars.*] entries"
+        )
         raise CatalogError(f"{source}: {what}.", "The catalog holds only [vars.NAME] tables.")
     names = set(raw["vars"])
     for name, entry in raw["vars"].items():
@@ -53,23 +78,42 @@ def validate(raw: Mapping[str, Any], source: str) -> None:
                 raise _fail(source, name, f"misses {key!r}")
         for key, kind in {**REQUIRED, **OPTIONAL}.items():
             if key in entry and not isinstance(entry[key], kind):
-                raise _fail(source, name, f"has {key!r} of the wrong type (expected {kind.__name__})")  # fmt: skip
+                raise _fail(
+                    source, name, f"has {key!r} of the wrong type (expected {kind.__name__})"
+                )
         for destination in entry["destinations"]:
             if destination not in DESTINATIONS:
-                raise _fail(source, name, f"has an unknown destination {destination!r} (known: {', '.join(DESTINATIONS)})")  # fmt: skip
+                raise _fail(
+                    source,
+                    name,
+                    f"has an unknown destination {destination!r} (known: "
+                    f"{', '.join(DESTINATIONS)})",
+                )
         if not entry["destinations"]:
             raise _fail(source, name, "has no destination")
         for check in entry.get("checks", ()):
             if check not in BY_ID:
-                raise _fail(source, name, f"names an unknown check {check!r} (known: {', '.join(BY_ID)})")  # fmt: skip
+                raise _fail(
+                    source, name, f"names an unknown check {check!r} (known: {', '.join(BY_ID)})"
+                )
         generator = entry.get("generator")
         if generator is not None and generator not in GENERATORS:
-            raise _fail(source, name, f"names an unknown generator {generator!r} (known: {', '.join(GENERATORS)})")  # fmt: skip
+            raise _fail(
+                source,
+                name,
+                f"names an unknown generator {generator!r} (known: {', '.join(GENERATORS)})",
+            )
         source_var = entry.get("default_from")
         if source_var is not None and (source_var not in names or source_var == name):
-            raise _fail(source, name, f"takes its default from {source_var!r}, which is not another catalog variable")  # fmt: skip
+            raise _fail(
+                source,
+                name,
+                f"takes its default from {source_var!r}, which is not another catalog variable",
+            )
         if entry.get("pattern") is not None:
             try:
                 re.compile(entry["pattern"])
             except re.error as exc:
-                raise _fail(source, name, f"has a pattern that is not a regular expression ({exc})") from None  # fmt: skip
+                raise _fail(
+                    source, name, f"has a pattern that is not a regular expression ({exc})"
+                ) from None

@@ -27,7 +27,10 @@ async def check_anthropic(ctx: CheckContext) -> list[CheckResult]:
             doc = await get_json(ctx, "Anthropic", url, AUTH_HINT, headers, params)
             models = doc.get("data") if isinstance(doc, dict) else None
             if not isinstance(models, list):
-                raise CheckError("Anthropic answered /v1/models without a model list; is ANTHROPIC_BASE_URL right?")  # fmt: skip
+                raise CheckError(
+                    "Anthropic answered /v1/models without a model list; is "
+                    "ANTHROPIC_BASE_URL right?"
+                )
             count += len(models)
             last = doc.get("last_id")
             if doc.get("has_more") is not True:

@@ -34,7 +34,9 @@ async def check_app(ctx: CheckContext) -> list[CheckResult]:
     except CheckError as exc:
         out.error("reachable", exc, VARIABLES, watch)
         return out.items
-    out.add("reachable", "ok", f"{path} answered {response.status_code} over https", VARIABLES, watch)  # fmt: skip
+    out.add(
+        "reachable", "ok", f"{path} answered {response.status_code} over https", VARIABLES, watch
+    )
     return out.items
 
 
@@ -60,15 +62,30 @@ def check_vercel_json(
         if not isinstance(rewrites, list):
             raise ValueError("rewrites is not a list")
     except (OSError, ValueError, RecursionError):
-        out.add("vercel.json", "fail", "vercel.json is not valid JSON with a rewrites list; regenerate it: convoai-setup write vercel", names)  # fmt: skip
+        out.add(
+            "vercel.json",
+            "fail",
+            "vercel.json is not valid JSON with a rewrites list; regenerate it: "
+            "convoai-setup write vercel",
+            names,
+        )
         return out.items
-    by_source = {r.get("source"): str(r.get("destination", "")) for r in rewrites if isinstance(r, dict)}  # fmt: skip
+    by_source = {
+        r.get("source"): str(r.get("destination", "")) for r in rewrites if isinstance(r, dict)
+    }
     wrong = [
-        s for s in PROXIED_SOURCES
+        s
+        for s in PROXIED_SOURCES
         if not any(by_source.get(s, "").lower().startswith(o + "/") for o in origins)
-    ]  # fmt: skip
+    ]
     if wrong:
-        out.add("vercel.json", "fail", f"vercel.json's rewrites for {', '.join(wrong)} do not point at APP_URL; update them: convoai-setup write vercel", names)  # fmt: skip
+        out.add(
+            "vercel.json",
+            "fail",
+            f"vercel.json's rewrites for {', '.join(wrong)} do not point at APP_URL; "
+            "update them: convoai-setup write vercel",
+            names,
+        )
     else:
         out.add("vercel.json", "ok", "rewrites for /api and /widget.js point at APP_URL", names)
     return out.items

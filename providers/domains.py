@@ -21,7 +21,10 @@ from providers.http import base_url, error_text, send, status_message
 VERCEL_AUTH = (
     "Create a token at Vercel > Account Settings > Tokens: convoai-setup vars set VERCEL_TOKEN"
 )
-RENDER_AUTH = "Create an API key at Render Dashboard > Account Settings > API Keys: convoai-setup vars set RENDER_API_KEY"  # fmt: skip
+RENDER_AUTH = (
+    "Create an API key at Render Dashboard > Account Settings > API Keys: convoai-setup vars "
+    "set RENDER_API_KEY"
+)
 #: documented fallbacks when Vercel's config endpoint gives no recommendation
 VERCEL_A, VERCEL_CNAME = "76.76.21.21", "cname.vercel-dns.com"
 #: Render's documented A record for apex domains (its API returns no DNS target)
@@ -78,13 +81,18 @@ def _json(response: httpx.Response, label: str) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise ProviderError(f"{label} answered {response.status_code} but not with JSON; is its base URL right?") from None  # fmt: skip
+        raise ProviderError(
+            f"{label} answered {response.status_code} but not with JSON; is its base URL right?"
+        ) from None
 
 
 def _obj(response: httpx.Response, label: str) -> dict[str, Any]:
     body = _json(response, label)
     if not isinstance(body, dict):
-        raise ProviderError(f"{label} answered {response.status_code} with an unexpected body; is its base URL right?")  # fmt: skip
+        raise ProviderError(
+            f"{label} answered {response.status_code} with an unexpected body; is its base "
+            "URL right?"
+        )
     return body
 
 
@@ -97,7 +105,11 @@ class Vercel:
         self.project = (values.get("VERCEL_PROJECT") or "").strip()
         token = (values.get("VERCEL_TOKEN") or "").strip()
         if not token or not self.project:
-            raise MissingSetting("VERCEL_TOKEN and VERCEL_PROJECT are needed to use the Vercel API.", "Set them: convoai-setup vars set VERCEL_TOKEN, then convoai-setup vars set VERCEL_PROJECT NAME")  # fmt: skip
+            raise MissingSetting(
+                "VERCEL_TOKEN and VERCEL_PROJECT are needed to use the Vercel API.",
+                "Set them: convoai-setup vars set VERCEL_TOKEN, then convoai-setup vars "
+                "set VERCEL_PROJECT NAME",
+            )
         try:
             self.base = base_url(ctx.env, "CONVOAI_SETUP_VERCEL_API", "https://api.vercel.com")
         except CheckError as exc:
@@ -110,8 +122,15 @@ class Vercel:
         self, method: str, path: str, params: Mapping[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
         query = {**(params or {}), **self.params}
-        return await _call(self.ctx, "Vercel", method, self.base + path,
-                           headers=self.headers, params=query, **kwargs)  # fmt: skip
+        return await _call(
+            self.ctx,
+            "Vercel",
+            method,
+            self.base + path,
+            headers=self.headers,
+            params=query,
+            **kwargs,
+        )
 
     @property
     def project_path(self) -> str:
@@ -121,7 +140,10 @@ class Vercel:
         """``https://`` + the newest READY production deployment's host."""
         project = await self.request("GET", f"/v9{self.project_path}")
         if project.status_code == 404:
-            raise ProviderError(f"Vercel has no project named {self.project} visible to this token; check VERCEL_PROJECT (and VERCEL_TEAM for a team project)")  # fmt: skip
+            raise ProviderError(
+                f"Vercel has no project named {self.project} visible to this token; check "
+                "VERCEL_PROJECT (and VERCEL_TEAM for a team project)"
+            )
         if not project.is_success:
             raise _fail(project, "Vercel", "Finding the Vercel project failed", VERCEL_AUTH)
         project_id = str(_obj(project, "Vercel").get("id") or self.project)
@@ -132,26 +154,38 @@ class Vercel:
         deployments = _obj(response, "Vercel").get("deployments") or []
         ready = [d for d in deployments if isinstance(d, dict) and d.get("url")]
         if not ready:
-            raise ProviderError(f"Vercel project {self.project} has no ready production deployment yet; deploy it (git push to its production branch), or set FRONTEND_URL")  # fmt: skip
+            raise ProviderError(
+                f"Vercel project {self.project} has no ready production deployment yet; "
+                "deploy it (git push to its production branch), or set FRONTEND_URL"
+            )
         newest = max(ready, key=lambda d: d.get("created") or 0)
         return "https://" + str(newest["url"]).removeprefix("https://").rstrip("/")
 
     async def add_domain(self, domain: str) -> dict[str, Any]:
         """Add ``domain`` to the project; an existing one on this project is fine (idempotent)."""
-        response = await self.request("POST", f"/v10{self.project_path}/domains", json={"name": domain})  # fmt: skip
+        response = await self.request(
+            "POST", f"/v10{self.project_path}/domains", json={"name": domain}
+        )
         if response.is_success:
             return _obj(response, "Vercel")
         if response.status_code in (400, 409):
-            existing = await self.request("GET", f"/v9{self.project_path}/domains/{_quoted(domain)}")  # fmt: skip
+            existing = await self.request(
+                "GET", f"/v9{self.project_path}/domains/{_quoted(domain)}"
+            )
             if existing.is_success:
                 return _obj(existing, "Vercel")
-        raise _fail(response, "Vercel", f"Adding {domain} to the Vercel project failed", VERCEL_AUTH)  # fmt: skip
+        raise _fail(
+            response, "Vercel", f"Adding {domain} to the Vercel project failed", VERCEL_AUTH
+        )
 
     async def config(self, domain: str) -> dict[str, Any]:
-        response = await self.request("GET", f"/v6/domains/{_quoted(domain)}/config",
-                                      {"projectIdOrName": self.project})  # fmt: skip
+        response = await self.request(
+            "GET", f"/v6/domains/{_quoted(domain)}/config", {"projectIdOrName": self.project}
+        )
         if not response.is_success:
-            raise _fail(response, "Vercel", f"Reading the DNS configuration of {domain} failed", VERCEL_AUTH)  # fmt: skip
+            raise _fail(
+                response, "Vercel", f"Reading the DNS configuration of {domain} failed", VERCEL_AUTH
+            )
         return _obj(response, "Vercel")
 
     async def status(self, domain: str) -> DomainStatus:
@@ -164,8 +198,10 @@ class Vercel:
         if not verified:
             attempt = await self.request("POST", f"{path}/verify")
             if attempt.status_code not in (200, 400):
-                raise _fail(attempt, "Vercel", f"Verifying {domain} on Vercel failed", VERCEL_AUTH)  # fmt: skip
-            verified = attempt.status_code == 200 and bool(_obj(attempt, "Vercel").get("verified", True))  # fmt: skip
+                raise _fail(attempt, "Vercel", f"Verifying {domain} on Vercel failed", VERCEL_AUTH)
+            verified = attempt.status_code == 200 and bool(
+                _obj(attempt, "Vercel").get("verified", True)
+            )
         if not verified:
             return DomainStatus("Vercel", domain, False, "the TXT verification record")
         if (await self.config(domain)).get("misconfigured", True):
@@ -184,7 +220,9 @@ def is_apex(domain: str, apex_name: str | None = None) -> bool:
     return domain == apex_name if apex_name else domain.count(".") == 1
 
 
-def vercel_records(domain: str, added: Mapping[str, Any], config: Mapping[str, Any]) -> list[DnsRecord]:  # fmt: skip
+def vercel_records(
+    domain: str, added: Mapping[str, Any], config: Mapping[str, Any]
+) -> list[DnsRecord]:
     """The records Vercel wants: its rank-1 A (apex) or CNAME (subdomain), plus any TXT."""
     out: list[DnsRecord] = []
     if is_apex(domain, added.get("apexName")):
@@ -196,8 +234,15 @@ def vercel_records(domain: str, added: Mapping[str, Any], config: Mapping[str, A
         out.append(DnsRecord("Vercel", "CNAME", domain, target, "points the site at Vercel"))
     for item in added.get("verification") or []:
         if isinstance(item, dict) and item.get("value"):
-            out.append(DnsRecord("Vercel", str(item.get("type", "TXT")), str(item.get("domain", f"_vercel.{domain}")),
-                                 str(item["value"]), "proves you own the domain"))  # fmt: skip
+            out.append(
+                DnsRecord(
+                    "Vercel",
+                    str(item.get("type", "TXT")),
+                    str(item.get("domain", f"_vercel.{domain}")),
+                    str(item["value"]),
+                    "proves you own the domain",
+                )
+            )
     return out
 
 
@@ -209,10 +254,15 @@ class Render:
         self.ctx = ctx
         key = (values.get("RENDER_API_KEY") or "").strip()
         if not key:
-            raise MissingSetting("RENDER_API_KEY is needed to add the API domain on Render.", "Set it: convoai-setup vars set RENDER_API_KEY")  # fmt: skip
+            raise MissingSetting(
+                "RENDER_API_KEY is needed to add the API domain on Render.",
+                "Set it: convoai-setup vars set RENDER_API_KEY",
+            )
         self.name = (values.get("RENDER_SERVICE_NAME") or "convoai-backend").strip()
         try:
-            self.base = base_url(ctx.env, "CONVOAI_SETUP_RENDER_API", "https://api.render.com") + "/v1"  # fmt: skip
+            self.base = (
+                base_url(ctx.env, "CONVOAI_SETUP_RENDER_API", "https://api.render.com") + "/v1"
+            )
         except CheckError as exc:
             raise ProviderError(exc.message) from None
         self.headers = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
@@ -220,17 +270,33 @@ class Render:
         self.service_host = ""
 
     async def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await _call(self.ctx, "Render", method, self.base + path, headers=self.headers, **kwargs)  # fmt: skip
+        return await _call(
+            self.ctx, "Render", method, self.base + path, headers=self.headers, **kwargs
+        )
 
     async def find_service(self) -> None:
-        response = await self.request("GET", "/services", params={"name": self.name, "type": "web_service", "limit": "20"})  # fmt: skip
+        response = await self.request(
+            "GET", "/services", params={"name": self.name, "type": "web_service", "limit": "20"}
+        )
         if not response.is_success:
             raise _fail(response, "Render", "Finding the Render service failed", RENDER_AUTH)
         items = _json(response, "Render")
-        found = [i["service"] for i in items if isinstance(i, dict) and isinstance(i.get("service"), dict)
-                 and i["service"].get("name") == self.name] if isinstance(items, list) else []  # fmt: skip
+        found = (
+            [
+                i["service"]
+                for i in items
+                if isinstance(i, dict)
+                and isinstance(i.get("service"), dict)
+                and i["service"].get("name") == self.name
+            ]
+            if isinstance(items, list)
+            else []
+        )
         if not found:
-            raise ProviderError(f"Render has no web service named {self.name} for this API key; create it (plan Phase 3.1) or set RENDER_SERVICE_NAME")  # fmt: skip
+            raise ProviderError(
+                f"Render has no web service named {self.name} for this API key; create it "
+                "(plan Phase 3.1) or set RENDER_SERVICE_NAME"
+            )
         self.service_id = str(found[0].get("id", ""))
         details = found[0].get("serviceDetails") or {}
         parts = split_url(str(details.get("url") or ""))
@@ -253,7 +319,9 @@ class Render:
             existing = await self.request("GET", self._domain_path(domain))
             if existing.is_success:
                 return _obj(existing, "Render")
-        raise _fail(response, "Render", f"Adding {domain} to the Render service failed", RENDER_AUTH)  # fmt: skip
+        raise _fail(
+            response, "Render", f"Adding {domain} to the Render service failed", RENDER_AUTH
+        )
 
     async def status(self, domain: str) -> DomainStatus:
         """Ask Render to verify (202, no body), then read the domain back."""
@@ -271,4 +339,4 @@ class Render:
         apex = added.get("domainType") == "apex" if added.get("domainType") else is_apex(domain)
         if apex:
             return [DnsRecord("Render", "A", domain, RENDER_A, "points the API at Render")]
-        return [DnsRecord("Render", "CNAME", domain, self.service_host, "points the API at Render")]  # fmt: skip
+        return [DnsRecord("Render", "CNAME", domain, self.service_host, "points the API at Render")]

@@ -49,17 +49,25 @@ def _failure(response: httpx.Response) -> CheckError:
     return CheckError(rate_limit_message(response) or status_message(response, "GitHub", AUTH_HINT))
 
 
-async def _repository(ctx: CheckContext, base: str, repo: str, headers: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+async def _repository(
+    ctx: CheckContext, base: str, repo: str, headers: dict[str, str]
+) -> dict[str, Any]:
     """The repository document, following GitHub's 301 for a renamed or moved repository."""
     response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}", headers=headers)
     if response.status_code in (301, 302, 307):
         location = response.headers.get("Location", "")
         if not location.startswith(base + "/"):
-            raise CheckError(f"GitHub moved {repo} to a location outside its API; open it on github.com and set GITHUB_REPOSITORY to its new owner/name")  # fmt: skip
+            raise CheckError(
+                f"GitHub moved {repo} to a location outside its API; open it on github.com "
+                "and set GITHUB_REPOSITORY to its new owner/name"
+            )
         response = await send(ctx, "GitHub", "GET", location, headers=headers)
     if response.status_code == 404:
         # GitHub answers 404, not 403, for private repositories a token cannot see.
-        raise CheckError(f"repository {repo} not found, or the token has no access to it; check GITHUB_REPOSITORY and the token's repository access")  # fmt: skip
+        raise CheckError(
+            f"repository {repo} not found, or the token has no access to it; check "
+            "GITHUB_REPOSITORY and the token's repository access"
+        )
     if not response.is_success:
         raise _failure(response)
     doc = json_body(response, "GitHub")
@@ -76,15 +84,25 @@ def _local_workflow(ctx: CheckContext) -> str | None:
         return None
 
 
-async def _workflow(ctx: CheckContext, out: Results, base: str, repo: str, branch: str, headers: dict[str, str]) -> None:  # fmt: skip
+async def _workflow(
+    ctx: CheckContext, out: Results, base: str, repo: str, branch: str, headers: dict[str, str]
+) -> None:
     watch, push = Stopwatch(), f"git push origin {branch}"
     add = f"git add {WORKFLOW} && git commit -m 'CI workflow from convoai-setup' && {push}"
     local = _local_workflow(ctx)
     try:
-        response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}/contents/{WORKFLOW}", headers=headers)  # fmt: skip
+        response = await send(
+            ctx, "GitHub", "GET", f"{base}/repos/{repo}/contents/{WORKFLOW}", headers=headers
+        )
         if response.status_code == 404:
             first = "" if local is not None else "convoai-setup write ci, then "
-            out.add("workflow", "warn", f"{WORKFLOW} is not on {branch}; run: {first}{add}", VARIABLES, watch)  # fmt: skip
+            out.add(
+                "workflow",
+                "warn",
+                f"{WORKFLOW} is not on {branch}; run: {first}{add}",
+                VARIABLES,
+                watch,
+            )
             return
         if not response.is_success:
             raise _failure(response)
@@ -97,20 +115,53 @@ async def _workflow(ctx: CheckContext, out: Results, base: str, repo: str, branc
         out.error("workflow", exc, VARIABLES, watch)
         return
     if local is None:
-        out.add("workflow", "warn", f"{WORKFLOW} is on {branch} but not in this checkout; run convoai-setup write ci to compare", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "workflow",
+            "warn",
+            f"{WORKFLOW} is on {branch} but not in this checkout; run convoai-setup write "
+            "ci to compare",
+            VARIABLES,
+            watch,
+        )
     elif remote == local:
-        out.add("workflow", "ok", f"{WORKFLOW} on {branch} is the one convoai-setup wrote", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "workflow",
+            "ok",
+            f"{WORKFLOW} on {branch} is the one convoai-setup wrote",
+            VARIABLES,
+            watch,
+        )
     else:
-        out.add("workflow", "warn", f"{WORKFLOW} on {branch} differs from this checkout's; run: {add}", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "workflow",
+            "warn",
+            f"{WORKFLOW} on {branch} differs from this checkout's; run: {add}",
+            VARIABLES,
+            watch,
+        )
 
 
-async def _latest_run(ctx: CheckContext, out: Results, base: str, repo: str, headers: dict[str, str]) -> None:  # fmt: skip
+async def _latest_run(
+    ctx: CheckContext, out: Results, base: str, repo: str, headers: dict[str, str]
+) -> None:
     watch = Stopwatch()
     try:
-        response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}/actions/workflows/ci.yml/runs",
-                              headers=headers, params={"branch": "main", "per_page": 1})  # fmt: skip
+        response = await send(
+            ctx,
+            "GitHub",
+            "GET",
+            f"{base}/repos/{repo}/actions/workflows/ci.yml/runs",
+            headers=headers,
+            params={"branch": "main", "per_page": 1},
+        )
         if response.status_code == 404:
-            out.add("latest run", "warn", "no CI workflow has run on main yet (push the workflow first)", VARIABLES, watch)  # fmt: skip
+            out.add(
+                "latest run",
+                "warn",
+                "no CI workflow has run on main yet (push the workflow first)",
+                VARIABLES,
+                watch,
+            )
             return
         if not response.is_success:
             raise _failure(response)
@@ -121,17 +172,31 @@ async def _latest_run(ctx: CheckContext, out: Results, base: str, repo: str, hea
     runs = doc.get("workflow_runs") if isinstance(doc, dict) else None
     run = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else None
     if run is None:
-        out.add("latest run", "warn", "no CI run on main yet; push to main to start one", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "latest run",
+            "warn",
+            "no CI run on main yet; push to main to start one",
+            VARIABLES,
+            watch,
+        )
         return
     link, status, conclusion = run.get("html_url") or "", run.get("status"), run.get("conclusion")
     if status != "completed":
-        out.add("latest run", "warn", f"the latest CI run on main is {status}: {link}", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "latest run", "warn", f"the latest CI run on main is {status}: {link}", VARIABLES, watch
+        )
     elif conclusion in ("success", "skipped", "neutral"):
         out.add(
             "latest run", "ok", f"the latest CI run on main succeeded: {link}", VARIABLES, watch
         )
     else:
-        out.add("latest run", "fail", f"the latest CI run on main ended {conclusion}; read it at {link}", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "latest run",
+            "fail",
+            f"the latest CI run on main ended {conclusion}; read it at {link}",
+            VARIABLES,
+            watch,
+        )
 
 
 async def check_github(ctx: CheckContext) -> list[CheckResult]:
@@ -149,7 +214,13 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
         base = base_url(ctx.env, "CONVOAI_SETUP_GITHUB_API", "https://api.github.com")
         if not repo:
             await get_json(ctx, "GitHub", f"{base}/user", AUTH_HINT, headers)
-            out.add("repository", "warn", "token works; set GITHUB_REPOSITORY (owner/name) to check the repository too", VARIABLES, watch)  # fmt: skip
+            out.add(
+                "repository",
+                "warn",
+                "token works; set GITHUB_REPOSITORY (owner/name) to check the repository too",
+                VARIABLES,
+                watch,
+            )
             return out.items
         doc = await _repository(ctx, base, repo, headers)
     except CheckError as exc:
@@ -157,7 +228,13 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
         return out.items
     current = str(doc.get("full_name") or repo)
     if current.lower() != repo.lower():
-        out.add("repository", "warn", f"repository {repo} was renamed or moved to {current}; set GITHUB_REPOSITORY={current}", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "repository",
+            "warn",
+            f"repository {repo} was renamed or moved to {current}; set GITHUB_REPOSITORY={current}",
+            VARIABLES,
+            watch,
+        )
     else:
         out.add("repository", "ok", f"token works; repository {repo} found", VARIABLES, watch)
     branch = str(doc.get("default_branch") or "main")

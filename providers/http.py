@@ -95,17 +95,25 @@ def _transport_message(label: str, exc: httpx.HTTPError, timeout: float, entered
     check = f"check {entered}" if entered else "check this machine's network (or proxy)"
     if isinstance(exc, httpx.TimeoutException):
         stage = "connection" if isinstance(exc, httpx.ConnectTimeout) else "request"
-        return f"{label} did not answer within {timeout:g}s ({stage} timed out); {check} and retry, or raise --timeout"
+        return (
+            f"{label} did not answer within {timeout:g}s ({stage} timed out); {check} and "
+            "retry, or raise --timeout"
+        )
     if "certificate" in text or "ssl" in text or "tls" in text:
-        return f"{label}: TLS verification failed (certificate not trusted or wrong host); {check}. Verification is never switched off"
+        return (
+            f"{label}: TLS verification failed (certificate not trusted or wrong host); "
+            f"{check}. Verification is never switched off"
+        )
     if isinstance(exc, httpx.ConnectError):
         if "name or service not known" in text or "nodename" in text or "getaddrinfo" in text:
             if entered:
                 return f"{label}: host not found (DNS); check {entered} for typos"
             where = host or "the vendor's API"
-            return (f"{label}: this machine cannot reach {where}: host not found (DNS). "
-                    "There is no network, DNS is not working, or a proxy is needed (HTTPS_PROXY); "
-                    "fix the connection and retry")  # fmt: skip
+            return (
+                f"{label}: this machine cannot reach {where}: host not found (DNS). "
+                "There is no network, DNS is not working, or a proxy is needed (HTTPS_PROXY); "
+                "fix the connection and retry"
+            )
         if "refused" in text:
             return f"{label}: connection refused; is the URL right and the service running?"
         return f"{label}: could not connect; {check}"
@@ -141,7 +149,7 @@ async def send(
         return await ctx.client.request(method, url, **kwargs)
     except asyncio.CancelledError:
         # The runner's deadline interrupted this request: it is this request's timeout.
-        if deadline is not None and deadline.expired and task is not None and task.uncancel() == 0:  # fmt: skip
+        if deadline is not None and deadline.expired and task is not None and task.uncancel() == 0:
             raise CheckError(late) from None
         raise
     except httpx.HTTPError as exc:
@@ -195,7 +203,8 @@ def json_body(response: httpx.Response, label: str) -> Any:
         return response.json()
     except ValueError:
         raise CheckError(
-            f"{label} answered {response.status_code} but not with JSON; is the URL the right service?"
+            f"{label} answered {response.status_code} but not with JSON; is the URL the "
+            "right service?"
         ) from None
 
 

@@ -120,29 +120,49 @@ def describe_error(exc: BaseException, target: Target, url: str = "") -> str:
     if "password authentication failed" in low or ("sasl" in low and "auth" in low):
         return f"Postgres rejected the password for user {target.user}. {COPY_AGAIN}."
     if "no password supplied" in low or "password is required" in low:
-        return f"SUPABASE_DB_URL has no password for user {target.user}. {COPY_AGAIN} and fill in [YOUR-PASSWORD]."
+        return (
+            f"SUPABASE_DB_URL has no password for user {target.user}. {COPY_AGAIN} and fill in "
+            "[YOUR-PASSWORD]."
+        )
     if "tenant or user not found" in low:
-        return f"The pooler does not know user {target.user}: on the pooler the user is postgres.<project-ref>. {COPY_AGAIN}."
+        return (
+            f"The pooler does not know user {target.user}: on the pooler the user is "
+            f"postgres.<project-ref>. {COPY_AGAIN}."
+        )
     unreachable = ("network is unreachable", "cannot assign requested address", "no route to host")
     dropped = "closed the connection unexpectedly" in low  # e.g. an IPv6 proxy that gives up
     if direct and (any(s in low for s in unreachable) or "timeout" in low or dropped):
         return (
             f"Cannot reach {target.host}: Supabase's direct host is IPv6-only, and this network "
-            "has no working IPv6 route. Use the session pooler instead: Supabase > Connect > Session pooler "
-            f"(postgres://postgres.{direct.group(1)}:[YOUR-PASSWORD]@aws-0-<region>.pooler.supabase.com:5432/postgres)."
+            "has no working IPv6 route. Use the session pooler instead: Supabase > Connect "
+            "> Session pooler "
+            f"(postgres://postgres.{direct.group(1)}:[YOUR-PASSWORD]"
+            "@aws-0-<region>.pooler.supabase.com:5432/postgres)."
         )
     if "could not translate host name" in low or "name or service not known" in low:
-        return f"Host {target.host} was not found (DNS). Check the host in SUPABASE_DB_URL; {COPY_AGAIN}."
+        return (
+            f"Host {target.host} was not found (DNS). Check the host in SUPABASE_DB_URL; "
+            f"{COPY_AGAIN}."
+        )
     if "timeout" in low or "timed out" in low:
-        return f"Postgres at {target} did not answer in time (connection timeout). Check the host and port, or a firewall in between."
+        return (
+            f"Postgres at {target} did not answer in time (connection timeout). Check the host "
+            "and port, or a firewall in between."
+        )
     if "connection refused" in low:
         return (
             f"Postgres at {target} refused the connection: nothing listens on that host and port."
         )
     if any(s in low for s in unreachable):
-        return f"Cannot reach {target.host} (network unreachable). Check SUPABASE_DB_URL and your network."
+        return (
+            f"Cannot reach {target.host} (network unreachable). Check SUPABASE_DB_URL and your "
+            "network."
+        )
     if "does not support ssl" in low:
-        return f"Postgres at {target} does not support SSL but sslmode requires it; add ?sslmode=disable only for a local server."
+        return (
+            f"Postgres at {target} does not support SSL but sslmode requires it; add "
+            "?sslmode=disable only for a local server."
+        )
     if "database" in low and "does not exist" in low:
         return f"Database {target.dbname!r} does not exist on {target.host}. {COPY_AGAIN}."
     return f"Could not connect to Postgres at {target}: {scrub(first_line(text), url)}"
@@ -242,7 +262,8 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, Outco
             (
                 "vector",
                 "warn",
-                f"pgvector {vec.available} is available but not installed yet: convoai-setup migrate installs it",
+                f"pgvector {vec.available} is available but not installed yet: "
+                "convoai-setup migrate installs it",
             )
         )
     else:
@@ -261,7 +282,8 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, Outco
             (
                 "migrations",
                 "ok",
-                f"{len(recorded)} migrations recorded (latest {recorded[-1] if recorded else 'none'})",
+                f"{len(recorded)} migrations recorded (latest "
+                f"{recorded[-1] if recorded else 'none'})",
             )
         )
     else:
@@ -304,7 +326,8 @@ async def check_postgres(ctx: CheckContext) -> list[CheckResult]:
             (
                 "connect",
                 "fail",
-                f"Postgres did not answer within {ctx.timeout:g}s; check the host and port in SUPABASE_DB_URL",
+                f"Postgres did not answer within {ctx.timeout:g}s; check the host and port "
+                "in SUPABASE_DB_URL",
             )
         ]
     except psycopg.Error as exc:

@@ -17,7 +17,10 @@ from providers.base import CheckContext, CheckError, ProviderError
 from providers.http import base_url, error_text, status_message
 
 LABEL = "Render"
-AUTH_HINT = "Create an API key at Render Dashboard > Account Settings > API Keys, then: convoai-setup vars set RENDER_API_KEY"
+AUTH_HINT = (
+    "Create an API key at Render Dashboard > Account Settings > API Keys, then: convoai-setup "
+    "vars set RENDER_API_KEY"
+)
 PAGE = 100  # the documented maximum
 DASHBOARD = "https://dashboard.render.com"
 
@@ -101,8 +104,12 @@ class RenderApi:
             text = error_text(response)
             if any(w in text.lower() for w in ("repo", "github", "git ")):
                 raise ProviderError(
-                    f"Render could not use the repository {payload.get('repo')} (Render says: {text}); nothing was created.",
-                    "Install Render's GitHub app for that repository (Render Dashboard > Account Settings > Git, or github.com/apps/render), or apply the Blueprint: convoai-setup write render, then Render Dashboard > New > Blueprint.",
+                    f"Render could not use the repository {payload.get('repo')} (Render "
+                    f"says: {text}); nothing was created.",
+                    "Install Render's GitHub app for that repository (Render Dashboard > "
+                    "Account Settings > Git, or github.com/apps/render), or apply the "
+                    "Blueprint: convoai-setup write render, then Render Dashboard > New > "
+                    "Blueprint.",
                 )
         if response.status_code not in (200, 201):
             raise self._fail(response, "Creating the Render service failed; nothing was created")
@@ -110,7 +117,8 @@ class RenderApi:
         service = doc.get("service") if isinstance(doc, dict) else None
         if not isinstance(service, dict) or not isinstance(service.get("id"), str):
             raise ProviderError(
-                "Render created the service but did not answer with its id; look for it in the dashboard and re-run push."
+                "Render created the service but did not answer with its id; look for it in "
+                "the dashboard and re-run push."
             )
         deploy = doc.get("deployId") if isinstance(doc, dict) else None
         return service, deploy if isinstance(deploy, str) else None

@@ -61,11 +61,16 @@ def stripe_mode(values: Values) -> list[CheckResult]:
     key, env = _get(values, "STRIPE_SECRET_KEY"), _get(values, "NODE_ENV")
     if key.startswith(("sk_test_", "rk_test_")) and env == "production":
         return [
-            _result("stripe", "key mode", "warn",
-                    "STRIPE_SECRET_KEY is a test key (sk_test_) but NODE_ENV is production: no real "
-                    "payments will be taken. Use the live key from Dashboard > Developers > API keys",
-                    "STRIPE_SECRET_KEY", "NODE_ENV")
-        ]  # fmt: skip
+            _result(
+                "stripe",
+                "key mode",
+                "warn",
+                "STRIPE_SECRET_KEY is a test key (sk_test_) but NODE_ENV is production: no real "
+                "payments will be taken. Use the live key from Dashboard > Developers > API keys",
+                "STRIPE_SECRET_KEY",
+                "NODE_ENV",
+            )
+        ]
     return []
 
 
@@ -78,9 +83,15 @@ def redis_url(values: Values) -> list[CheckResult]:
     except ValueError:
         return []
     if parts.scheme == "redis" and host.endswith("upstash.io"):
-        msg = "REDIS_URL uses redis:// but Upstash accepts TLS only: change it to rediss:// (double s), same host, port and password"
+        msg = (
+            "REDIS_URL uses redis:// but Upstash accepts TLS only: change it to rediss:// "
+            "(double s), same host, port and password"
+        )
     elif parts.scheme in ("https", "http") and host.endswith("upstash.io"):
-        msg = "REDIS_URL is the Upstash REST URL; BullMQ needs the TCP URL rediss://default:PASSWORD@ENDPOINT.upstash.io:6379 (Upstash console > Connect)"
+        msg = (
+            "REDIS_URL is the Upstash REST URL; BullMQ needs the TCP URL "
+            "rediss://default:PASSWORD@ENDPOINT.upstash.io:6379 (Upstash console > Connect)"
+        )
     else:
         return []
     return [_result("upstash", "url scheme", "fail", msg, "REDIS_URL")]
@@ -91,50 +102,109 @@ def supabase_key(values: Values) -> list[CheckResult]:
     key, url = _get(values, "SUPABASE_SERVICE_KEY"), _get(values, "SUPABASE_URL")
     name = "SUPABASE_SERVICE_KEY"
     if key.startswith("sb_publishable_"):
-        return [_result("supabase", "key role", "fail", f"{name} is the publishable key; use the secret key (sb_secret_…) from Project Settings > API", name)]  # fmt: skip
+        return [
+            _result(
+                "supabase",
+                "key role",
+                "fail",
+                f"{name} is the publishable key; use the secret key (sb_secret_…) from "
+                "Project Settings > API",
+                name,
+            )
+        ]
     if not key.startswith("eyJ"):
         return []
     claims = jwt_claims(key)
     if claims is None:
-        return [_result("supabase", "key role", "fail", f"{name} starts like a JWT but does not decode; copy the service_role key again from Project Settings > API", name)]  # fmt: skip
+        return [
+            _result(
+                "supabase",
+                "key role",
+                "fail",
+                f"{name} starts like a JWT but does not decode; copy the service_role key "
+                "again from Project Settings > API",
+                name,
+            )
+        ]
     role = claims.get("role")
     if role != "service_role":
         shown = role if role in ("anon", "authenticated") else "not service_role"
-        return [_result("supabase", "key role", "fail", f"{name} is the {shown} key; the backend needs the service_role secret (Project Settings > API)", name)]  # fmt: skip
+        return [
+            _result(
+                "supabase",
+                "key role",
+                "fail",
+                f"{name} is the {shown} key; the backend needs the service_role secret "
+                "(Project Settings > API)",
+                name,
+            )
+        ]
     try:
         host = (urlsplit(url).hostname or "") if url else ""
     except ValueError:
         host = ""
     ref = claims.get("ref")
     if isinstance(ref, str) and host.endswith(".supabase.co") and host.split(".")[0] != ref:
-        return [_result("supabase", "project ref", "fail", f"{name} belongs to another project than SUPABASE_URL (the key's project ref differs); copy both from the same project", name, "SUPABASE_URL")]  # fmt: skip
+        return [
+            _result(
+                "supabase",
+                "project ref",
+                "fail",
+                f"{name} belongs to another project than SUPABASE_URL (the key's project "
+                "ref differs); copy both from the same project",
+                name,
+                "SUPABASE_URL",
+            )
+        ]
     return []
 
 
 def webhook_secret(values: Values) -> list[CheckResult]:
     """People paste the endpoint id (we_…) where its signing secret (whsec_…) belongs."""
     if _get(values, "STRIPE_WEBHOOK_SECRET").startswith("we_"):
-        return [_result("stripe", "webhook secret", "fail",
-                        "STRIPE_WEBHOOK_SECRET is the endpoint id (we_…), not its signing secret (whsec_…); run convoai-setup stripe create-webhook or reveal the secret in Dashboard > Developers > Webhooks",
-                        "STRIPE_WEBHOOK_SECRET")]  # fmt: skip
+        return [
+            _result(
+                "stripe",
+                "webhook secret",
+                "fail",
+                "STRIPE_WEBHOOK_SECRET is the endpoint id (we_…), not its signing secret "
+                "(whsec_…); run convoai-setup stripe create-webhook or reveal the secret "
+                "in Dashboard > Developers > Webhooks",
+                "STRIPE_WEBHOOK_SECRET",
+            )
+        ]
     return []
 
 
 def jwt_secret(values: Values) -> list[CheckResult]:
     secret = _get(values, "JWT_SECRET")
     if secret and len(secret) < 32:
-        return [_result("render", "jwt secret", "fail",
-                        f"JWT_SECRET is {len(secret)} characters; it needs 32 or more. Generate one: convoai-setup generate jwt-secret --store",
-                        "JWT_SECRET")]  # fmt: skip
+        return [
+            _result(
+                "render",
+                "jwt secret",
+                "fail",
+                f"JWT_SECRET is {len(secret)} characters; it needs 32 or more. Generate "
+                "one: convoai-setup generate jwt-secret --store",
+                "JWT_SECRET",
+            )
+        ]
     return []
 
 
 def openai_key(values: Values) -> list[CheckResult]:
     # validate_format lets sk-ant- through: it also starts with OpenAI's sk- prefix.
     if _get(values, "OPENAI_API_KEY").startswith("sk-ant-"):
-        return [_result("openai", "key kind", "fail",
-                        "OPENAI_API_KEY is an Anthropic key (sk-ant-); it belongs in ANTHROPIC_API_KEY. Create an OpenAI key at platform.openai.com > API keys",
-                        "OPENAI_API_KEY")]  # fmt: skip
+        return [
+            _result(
+                "openai",
+                "key kind",
+                "fail",
+                "OPENAI_API_KEY is an Anthropic key (sk-ant-); it belongs in "
+                "ANTHROPIC_API_KEY. Create an OpenAI key at platform.openai.com > API keys",
+                "OPENAI_API_KEY",
+            )
+        ]
     return []
 
 
@@ -157,10 +227,16 @@ def vite_leaks(values: Values) -> list[CheckResult]:
         what = secret_shape(_get(values, name))
         if what:
             out.append(
-                CheckResult("app", f"leak guard {name}", "fail",
-                            f"{name} looks like {what}: VITE_* values are public in the browser bundle. Remove it and rotate that secret",
-                            (name,), "vercel")
-            )  # fmt: skip
+                CheckResult(
+                    "app",
+                    f"leak guard {name}",
+                    "fail",
+                    f"{name} looks like {what}: VITE_* values are public in the browser "
+                    "bundle. Remove it and rotate that secret",
+                    (name,),
+                    "vercel",
+                )
+            )
     return out
 
 
@@ -181,9 +257,17 @@ def vite_api_url(values: Values) -> list[CheckResult]:
     if _origin(vite) in allowed:
         return []
     also = " or https://CUSTOM_DOMAIN" if domain else ""
-    return [_result("app", "api url", "fail",
-                    f"VITE_API_URL differs from APP_URL{also}: the frontend would call another backend. Set it to the same URL",
-                    "VITE_API_URL", "APP_URL")]  # fmt: skip
+    return [
+        _result(
+            "app",
+            "api url",
+            "fail",
+            f"VITE_API_URL differs from APP_URL{also}: the frontend would call another "
+            "backend. Set it to the same URL",
+            "VITE_API_URL",
+            "APP_URL",
+        )
+    ]
 
 
 RULES: tuple[Rule, ...] = (

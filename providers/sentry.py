@@ -20,10 +20,15 @@ def envelope_target(dsn: str) -> tuple[str, str]:
         parts = urlsplit(dsn)
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise CheckError("SENTRY_DSN is not a URL; copy it from Sentry > Settings > Client Keys") from None  # fmt: skip
+        raise CheckError(
+            "SENTRY_DSN is not a URL; copy it from Sentry > Settings > Client Keys"
+        ) from None
     path, _, project = parts.path.rstrip("/").rpartition("/")
     if not parts.username or not host or not project.isdigit():
-        raise CheckError("SENTRY_DSN should look like https://PUBLIC_KEY@HOST/PROJECT_ID; copy it from Sentry > Settings > Client Keys")  # fmt: skip
+        raise CheckError(
+            "SENTRY_DSN should look like https://PUBLIC_KEY@HOST/PROJECT_ID; copy it from "
+            "Sentry > Settings > Client Keys"
+        )
     netloc = f"[{host}]" if ":" in host else host
     netloc += f":{port}" if port else ""
     return f"{parts.scheme}://{netloc}{path}/api/{project}/envelope/", parts.username
@@ -47,21 +52,40 @@ async def check_sentry(ctx: CheckContext) -> list[CheckResult]:
         url, public_key = envelope_target(dsn)
         require_tls(url, "SENTRY_DSN")
         if not ctx.send_test_event:
-            out.add("test event", "skip", "DSN looks right; add --send-test-event to post a real test event", VARIABLES, watch)  # fmt: skip
+            out.add(
+                "test event",
+                "skip",
+                "DSN looks right; add --send-test-event to post a real test event",
+                VARIABLES,
+                watch,
+            )
             return out.items
         headers = {
-            "X-Sentry-Auth": f"Sentry sentry_version=7, sentry_client={CLIENT}, sentry_key={public_key}",
+            "X-Sentry-Auth": (
+                f"Sentry sentry_version=7, sentry_client={CLIENT}, sentry_key={public_key}"
+            ),
             "Content-Type": "application/x-sentry-envelope",
         }
         response = await send(
             ctx, "Sentry", "POST", url, entered="SENTRY_DSN", headers=headers, content=envelope(dsn)
         )
         if response.status_code in (400, 403):
-            raise CheckError(f"Sentry refused the test event ({response.status_code}): the DSN's key is wrong or revoked. Copy the DSN again from Settings > Client Keys")  # fmt: skip
+            raise CheckError(
+                f"Sentry refused the test event ({response.status_code}): the DSN's key is "
+                "wrong or revoked. Copy the DSN again from Settings > Client Keys"
+            )
         if not response.is_success:
-            raise CheckError(status_message(response, "Sentry", "Copy the DSN again from Settings > Client Keys"))  # fmt: skip
+            raise CheckError(
+                status_message(response, "Sentry", "Copy the DSN again from Settings > Client Keys")
+            )
     except CheckError as exc:
         out.error("test event", exc, VARIABLES, watch)
         return out.items
-    out.add("test event", "ok", "test event accepted: look for 'hello world' in Sentry > Issues", VARIABLES, watch)  # fmt: skip
+    out.add(
+        "test event",
+        "ok",
+        "test event accepted: look for 'hello world' in Sentry > Issues",
+        VARIABLES,
+        watch,
+    )
     return out.items

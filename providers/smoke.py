@@ -68,7 +68,9 @@ async def check_backend(ctx: CheckContext, site: Site) -> list[CheckResult]:
     except CheckError as exc:
         out.error("backend", exc, names, watch)
         return out.items
-    out.add("backend", "ok", f"APP_URL{site.health_path} answered {response.status_code}", names, watch)  # fmt: skip
+    out.add(
+        "backend", "ok", f"APP_URL{site.health_path} answered {response.status_code}", names, watch
+    )
     return out.items
 
 
@@ -82,7 +84,8 @@ async def check_spa_fallback(ctx: CheckContext, site: Site) -> list[CheckResult]
         kind = _media_type(response.headers.get("content-type", ""))
         if response.status_code != 200:
             raise CheckError(
-                f"SPA fallback missing: a deep link on FRONTEND_URL answered {response.status_code}, "
+                "SPA fallback missing: a deep link on FRONTEND_URL answered "
+                f"{response.status_code}, "
                 f"so reloading any page but / breaks; vercel.json must end with the rewrite "
                 f"/(.*) -> /index.html: {REDEPLOY}"
             )
@@ -120,14 +123,21 @@ async def check_api_proxy(ctx: CheckContext, site: Site) -> list[CheckResult]:
                 else "the /api rewrite does not reach APP_URL"
             )
             raise CheckError(
-                f"API proxy: FRONTEND_URL{path} answered {got[0]} {got[1] or '-'} but APP_URL{path} "
+                f"API proxy: FRONTEND_URL{path} answered {got[0]} {got[1] or '-'} but "
+                f"APP_URL{path} "
                 f"answered {want[0]} {want[1] or '-'}: {why}; {REDEPLOY}"
             )
     except CheckError as exc:
         out.error("api proxy", exc, names, watch)
         return out.items
     same = "the same answer" if proxied.content == direct.content else "the same status and type"
-    out.add("api proxy", "ok", f"FRONTEND_URL{path} gives {same} as APP_URL{path} ({direct.status_code})", names, watch)  # fmt: skip
+    out.add(
+        "api proxy",
+        "ok",
+        f"FRONTEND_URL{path} gives {same} as APP_URL{path} ({direct.status_code})",
+        names,
+        watch,
+    )
     return out.items
 
 
@@ -139,23 +149,49 @@ async def check_widget(ctx: CheckContext, site: Site) -> list[CheckResult]:
         require_tls(site.frontend_url, "FRONTEND_URL")
         response = await send(ctx, "FRONTEND_URL", "GET", site.frontend_url + "/widget.js")
         if response.status_code != 200:
-            raise CheckError(f"widget: FRONTEND_URL/widget.js answered {response.status_code}; the /widget.js rewrite must reach APP_URL/api/widget.js: {REDEPLOY}")  # fmt: skip
+            raise CheckError(
+                f"widget: FRONTEND_URL/widget.js answered {response.status_code}; the "
+                f"/widget.js rewrite must reach APP_URL/api/widget.js: {REDEPLOY}"
+            )
         kind = _media_type(response.headers.get("content-type", ""))
         problems = []
         if "javascript" not in kind:
-            problems.append(f"it is {kind or 'untyped'}, not JavaScript (the /widget.js rewrite is missing or after the SPA fallback)")  # fmt: skip
+            problems.append(
+                f"it is {kind or 'untyped'}, not JavaScript (the /widget.js rewrite is "
+                "missing or after the SPA fallback)"
+            )
         cors = response.headers.get("access-control-allow-origin")
         if cors != "*":
-            problems.append("missing CORS header Access-Control-Allow-Origin: * (other sites cannot load the widget)" if cors is None else f"Access-Control-Allow-Origin is {cors!r}, not * (other sites cannot load the widget)")  # fmt: skip
+            problems.append(
+                "missing CORS header Access-Control-Allow-Origin: * (other sites cannot "
+                "load the widget)"
+                if cors is None
+                else f"Access-Control-Allow-Origin is {cors!r}, not * (other sites cannot load "
+                "the widget)"
+            )
         cache = " ".join(response.headers.get("cache-control", "").split()).lower()
         if cache != WIDGET_CACHE_CONTROL:
-            problems.append(f"Cache-Control is {cache!r}, not {WIDGET_CACHE_CONTROL!r}" if cache else f"missing Cache-Control: {WIDGET_CACHE_CONTROL}")  # fmt: skip
+            problems.append(
+                f"Cache-Control is {cache!r}, not {WIDGET_CACHE_CONTROL!r}"
+                if cache
+                else f"missing Cache-Control: {WIDGET_CACHE_CONTROL}"
+            )
         if problems:
-            raise CheckError(f"widget: FRONTEND_URL/widget.js: {'; '.join(problems)}; vercel.json's headers for /widget.js set them: {REDEPLOY}")  # fmt: skip
+            raise CheckError(
+                f"widget: FRONTEND_URL/widget.js: {'; '.join(problems)}; vercel.json's "
+                f"headers for /widget.js set them: {REDEPLOY}"
+            )
     except CheckError as exc:
         out.error("widget", exc, names, watch)
         return out.items
-    out.add("widget", "ok", "FRONTEND_URL/widget.js is JavaScript with Access-Control-Allow-Origin: * and the cache header", names, watch)  # fmt: skip
+    out.add(
+        "widget",
+        "ok",
+        "FRONTEND_URL/widget.js is JavaScript with Access-Control-Allow-Origin: * and the "
+        "cache header",
+        names,
+        watch,
+    )
     return out.items
 
 
@@ -179,9 +215,16 @@ async def _peer_cert(ctx: CheckContext, host: str, port: int) -> dict[str, objec
             asyncio.open_connection(host, port, ssl=context, server_hostname=host), ctx.budget
         )
     except ssl.SSLCertVerificationError as exc:
-        raise CheckError(f"the certificate of {host} is not valid ({exc.verify_message}); the platform issues it once the domain's DNS points at it: check the records (convoai-setup domain set)") from None  # fmt: skip
+        raise CheckError(
+            f"the certificate of {host} is not valid ({exc.verify_message}); the platform "
+            "issues it once the domain's DNS points at it: check the records "
+            "(convoai-setup domain set)"
+        ) from None
     except (TimeoutError, ssl.SSLError, OSError) as exc:
-        raise CheckError(f"TLS handshake with {host}:{port} failed ({type(exc).__name__}); check the URL and that the site is deployed") from None  # fmt: skip
+        raise CheckError(
+            f"TLS handshake with {host}:{port} failed ({type(exc).__name__}); check the "
+            "URL and that the site is deployed"
+        ) from None
     try:
         cert = writer.get_extra_info("peercert") or {}
     finally:
@@ -208,11 +251,21 @@ async def check_tls(ctx: CheckContext, site: Site) -> list[CheckResult]:
             days = (expires - time.time()) / 86400
             day = datetime.fromtimestamp(expires, UTC).date().isoformat()
             if days < CERT_MIN_DAYS:
-                raise CheckError(f"the certificate of {host} expires in {max(days, 0):.0f} days ({day}), under {CERT_MIN_DAYS}: renewal is failing; check that the domain's DNS still points at the platform ({role})")  # fmt: skip
+                raise CheckError(
+                    f"the certificate of {host} expires in {max(days, 0):.0f} days "
+                    f"({day}), under {CERT_MIN_DAYS}: renewal is failing; check that the "
+                    f"domain's DNS still points at the platform ({role})"
+                )
         except CheckError as exc:
             out.error(check, exc, (role,), watch)
             return
-        out.add(check, "ok", f"certificate valid for {host} until {day} ({days:.0f} days)", (role,), watch)  # fmt: skip
+        out.add(
+            check,
+            "ok",
+            f"certificate valid for {host} until {day} ({days:.0f} days)",
+            (role,),
+            watch,
+        )
 
     await asyncio.gather(*(one(*t) for t in tls_targets(site)))
     return out.items
@@ -229,12 +282,18 @@ def unsubscribed_event(livemode: bool) -> bytes:
     """A Stripe-shaped event of a type the endpoint is not subscribed to."""
     now = int(time.time())
     event = {
-        "id": f"evt_convoai_setup_{secrets.token_hex(8)}", "object": "event",
-        "api_version": "2023-08-16", "created": now, "livemode": livemode,
-        "type": TEST_EVENT_TYPE, "pending_webhooks": 0,
+        "id": f"evt_convoai_setup_{secrets.token_hex(8)}",
+        "object": "event",
+        "api_version": "2023-08-16",
+        "created": now,
+        "livemode": livemode,
+        "type": TEST_EVENT_TYPE,
+        "pending_webhooks": 0,
         "request": {"id": None, "idempotency_key": None},
-        "data": {"object": {"object": "balance", "livemode": livemode, "available": [], "pending": []}},
-    }  # fmt: skip
+        "data": {
+            "object": {"object": "balance", "livemode": livemode, "available": [], "pending": []}
+        },
+    }
     return json.dumps(event, separators=(",", ":")).encode()
 
 
@@ -250,7 +309,13 @@ async def check_webhook(ctx: CheckContext, site: Site) -> list[CheckResult]:
     names = ("STRIPE_WEBHOOK_SECRET", "APP_URL")
     secret = ctx.value("STRIPE_WEBHOOK_SECRET")
     if not secret:
-        out.add("webhook secret", "fail", "STRIPE_WEBHOOK_SECRET is not set, so no test event can be signed: convoai-setup stripe create-webhook", names)  # fmt: skip
+        out.add(
+            "webhook secret",
+            "fail",
+            "STRIPE_WEBHOOK_SECRET is not set, so no test event can be signed: "
+            "convoai-setup stripe create-webhook",
+            names,
+        )
         return out.items
     url = site.app_url + WEBHOOK_PATH
     body = unsubscribed_event(ctx.value("STRIPE_SECRET_KEY").startswith(("sk_live_", "rk_live_")))
@@ -258,13 +323,28 @@ async def check_webhook(ctx: CheckContext, site: Site) -> list[CheckResult]:
         require_tls(site.app_url, "APP_URL")
         code = await _post_event(ctx, url, body, stripe_signature(secret, body, int(time.time())))
         if code == 400:
-            raise CheckError(f"webhook secret mismatch: APP_URL{WEBHOOK_PATH} rejected an event signed with the stored STRIPE_WEBHOOK_SECRET (400), so it rejects Stripe's real events too; re-run convoai-setup stripe create-webhook, or convoai-setup push render to send the stored secret to Render")  # fmt: skip
+            raise CheckError(
+                f"webhook secret mismatch: APP_URL{WEBHOOK_PATH} rejected an event signed "
+                "with the stored STRIPE_WEBHOOK_SECRET (400), so it rejects Stripe's real "
+                "events too; re-run convoai-setup stripe create-webhook, or convoai-setup "
+                "push render to send the stored secret to Render"
+            )
         if code == 404:
-            raise CheckError(f"APP_URL{WEBHOOK_PATH} does not exist (404); is APP_URL the backend, and is it deployed?")  # fmt: skip
+            raise CheckError(
+                f"APP_URL{WEBHOOK_PATH} does not exist (404); is APP_URL the backend, and "
+                "is it deployed?"
+            )
         if code >= 500:
-            raise CheckError(f"the app failed on the test event ({code}) at APP_URL{WEBHOOK_PATH}: the signature may be fine, but the handler crashed; read the service's logs in the Render dashboard")  # fmt: skip
+            raise CheckError(
+                f"the app failed on the test event ({code}) at APP_URL{WEBHOOK_PATH}: the "
+                "signature may be fine, but the handler crashed; read the service's logs "
+                "in the Render dashboard"
+            )
         if not 200 <= code < 300:
-            raise CheckError(f"APP_URL{WEBHOOK_PATH} answered {code} to a correctly signed test event; Stripe expects 2xx")  # fmt: skip
+            raise CheckError(
+                f"APP_URL{WEBHOOK_PATH} answered {code} to a correctly signed test event; "
+                "Stripe expects 2xx"
+            )
     except CheckError as exc:
         out.error("webhook secret", exc, names, watch)
         return out.items
@@ -276,20 +356,53 @@ async def check_webhook(ctx: CheckContext, site: Site) -> list[CheckResult]:
         code = await _post_event(ctx, url, body, forged)
         if 200 <= code < 300:
             unchecked = True
-            raise CheckError(f"DANGER: APP_URL{WEBHOOK_PATH} ACCEPTED A WRONGLY SIGNED EVENT ({code}): the endpoint does not check Stripe signatures, so anyone can forge subscription events; verify them with stripe.webhooks.constructEvent(rawBody, signature, STRIPE_WEBHOOK_SECRET)")  # fmt: skip
+            raise CheckError(
+                f"DANGER: APP_URL{WEBHOOK_PATH} ACCEPTED A WRONGLY SIGNED EVENT ({code}): "
+                "the endpoint does not check Stripe signatures, so anyone can forge "
+                "subscription events; verify them with "
+                "stripe.webhooks.constructEvent(rawBody, signature, STRIPE_WEBHOOK_SECRET)"
+            )
         if code >= 500:
-            raise CheckError(f"APP_URL{WEBHOOK_PATH} crashed ({code}) on a wrongly signed event instead of rejecting it with 400; make signature failures a 400")  # fmt: skip
+            raise CheckError(
+                f"APP_URL{WEBHOOK_PATH} crashed ({code}) on a wrongly signed event instead "
+                "of rejecting it with 400; make signature failures a 400"
+            )
     except CheckError as exc:
         failure: CheckError | None = exc
     else:
         failure = None
     # An endpoint that accepts anything proves nothing about the secret by accepting ours.
     if unchecked:
-        out.items.append(CheckResult(SERVICE, "webhook secret", "warn", f"APP_URL{WEBHOOK_PATH} accepted the correctly signed test event ({accepted}), but it accepts wrongly signed ones too, so this proves nothing about the secret", names, PHASE, ms=first_ms))  # fmt: skip
+        out.items.append(
+            CheckResult(
+                SERVICE,
+                "webhook secret",
+                "warn",
+                f"APP_URL{WEBHOOK_PATH} accepted the correctly signed test event "
+                f"({accepted}), but it accepts wrongly signed ones too, so this proves "
+                "nothing about the secret",
+                names,
+                PHASE,
+                ms=first_ms,
+            )
+        )
     else:
-        out.items.append(CheckResult(SERVICE, "webhook secret", "ok", f"APP_URL{WEBHOOK_PATH} accepted a test event signed with STRIPE_WEBHOOK_SECRET ({accepted}): the secret on Render matches", names, PHASE, ms=first_ms))  # fmt: skip
+        out.items.append(
+            CheckResult(
+                SERVICE,
+                "webhook secret",
+                "ok",
+                f"APP_URL{WEBHOOK_PATH} accepted a test event signed with "
+                f"STRIPE_WEBHOOK_SECRET ({accepted}): the secret on Render matches",
+                names,
+                PHASE,
+                ms=first_ms,
+            )
+        )
     if failure is not None:
         out.error("webhook signature", failure, names, watch)
     else:
-        out.add("webhook signature", "ok", f"a wrongly signed event is rejected ({code})", names, watch)  # fmt: skip
+        out.add(
+            "webhook signature", "ok", f"a wrongly signed event is rejected ({code})", names, watch
+        )
     return out.items

@@ -72,9 +72,21 @@ async def _balance(ctx: CheckContext, out: Results, key: str) -> None:
         return
     live = doc.get("livemode") if isinstance(doc, dict) else None
     if live is None:
-        out.add("key", "fail", "Stripe answered /v1/balance without livemode; is CONVOAI_SETUP_STRIPE_API right?", names, watch)  # fmt: skip
+        out.add(
+            "key",
+            "fail",
+            "Stripe answered /v1/balance without livemode; is CONVOAI_SETUP_STRIPE_API right?",
+            names,
+            watch,
+        )
     elif ("live" if live else "test") != key_mode(key):
-        out.add("key", "fail", "STRIPE_SECRET_KEY's prefix and the mode Stripe reports differ; copy the key again", names, watch)  # fmt: skip
+        out.add(
+            "key",
+            "fail",
+            "STRIPE_SECRET_KEY's prefix and the mode Stripe reports differ; copy the key again",
+            names,
+            watch,
+        )
     else:
         out.add("key", "ok", f"key works ({key_mode(key)} mode)", names, watch)
 
@@ -83,15 +95,23 @@ async def _price(ctx: CheckContext, out: Results, key: str, name: str) -> None:
     watch, names = Stopwatch(), (name, "STRIPE_SECRET_KEY")
     mode, price_id = key_mode(key), ctx.value(name)
     try:
-        response = await send(ctx, "Stripe", "GET", f"{api(ctx.env)}/v1/prices/{price_id}", headers=_auth(key))  # fmt: skip
+        response = await send(
+            ctx, "Stripe", "GET", f"{api(ctx.env)}/v1/prices/{price_id}", headers=_auth(key)
+        )
         if response.status_code == 404:
             from providers.http import error_text
 
             crossed = cross_mode(error_text(response))
             if crossed is not None:
                 price_mode, used = crossed
-                raise CheckError(f"{name} is a {price_mode}-mode price but STRIPE_SECRET_KEY is a {used or mode}-mode key; use a price and key from the same mode")  # fmt: skip
-            raise CheckError(f"{name} was not found in this Stripe account; copy the price id (price_…) from Product catalog")  # fmt: skip
+                raise CheckError(
+                    f"{name} is a {price_mode}-mode price but STRIPE_SECRET_KEY is a "
+                    f"{used or mode}-mode key; use a price and key from the same mode"
+                )
+            raise CheckError(
+                f"{name} was not found in this Stripe account; copy the price id (price_…) "
+                "from Product catalog"
+            )
         if not response.is_success:
             raise CheckError(status_message(response, "Stripe", AUTH_HINT))
         doc = json_body(response, "Stripe")
@@ -102,11 +122,30 @@ async def _price(ctx: CheckContext, out: Results, key: str, name: str) -> None:
         return
     if doc.get("livemode") is not None and bool(doc.get("livemode")) != (mode == "live"):
         price_mode = "live" if doc.get("livemode") else "test"
-        out.add(f"price {name}", "fail", f"{name} is a {price_mode}-mode price but STRIPE_SECRET_KEY is a {mode} key; use prices and key from the same mode", names, watch)  # fmt: skip
+        out.add(
+            f"price {name}",
+            "fail",
+            f"{name} is a {price_mode}-mode price but STRIPE_SECRET_KEY is a {mode} key; "
+            "use prices and key from the same mode",
+            names,
+            watch,
+        )
     elif not doc.get("active", False):
-        out.add(f"price {name}", "fail", f"{name} is archived (inactive); reactivate it or copy an active price id", names, watch)  # fmt: skip
+        out.add(
+            f"price {name}",
+            "fail",
+            f"{name} is archived (inactive); reactivate it or copy an active price id",
+            names,
+            watch,
+        )
     elif doc.get("type") != "recurring":
-        out.add(f"price {name}", "fail", f"{name} is a one-time price; subscriptions need a recurring price", names, watch)  # fmt: skip
+        out.add(
+            f"price {name}",
+            "fail",
+            f"{name} is a one-time price; subscriptions need a recurring price",
+            names,
+            watch,
+        )
     else:
         out.add(f"price {name}", "ok", f"active recurring {mode}-mode price", names, watch)
 
@@ -129,7 +168,9 @@ def _covers(endpoint: Mapping[str, Any]) -> list[str]:
 
 
 async def list_endpoints(ctx: CheckContext, key: str) -> list[dict[str, Any]]:
-    doc = await get_json(ctx, "Stripe", f"{api(ctx.env)}/v1/webhook_endpoints", AUTH_HINT, _auth(key), {"limit": 100})  # fmt: skip
+    doc = await get_json(
+        ctx, "Stripe", f"{api(ctx.env)}/v1/webhook_endpoints", AUTH_HINT, _auth(key), {"limit": 100}
+    )
     data = doc.get("data") if isinstance(doc, dict) else None
     if not isinstance(data, list):
         raise CheckError("Stripe answered the webhook endpoint list without data")
@@ -154,13 +195,38 @@ async def check_stripe_webhook(ctx: CheckContext) -> list[CheckResult]:
         out.error("webhook endpoint", exc, names, watch)
         return out.items
     if endpoint is None:
-        out.add("webhook endpoint", "fail", f"no webhook endpoint for {url}; create it: convoai-setup stripe create-webhook", names, watch)  # fmt: skip
+        out.add(
+            "webhook endpoint",
+            "fail",
+            f"no webhook endpoint for {url}; create it: convoai-setup stripe create-webhook",
+            names,
+            watch,
+        )
     elif missing := _covers(endpoint):
-        out.add("webhook endpoint", "fail", f"the endpoint for {url} misses {', '.join(missing)}; add them in Dashboard > Developers > Webhooks", names, watch)  # fmt: skip
+        out.add(
+            "webhook endpoint",
+            "fail",
+            f"the endpoint for {url} misses {', '.join(missing)}; add them in Dashboard > "
+            "Developers > Webhooks",
+            names,
+            watch,
+        )
     elif endpoint.get("status") != "enabled":
-        out.add("webhook endpoint", "fail", f"the endpoint for {url} is disabled; enable it in Dashboard > Developers > Webhooks", names, watch)  # fmt: skip
+        out.add(
+            "webhook endpoint",
+            "fail",
+            f"the endpoint for {url} is disabled; enable it in Dashboard > Developers > Webhooks",
+            names,
+            watch,
+        )
     else:
-        out.add("webhook endpoint", "ok", f"endpoint {endpoint.get('id', '')} receives the plan's 4 events", names, watch)  # fmt: skip
+        out.add(
+            "webhook endpoint",
+            "ok",
+            f"endpoint {endpoint.get('id', '')} receives the plan's 4 events",
+            names,
+            watch,
+        )
     return out.items
 
 
@@ -183,12 +249,20 @@ async def create_webhook(ctx: CheckContext) -> Created:
             return Created(str(existing.get("id", "")), url, None)
         if existing is not None:
             raise ProviderError(
-                f"An endpoint for {url} already exists ({existing.get('id', '')}) but is disabled or misses events; nothing was created.",
+                f"An endpoint for {url} already exists ({existing.get('id', '')}) but is "
+                "disabled or misses events; nothing was created.",
                 "Fix or delete it in Dashboard > Developers > Webhooks, then run this again.",
             )
         # httpx form-encodes a list as repeated keys: enabled_events[]=a&enabled_events[]=b
         form = {"url": url, "enabled_events[]": list(EVENTS)}
-        response = await send(ctx, "Stripe", "POST", f"{api(ctx.env)}/v1/webhook_endpoints", headers=_auth(key), data=form)  # fmt: skip
+        response = await send(
+            ctx,
+            "Stripe",
+            "POST",
+            f"{api(ctx.env)}/v1/webhook_endpoints",
+            headers=_auth(key),
+            data=form,
+        )
         if not response.is_success:
             raise CheckError(status_message(response, "Stripe", AUTH_HINT))
         doc = json_body(response, "Stripe")
@@ -198,7 +272,8 @@ async def create_webhook(ctx: CheckContext) -> Created:
     if not isinstance(secret, str) or not secret.startswith("whsec_"):
         raise ProviderError(
             "Stripe created the endpoint but returned no whsec_ signing secret.",
-            "Reveal it in Dashboard > Developers > Webhooks > the endpoint, then: convoai-setup vars set STRIPE_WEBHOOK_SECRET",
+            "Reveal it in Dashboard > Developers > Webhooks > the endpoint, then: "
+            "convoai-setup vars set STRIPE_WEBHOOK_SECRET",
         )
     return Created(str(doc.get("id", "")), url, secret)
 
@@ -211,7 +286,14 @@ async def move_webhook(ctx: CheckContext, endpoint_id: str) -> str | None:
 
     key, url = ctx.value("STRIPE_SECRET_KEY"), webhook_url(ctx.value("APP_URL"))
     try:
-        response = await send(ctx, "Stripe", "POST", f"{api(ctx.env)}/v1/webhook_endpoints/{endpoint_id}", headers=_auth(key), data={"url": url})  # fmt: skip
+        response = await send(
+            ctx,
+            "Stripe",
+            "POST",
+            f"{api(ctx.env)}/v1/webhook_endpoints/{endpoint_id}",
+            headers=_auth(key),
+            data={"url": url},
+        )
         if response.status_code == 404:
             return None
         if not response.is_success:
@@ -220,5 +302,8 @@ async def move_webhook(ctx: CheckContext, endpoint_id: str) -> str | None:
     except CheckError as exc:
         raise ProviderError(f"{exc.message}; the endpoint {endpoint_id} was not changed.") from None
     if not isinstance(doc, dict) or str(doc.get("url", "")).rstrip("/") != url:
-        raise ProviderError(f"Stripe did not confirm the new URL of {endpoint_id}; check it in Dashboard > Developers > Webhooks.")  # fmt: skip
+        raise ProviderError(
+            f"Stripe did not confirm the new URL of {endpoint_id}; check it in Dashboard > "
+            "Developers > Webhooks."
+        )
     return str(doc.get("id") or endpoint_id)

@@ -19,9 +19,14 @@ VARIABLES = ("SUPABASE_URL", "SUPABASE_SERVICE_KEY")
 AUTH_HINT = "Copy the service_role secret (or sb_secret_… key) from Project Settings > API"
 #: what schema.sql defines, used when the project's SQL files are not at hand
 DEFAULT_PATHS = (
-    "/organizations", "/chatbots", "/documents", "/conversations", "/messages",
-    "/subscriptions", "/rpc/match_documents",
-)  # fmt: skip
+    "/organizations",
+    "/chatbots",
+    "/documents",
+    "/conversations",
+    "/messages",
+    "/subscriptions",
+    "/rpc/match_documents",
+)
 _TABLE = re.compile(r"create\s+table\s+(?:if\s+not\s+exists\s+)?(?:public\.)?\"?(\w+)", re.I)
 _FUNCTION = re.compile(r"create\s+(?:or\s+replace\s+)?function\s+(?:public\.)?\"?(\w+)", re.I)
 
@@ -74,12 +79,22 @@ async def check_supabase(ctx: CheckContext) -> list[CheckResult]:
     out.add("data api", "ok", "Data API accepts the service key", VARIABLES, watch)
     paths = doc.get("paths") if isinstance(doc, dict) else None
     if not isinstance(paths, dict):
-        out.add("schema", "warn", "Supabase answered without an OpenAPI path list; cannot tell if migrations ran", VARIABLES)  # fmt: skip
+        out.add(
+            "schema",
+            "warn",
+            "Supabase answered without an OpenAPI path list; cannot tell if migrations ran",
+            VARIABLES,
+        )
         return out.items
     missing = [p for p in expected_paths(ctx.project_root) if p not in paths]
     if missing:
         shown = ", ".join(p.lstrip("/") for p in missing[:4]) + (" …" if len(missing) > 4 else "")
-        out.add("schema", "warn", f"migrations not applied yet: {shown} missing. Run: convoai-setup migrate", VARIABLES)  # fmt: skip
+        out.add(
+            "schema",
+            "warn",
+            f"migrations not applied yet: {shown} missing. Run: convoai-setup migrate",
+            VARIABLES,
+        )
     else:
         out.add("schema", "ok", "all tables and functions of the schema are exposed", VARIABLES)
     return out.items

@@ -41,9 +41,15 @@ def _failure(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, TimeoutError | asyncio.TimeoutError | rx.TimeoutError):
         return f"Redis did not answer within {timeout:g}s; check the host and port in REDIS_URL"
     if "certificate" in text or "verify" in text:
-        return "Redis TLS verification failed (certificate not trusted or wrong host); check the host in REDIS_URL. Verification is never switched off"
+        return (
+            "Redis TLS verification failed (certificate not trusted or wrong host); check the "
+            "host in REDIS_URL. Verification is never switched off"
+        )
     if "ssl" in text or "tls" in text or "wrong version" in text or "record layer" in text:
-        return "TLS handshake with Redis failed: the server does not speak TLS on that port. Upstash URLs use rediss:// on the port shown in the console"
+        return (
+            "TLS handshake with Redis failed: the server does not speak TLS on that port. "
+            "Upstash URLs use rediss:// on the port shown in the console"
+        )
     if "refused" in text:
         return "Redis refused the connection; check the host and port in REDIS_URL"
     if "name or service not known" in text or "getaddrinfo" in text or "nodename" in text:
@@ -89,7 +95,9 @@ async def check_upstash(ctx: CheckContext) -> list[CheckResult]:
         bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         client = aioredis.from_url(bare, **options)
     except (ValueError, TypeError):
-        out.add("ping", "fail", f"REDIS_URL is not a valid Redis URL. {COPY_AGAIN}.", VARIABLES, watch)  # fmt: skip
+        out.add(
+            "ping", "fail", f"REDIS_URL is not a valid Redis URL. {COPY_AGAIN}.", VARIABLES, watch
+        )
         return out.items
     try:
         pong = await asyncio.wait_for(_auth_and_ping(client, username, password), ctx.budget)

@@ -31,13 +31,26 @@ async def check_vercel(ctx: CheckContext) -> list[CheckResult]:
         if response.status_code == 403:
             raise CheckError(forbidden_message())
         if response.status_code == 404 and project:
-            scope = f"team {ctx.value('VERCEL_TEAM')}" if team else "a personal account (set VERCEL_TEAM if a team owns it)"  # fmt: skip
-            raise CheckError(f"token works but no project named {project} is visible to it in {scope}; check VERCEL_PROJECT and VERCEL_TEAM")  # fmt: skip
+            scope = (
+                f"team {ctx.value('VERCEL_TEAM')}"
+                if team
+                else "a personal account (set VERCEL_TEAM if a team owns it)"
+            )
+            raise CheckError(
+                f"token works but no project named {project} is visible to it in {scope}; "
+                "check VERCEL_PROJECT and VERCEL_TEAM"
+            )
         if not response.is_success:
             raise CheckError(status_message(response, "Vercel", AUTH_HINT))
         json_body(response, "Vercel")
         if not project:
-            out.add("project", "warn", "token works; set VERCEL_PROJECT to check the project too", VARIABLES, watch)  # fmt: skip
+            out.add(
+                "project",
+                "warn",
+                "token works; set VERCEL_PROJECT to check the project too",
+                VARIABLES,
+                watch,
+            )
             return out.items
     except CheckError as exc:
         out.error("project", exc, VARIABLES, watch)

@@ -18,7 +18,10 @@ from providers.base import CheckContext, CheckError, ProviderError
 from providers.http import base_url, error_text, status_message
 
 LABEL = "Vercel"
-AUTH_HINT = "Create a token at Vercel > Account Settings > Tokens (scoped to the team that owns the project), then: convoai-setup vars set VERCEL_TOKEN"
+AUTH_HINT = (
+    "Create a token at Vercel > Account Settings > Tokens (scoped to the team that owns the "
+    "project), then: convoai-setup vars set VERCEL_TOKEN"
+)
 TARGETS = ("production", "preview")
 
 
@@ -32,7 +35,10 @@ def team_params(team: str | None) -> dict[str, str]:
 
 def forbidden_message(label: str = LABEL) -> str:
     """Vercel's 403 on a token check: the token may be invalid, expired or lack the scope."""
-    return f"{label} refused the token (403): it is invalid, expired, or lacks access to this team or project. {AUTH_HINT}; set VERCEL_TEAM if the project belongs to a team"
+    return (
+        f"{label} refused the token (403): it is invalid, expired, or lacks access to this "
+        f"team or project. {AUTH_HINT}; set VERCEL_TEAM if the project belongs to a team"
+    )
 
 
 class VercelApi:
@@ -80,7 +86,8 @@ class VercelApi:
         doc = json_of(response, LABEL)
         if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
             raise ProviderError(
-                "Vercel answered a project request without a project id; is CONVOAI_SETUP_VERCEL_API right?"
+                "Vercel answered a project request without a project id; is "
+                "CONVOAI_SETUP_VERCEL_API right?"
             )
         return doc
 
@@ -90,11 +97,13 @@ class VercelApi:
         if response.status_code == 400 and "github" in text.lower():
             raise ProviderError(
                 f"Vercel could not link the repository (Vercel says: {text}); nothing was created.",
-                "Install the Vercel GitHub app for the repository (github.com/apps/vercel), then run push again.",
+                "Install the Vercel GitHub app for the repository "
+                "(github.com/apps/vercel), then run push again.",
             )
         if response.status_code == 409:
             raise ProviderError(
-                f"The Vercel project name {payload.get('name')} is taken (409); nothing was created.",
+                f"The Vercel project name {payload.get('name')} is taken (409); nothing "
+                "was created.",
                 "Set VERCEL_TEAM to the team that owns it, or choose another VERCEL_PROJECT.",
             )
         if not response.is_success:
@@ -142,10 +151,12 @@ class VercelApi:
             for f in failed if isinstance(failed, list) else []:
                 err = f.get("error", {}) if isinstance(f, dict) else {}
                 why.append(
-                    f"{err.get('key') or err.get('envVarKey') or '?'}: {err.get('message') or err.get('code') or 'failed'}"
+                    f"{err.get('key') or err.get('envVarKey') or '?'}: "
+                    f"{err.get('message') or err.get('code') or 'failed'}"
                 )
             raise ProviderError(
-                f"Vercel accepted the request but did not set {'; '.join(why) or 'some variables'}.",
+                "Vercel accepted the request but did not set "
+                f"{'; '.join(why) or 'some variables'}.",
                 "Fix that and run push again.",
             )
         return [str(i["key"]) for i in items]
@@ -180,7 +191,8 @@ class VercelApi:
         doc = json_of(response, LABEL)
         if not isinstance(doc, dict) or not doc.get("id"):
             raise ProviderError(
-                "Vercel started a deployment but did not answer with its id; see the project's Deployments tab."
+                "Vercel started a deployment but did not answer with its id; see the "
+                "project's Deployments tab."
             )
         return doc
 

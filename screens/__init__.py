@@ -1,1 +1,3 @@
-"""Front ends: the Textual app and the plain questionary flow. Only this package imports UI libraries."""
+"""Front ends: the Textual app and the plain questionary flow.
+
+Only this package imports UI libraries."""

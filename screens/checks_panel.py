@@ -81,7 +81,8 @@ class ChecksPanel(Pane):
         rows = self.query_one("#check-rows", Vertical)
         await rows.remove_children()
         self.groups = {}
-        self.query_one("#checks-hint", Static).update("Checking… (press Validate again to restart)")
+        hint = self.query_one("#checks-hint", Static)
+        hint.update("Checking… (press Validate again to restart)")
         for service in dict.fromkeys(services):
             await self._group(service)
 

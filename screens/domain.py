@@ -72,7 +72,9 @@ class CustomDomain(Vertical):
         domain = self.query_one("#site-domain", Input).value.strip()
         api = self.query_one("#api-domain", Input).value.strip()
         if not domain:
-            self._say("#custom-domain-result", "✗ Enter the site's domain first, e.g. app.example.com.")  # fmt: skip
+            self._say(
+                "#custom-domain-result", "✗ Enter the site's domain first, e.g. app.example.com."
+            )
             return
         self.query_one("#custom-domain-records", Static).display = False
         self._say("#custom-domain-progress", "Adding the domain…")
@@ -90,7 +92,11 @@ class CustomDomain(Vertical):
         self.workers.cancel_group(self, ACTION)
         self._waiting(False)
         self._say("#custom-domain-progress", "")
-        self._say("#custom-domain-result", "Stopped waiting. The domains stay added on the platforms; nothing changed here. Once the DNS records are in place, press Set custom domain again.")  # fmt: skip
+        self._say(
+            "#custom-domain-result",
+            "Stopped waiting. The domains stay added on the platforms; nothing changed "
+            "here. Once the DNS records are in place, press Set custom domain again.",
+        )
 
     @work(exclusive=True, group=ACTION, exit_on_error=False)
     async def run_domain_set(self, domain: str, api: str | None) -> None:
@@ -100,9 +106,14 @@ class CustomDomain(Vertical):
         try:
             # confirm=None: nothing is pushed yet; the modal below asks first.
             outcome = await set_domain(
-                self.answers, domain, api, interval=self.interval, confirm=None,
-                on_records=self.show_records, on_progress=self.show_progress,
-            )  # fmt: skip
+                self.answers,
+                domain,
+                api,
+                interval=self.interval,
+                confirm=None,
+                on_records=self.show_records,
+                on_progress=self.show_progress,
+            )
         except Exception as exc:
             self._waiting(False)
             self.post_message(ActionDone(ACTION, False, describe(exc)))
@@ -121,23 +132,35 @@ class CustomDomain(Vertical):
         from wizard.errors import describe
 
         if not outcome.verified:
-            self.post_message(ActionDone(ACTION, False, "Not verified yet; nothing changed here. Press Set custom domain again later."))  # fmt: skip
+            self.post_message(
+                ActionDone(
+                    ACTION,
+                    False,
+                    "Not verified yet; nothing changed here. Press Set custom domain again later.",
+                )
+            )
             return
         if not outcome.changed:
-            self.post_message(ActionDone(ACTION, True, "Verified; the variables already had these values."))  # fmt: skip
+            self.post_message(
+                ActionDone(ACTION, True, "Verified; the variables already had these values.")
+            )
             return
         lines = [set_line(outcome.changed, outcome.stale)]
         self._say("#custom-domain-result", "✓ " + lines[0])
         done = outcome.follow_up
-        question = follow_up_question(self.answers, outcome.changed) if done and done.commands else None  # fmt: skip
+        question = (
+            follow_up_question(self.answers, outcome.changed) if done and done.commands else None
+        )
         if done is not None and question is not None:
             if await self.app.push_screen_wait(YesNoModal(question, yes="Push", no="Not now")):
                 self._say("#custom-domain-progress", "Pushing the changed variables…")
                 try:
                     done = await push_changed_variables_and_move_webhook(
-                        self.answers, outcome.changed, confirm=lambda plans, move: True,
+                        self.answers,
+                        outcome.changed,
+                        confirm=lambda plans, move: True,
                         progress=lambda line: self._say("#custom-domain-progress", line),
-                    )  # fmt: skip
+                    )
                 except Exception as exc:
                     self._say("#custom-domain-progress", "")
                     self.post_message(ActionDone(ACTION, False, f"{lines[0]}\n{describe(exc)}"))

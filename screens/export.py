@@ -1,4 +1,5 @@
-"""Export the filled checklist from inside the app (the core's ``render_export``/``write_export``)."""
+"""Export the filled checklist from inside the app (the core's ``render_export`` and
+``write_export``)."""
 
 from __future__ import annotations
 

@@ -79,13 +79,19 @@ class FilesScreen(PhaseScreen):
         self.changes = message.changes
         pending = [c for c in message.changes if c.status != "unchanged"]
         hint.update(
-            "Every file is up to date." if not pending else
-            "Review the diff, then Write files. Hand-edited files are never overwritten silently."
-        )  # fmt: skip
+            "Every file is up to date."
+            if not pending
+            else "Review the diff, then Write files. Hand-edited files are never overwritten "
+            "silently."
+        )
         for change in message.changes:
             note = "" if change.ready else "  (required values missing: placeholders used)"
-            box.mount(Static(Content.assemble(badge(change.status), f"  {change.relpath}{note}"),
-                             classes="file-head"))  # fmt: skip
+            box.mount(
+                Static(
+                    Content.assemble(badge(change.status), f"  {change.relpath}{note}"),
+                    classes="file-head",
+                )
+            )
             if change.diff:
                 box.mount(Static(render_diff(change.diff), classes="diff"))
 
@@ -128,8 +134,10 @@ class FilesScreen(PhaseScreen):
                 if force:
                     self.action_write(force=True)
 
-            question = (f"{', '.join(message.conflicts)} changed since convoai-setup wrote it "
-                        "(or existed before).\nOverwrite it, keeping a .bak copy?")  # fmt: skip
+            question = (
+                f"{', '.join(message.conflicts)} changed since convoai-setup wrote it "
+                "(or existed before).\nOverwrite it, keeping a .bak copy?"
+            )
             self.app.push_screen(YesNoModal(question, yes="Overwrite", no="Keep"), answered)
             return
         else:

@@ -338,8 +338,9 @@ class PhaseScreen(Screen[None]):
         self.notify(f"Verifying {self.phase.title}…", title="Done", timeout=3)
         # An app worker, not the screen's: moving on to the next phase closes this screen,
         # which would cancel its own workers while this one is still returning.
-        self.app.run_worker(self.finish_phase(self.before), group="finish", exclusive=True,
-                            exit_on_error=False)  # fmt: skip
+        self.app.run_worker(
+            self.finish_phase(self.before), group="finish", exclusive=True, exit_on_error=False
+        )
 
     async def finish_phase(self, before: StateData) -> None:
         from wizard.checks import finish_phase

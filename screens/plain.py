@@ -75,8 +75,11 @@ class PlainWizard:
             for phase in self.phases_to_run(phase_id):
                 self.run_phase(phase)
         except KeyboardInterrupt:
-            print(f"\nInterrupted: {self.saved} values you confirmed were saved; nothing else changed.",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"\nInterrupted: {self.saved} values you confirmed were saved; nothing "
+                "else changed.",
+                file=sys.stderr,
+            )
             return EXIT_INTERRUPTED
         done = sum(
             s.status == "done" for s in all_status(self.project, self.answers.state_file.read())

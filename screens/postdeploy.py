@@ -94,7 +94,7 @@ class PostDeployScreen(PhaseScreen):
             self.report_error(exc, "Domain not set")
             return
         result.update(Content(f"✓ {done.message}"))
-        self.notify(f"API domain {done.domain} set. {done.message}", title="API domain", timeout=8)  # fmt: skip
+        self.notify(f"API domain {done.domain} set. {done.message}", title="API domain", timeout=8)
         self.refresh_status()
 
     # -- Sentry --------------------------------------------------------------------------------

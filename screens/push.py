@@ -64,7 +64,9 @@ def plan_text(plan: Any) -> str:
 
     head = f"{LABELS[plan.destination]}: {plan.target}"
     if plan.create:
-        head += "\ncreate with: " + ", ".join(f"{k} {v if v is not None else './'}" for k, v in plan.create.items())  # fmt: skip
+        head += "\ncreate with: " + ", ".join(
+            f"{k} {v if v is not None else './'}" for k, v in plan.create.items()
+        )
     return "\n".join([head, table(["ACTION", "VARIABLE", "VALUE"], plan_rows(plan)), *plan.notes])
 
 
@@ -94,10 +96,20 @@ class PushScreen(FilesScreen):
         # After Checks: push once the values check out (and F5 follows F4 left to right).
         label = LABELS[self.destination]
         with TabPane("Platform", id="tab-platform"), Pane(id="platform"):
-            yield Static(f"Push this phase's variables to {label}: Plan shows what would change (masked); nothing is sent until you confirm Push.", classes="step-hint")  # fmt: skip
+            yield Static(
+                f"Push this phase's variables to {label}: Plan shows what would change "
+                "(masked); nothing is sent until you confirm Push.",
+                classes="step-hint",
+            )
             with Horizontal(classes="action-row"):
                 yield Button("Plan", id="push-plan", compact=True)
-                yield Button(f"Push to {label}", id="push-apply", variant="warning", compact=True, disabled=True)  # fmt: skip
+                yield Button(
+                    f"Push to {label}",
+                    id="push-apply",
+                    variant="warning",
+                    compact=True,
+                    disabled=True,
+                )
             yield Static("", id="push-plan-text", markup=False)
             yield Static("", id="push-log", markup=False, classes="action-result")
 
@@ -146,7 +158,11 @@ class PushScreen(FilesScreen):
             return
         plan = self.plan
         count = len(plan.named("add", "change"))
-        what = f"create {plan.target} with {count} variables" if plan.create else f"set {count} variable(s) on {plan.target}"  # fmt: skip
+        what = (
+            f"create {plan.target} with {count} variables"
+            if plan.create
+            else f"set {count} variable(s) on {plan.target}"
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -155,7 +171,12 @@ class PushScreen(FilesScreen):
                 self.query_one("#push-log", Static).update("")
                 self.apply_plan(plan)
 
-        self.app.push_screen(YesNoModal(f"Push to {LABELS[self.destination]}: {what}, then deploy?", yes="Push", no="Cancel"), answered)  # fmt: skip
+        self.app.push_screen(
+            YesNoModal(
+                f"Push to {LABELS[self.destination]}: {what}, then deploy?", yes="Push", no="Cancel"
+            ),
+            answered,
+        )
 
     @work(thread=True, exclusive=True, group="push", exit_on_error=False)
     def apply_plan(self, plan: Any) -> None:

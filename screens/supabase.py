@@ -90,7 +90,12 @@ class SupabaseScreen(PhaseScreen):
             if not url:
                 files = discover(self.project)
                 statuses = [MigrationStatus(f, f.version, f.name, "pending") for f in files]
-                self.post_message(MigrationsInspected(statuses, "SUPABASE_DB_URL is not set: save it to see what the database has."))  # fmt: skip
+                self.post_message(
+                    MigrationsInspected(
+                        statuses,
+                        "SUPABASE_DB_URL is not set: save it to see what the database has.",
+                    )
+                )
                 return
             self.post_message(MigrationsInspected(inspect(url, self.project)))
         except Exception as exc:
@@ -114,7 +119,8 @@ class SupabaseScreen(PhaseScreen):
             hint.update(Content.styled(for_screen(message.error), "$text-warning"))
         else:
             hint.update(
-                f"{summary}. Each file runs in its own transaction; Apply runs the pending ones in order."
+                f"{summary}. Each file runs in its own transaction; Apply runs the pending "
+                "ones in order."
             )
 
     def after_save(self, names: list[str]) -> None:

@@ -85,4 +85,5 @@ class Pane(VerticalScroll, can_focus=False):
 
 
 class KeyButton(Button, can_focus=False):
-    """A secondary button (Show, Generate) that Tab skips: it has its own key, shown in its label."""
+    """A secondary button (Show, Generate) that Tab skips: it has its own key, shown in its
+    label."""

@@ -27,14 +27,20 @@ def prove(root: Path, phase_id: str, *, failing: str = "") -> None:
         from wizard.values import Answers
 
         names = [v.name for v in catalog().values() if not v.secret]
-        apply(project, plan(project, Answers(project).values(names), list(phase.writes)), force=True)  # fmt: skip
+        apply(
+            project, plan(project, Answers(project).values(names), list(phase.writes)), force=True
+        )
     with StateFile(project).update() as state:
         # the failure lands on the first check that could run (its required values are set)
-        runnable = [p for p in phase.services if all(n in state["values"] for n in BY_ID[p].requires)]  # fmt: skip
+        runnable = [
+            p for p in phase.services if all(n in state["values"] for n in BY_ID[p].requires)
+        ]
         culprit = runnable[0] if failing and runnable else None
         for pid in phase.services:
             bad = pid == culprit
-            record_check_run(state, BY_ID[pid], "fail" if bad else "ok", failing if bad else "", state)  # fmt: skip
+            record_check_run(
+                state, BY_ID[pid], "fail" if bad else "ok", failing if bad else "", state
+            )
         if "migrations" in phase.steps:
             record_step(project, state, phase, "migrations", True)
         settle(project, state)

@@ -32,7 +32,8 @@ class ApiDomainSet:
 
 
 def domain_of(text: str) -> str:
-    """What people paste for a domain, reduced to the host: ``https://api.x.com/`` -> ``api.x.com``."""
+    """What people paste for a domain, reduced to the host: ``https://api.x.com/`` ->
+    ``api.x.com``."""
     value = normalise(text)
     for scheme in ("https://", "http://"):
         if value.lower().startswith(scheme):
@@ -74,11 +75,23 @@ async def send_sentry_test_event(
     state = await asyncio.to_thread(answers.state_file.read)
     values = await asyncio.to_thread(answers.values)
     if not values.get("SENTRY_DSN"):
-        return CheckResult("sentry", "test event", "fail",
-                           "SENTRY_DSN is not set; enter it first (Sentry: Settings > Client Keys)",
-                           ("SENTRY_DSN",), "post-deploy")  # fmt: skip
-    results = await run_checks(values, ["post-deploy"], timeout, env, send_test_event=True,
-                               services=["sentry"], project_root=answers.project.root)  # fmt: skip
+        return CheckResult(
+            "sentry",
+            "test event",
+            "fail",
+            "SENTRY_DSN is not set; enter it first (Sentry: Settings > Client Keys)",
+            ("SENTRY_DSN",),
+            "post-deploy",
+        )
+    results = await run_checks(
+        values,
+        ["post-deploy"],
+        timeout,
+        env,
+        send_test_event=True,
+        services=["sentry"],
+        project_root=answers.project.root,
+    )
     await asyncio.to_thread(record_results, answers.project, results, ["sentry"], state)
     live = [r for r in results if r.service == "sentry"] or results
     worst = next((r for r in live if r.outcome == "fail"), live[0] if live else None)

@@ -51,7 +51,11 @@ def last_check(state: StateData, name: str) -> tuple[str, str | None, str]:
     failed = [r for r in results if r.get("outcome") == "fail"]
     when = max(str(r.get("at") or "") for r in results) or None
     if failed:
-        return "failed", when, f"failed {when or ''}: {failed[0].get('message', '')}".replace(" :", ":")  # fmt: skip
+        return (
+            "failed",
+            when,
+            f"failed {when or ''}: {failed[0].get('message', '')}".replace(" :", ":"),
+        )
     return "verified", when, f"passed {when or ''}".strip()
 
 
@@ -134,7 +138,9 @@ def render_export(
     if fmt not in FORMATS:
         raise UsageError(f"{fmt!r} is not an export format.", f"Use {', '.join(FORMATS)}.")
     if destination is not None and destination not in DESTINATIONS:
-        raise UsageError(f"{destination!r} is not a destination.", f"Use {', '.join(DESTINATIONS)}.")  # fmt: skip
+        raise UsageError(
+            f"{destination!r} is not a destination.", f"Use {', '.join(DESTINATIONS)}."
+        )
     if fmt == "dotenv" and not reveal:
         raise UsageError(
             "--format dotenv needs --reveal: it is a file of real values, and masked ones "

@@ -40,7 +40,13 @@ def _vite_sources(env: Mapping[str, str], project_root: Path | None) -> list[dic
     if dotenv is not None and dotenv.is_file():
         from dotenv import dotenv_values
 
-        sources.append({k: v for k, v in dotenv_values(dotenv, interpolate=False).items() if k.startswith("VITE_") and v})  # fmt: skip
+        sources.append(
+            {
+                k: v
+                for k, v in dotenv_values(dotenv, interpolate=False).items()
+                if k.startswith("VITE_") and v
+            }
+        )
     return sources
 
 
@@ -74,14 +80,32 @@ def offline_results(
         service = var.checks[0] if var.checks else "config"
         if not value:
             if var.required:
-                out.append(CheckResult(service, f"{var.name} set", "fail",
-                                       f"{var.name} is not set: convoai-setup vars set {var.name} (find it at: {var.where})",
-                                       (var.name,), var.phase, MISSING))  # fmt: skip
+                out.append(
+                    CheckResult(
+                        service,
+                        f"{var.name} set",
+                        "fail",
+                        f"{var.name} is not set: convoai-setup vars set {var.name} (find "
+                        f"it at: {var.where})",
+                        (var.name,),
+                        var.phase,
+                        MISSING,
+                    )
+                )
             continue
         problems = validate_format(var.name, value)
         if problems:
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            out.append(CheckResult(service, f"{var.name} format", "fail", problems[0] + more, (var.name,), var.phase))  # fmt: skip
+            out.append(
+                CheckResult(
+                    service,
+                    f"{var.name} format",
+                    "fail",
+                    problems[0] + more,
+                    (var.name,),
+                    var.phase,
+                )
+            )
     if "vercel" in chosen:
         out += check_vercel_json(values, project_root)
     return out
@@ -118,15 +142,31 @@ async def _run_one(p: Provider, ctx: CheckContext) -> list[CheckResult]:
         raise
     if not done or task.cancelled():
         task.cancel()
-        return [CheckResult(p.service, "live", "fail",
-                            f"{p.service} did not answer within {ctx.timeout:g}s; retry, or raise --timeout",
-                            p.requires, p.phase, ms=watch.ms)]  # fmt: skip
+        return [
+            CheckResult(
+                p.service,
+                "live",
+                "fail",
+                f"{p.service} did not answer within {ctx.timeout:g}s; retry, or raise --timeout",
+                p.requires,
+                p.phase,
+                ms=watch.ms,
+            )
+        ]
     try:
         return task.result()
     except Exception as exc:  # a bug in one check must not sink the run or print a traceback
-        return [CheckResult(p.service, "live", "fail",
-                            f"the {p.id} check stopped unexpectedly ({type(exc).__name__}); report it",
-                            p.requires, p.phase, ms=watch.ms)]  # fmt: skip
+        return [
+            CheckResult(
+                p.service,
+                "live",
+                "fail",
+                f"the {p.id} check stopped unexpectedly ({type(exc).__name__}); report it",
+                p.requires,
+                p.phase,
+                ms=watch.ms,
+            )
+        ]
 
 
 async def run_checks(
@@ -196,7 +236,12 @@ def record_results(
         base = basis if basis is not None else state
         at = now_iso()
         checks = state.setdefault("checks", {})
-        mine = {pid: [r for r in results if (r.service, r.phase) == (BY_ID[pid].service, BY_ID[pid].phase)] for pid in ran}  # fmt: skip
+        mine = {
+            pid: [
+                r for r in results if (r.service, r.phase) == (BY_ID[pid].service, BY_ID[pid].phase)
+            ]
+            for pid in ran
+        }
         owned = {id(r): pid for pid, rs in mine.items() for r in rs}
         for r in results:
             key = f"{r.service}.{r.check}"
@@ -205,16 +250,28 @@ def record_results(
                 checks.pop(key, None)
                 continue
             checks[key] = {
-                "service": r.service, "check": r.check, "phase": r.phase, "outcome": r.outcome,
-                "message": r.message, "variables": list(r.variables), "at": at, "detail": r.detail,
+                "service": r.service,
+                "check": r.check,
+                "phase": r.phase,
+                "outcome": r.outcome,
+                "message": r.message,
+                "variables": list(r.variables),
+                "at": at,
+                "detail": r.detail,
                 "provider": owned.get(id(r), ""),
                 "inputs": dict(sorted(_digests(base, r.variables).items())),
-            }  # fmt: skip
+            }
         for pid, rs in mine.items():
             failed = [r for r in rs if r.outcome == "fail" and r.detail != MISSING]
             if any(r.detail == MISSING for r in rs) and not failed:
                 continue  # a required value is not set yet: nothing was verified
-            outcome = "fail" if failed else "ok" if any(r.outcome in ("ok", "warn") for r in rs) else "skip"  # fmt: skip
+            outcome = (
+                "fail"
+                if failed
+                else "ok"
+                if any(r.outcome in ("ok", "warn") for r in rs)
+                else "skip"
+            )
             record_check_run(state, BY_ID[pid], outcome, failed[0].message if failed else "", base)
         settle(project, state)
 
@@ -233,7 +290,9 @@ def stale_services(project: Project, state: StateData, phase_id: str) -> list[st
     out = []
     for pid in get_phase(phase_id).services:
         p, run = BY_ID[pid], state.get("check_runs", {}).get(pid)
-        current = run and dict(run.get("inputs") or {}) == value_digests(state, (*p.requires, *p.reads))  # fmt: skip
+        current = run and dict(run.get("inputs") or {}) == value_digests(
+            state, (*p.requires, *p.reads)
+        )
         if not current or run.get("outcome") == "fail":
             out.append(pid)
     return out
@@ -259,8 +318,15 @@ async def finish_phase(
     rerun = stale_services(project, state, phase_id)
     if rerun:
         values = await asyncio.to_thread(answers.values)
-        results = await run_checks(values, [phase_id], timeout, env, on_result=on_result,
-                                   project_root=project.root, services=rerun)  # fmt: skip
+        results = await run_checks(
+            values,
+            [phase_id],
+            timeout,
+            env,
+            on_result=on_result,
+            project_root=project.root,
+            services=rerun,
+        )
         await asyncio.to_thread(record_results, project, results, rerun, state)
     if phase.writes:
         await asyncio.to_thread(_confirm_files, answers, phase.writes)

@@ -14,11 +14,24 @@ from checklists.chars import escape
 
 COLOURS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "dim": "2", "bold": "1"}
 STATUS_COLOURS = {
-    "done": "green", "ok": "green", "set": "green", "verified": "green", "applied": "green",
-    "stale": "yellow", "warn": "yellow", "pending": "dim", "skip": "dim", "missing": "dim",
-    "failed": "red", "fail": "red", "invalid": "red", "edited": "red",
-    "in sync": "green", "different": "red", "extra": "dim",
-}  # fmt: skip
+    "done": "green",
+    "ok": "green",
+    "set": "green",
+    "verified": "green",
+    "applied": "green",
+    "stale": "yellow",
+    "warn": "yellow",
+    "pending": "dim",
+    "skip": "dim",
+    "missing": "dim",
+    "failed": "red",
+    "fail": "red",
+    "invalid": "red",
+    "edited": "red",
+    "in sync": "green",
+    "different": "red",
+    "extra": "dim",
+}
 
 
 def use_colour(stream: TextIO) -> bool:

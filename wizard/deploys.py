@@ -81,7 +81,8 @@ async def deploy_render(
                     "unknown",
                     "",
                     link,
-                    f"Render accepted the deploy but it never appeared in the deploy list; see {link}",
+                    "Render accepted the deploy but it never appeared in the deploy list; "
+                    f"see {link}",
                 )
             else:
                 await asyncio.sleep(poll)
@@ -104,7 +105,8 @@ async def deploy_render(
                 status,
                 started,
                 link,
-                f"Render deploy {started} ended {status}; read its logs at {link}, fix, and push again.",
+                f"Render deploy {started} ended {status}; read its logs at {link}, fix, "
+                "and push again.",
             )
         if time.monotonic() > deadline:
             return DeployOutcome(
@@ -136,7 +138,8 @@ async def deploy_vercel(
             "none",
             "",
             "",
-            "Vercel has no production deployment to rebuild yet: push to main (Vercel deploys it from Git), then run push again.",
+            "Vercel has no production deployment to rebuild yet: push to main (Vercel "
+            "deploys it from Git), then run push again.",
         )
     new = await api.redeploy(project, latest)
     did = str(new.get("id", ""))

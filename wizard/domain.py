@@ -56,7 +56,10 @@ def clean_domain(raw: str, what: str) -> str:
     domain = normalise(raw).lower().removeprefix("https://").removeprefix("http://").rstrip("/.")
     problems = validate_format("CUSTOM_DOMAIN", domain)
     if problems:
-        raise UsageError(f"{what} {raw!r} is not a host name: {problems[0].split(' should ', 1)[-1]}; nothing was changed.")  # fmt: skip
+        raise UsageError(
+            f"{what} {raw!r} is not a host name: {problems[0].split(' should ', 1)[-1]}; "
+            "nothing was changed."
+        )
     return domain
 
 
@@ -68,7 +71,9 @@ def new_values(domain: str, api_domain: str | None) -> dict[str, str]:
     return out
 
 
-def update_variables(answers: Answers, values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:  # fmt: skip
+def update_variables(
+    answers: Answers, values: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
     """Store ``values``; (the ones that changed, the phases that became stale)."""
     from wizard.done import stale_after_change
 
@@ -85,7 +90,10 @@ def next_steps(changed: Mapping[str, str]) -> list[str]:
     """What is left for the person after the follow-ups (files in git, the smoke test)."""
     steps: list[str] = []
     if "APP_URL" in changed:
-        steps.append("convoai-setup write vercel   (vercel.json's /api rewrites follow APP_URL); commit and push it")  # fmt: skip
+        steps.append(
+            "convoai-setup write vercel   (vercel.json's /api rewrites follow APP_URL); "
+            "commit and push it"
+        )
     steps.append("convoai-setup verify --send-test-webhook   (proves the site on its new address)")
     return steps
 
@@ -111,9 +119,15 @@ async def push_changed_variables_and_move_webhook(
     from wizard.domain_push import follow_up
 
     return await follow_up(
-        answers, changed, confirm=confirm, show=show, progress=progress, deploy=deploy,
-        env=env, timeout=timeout,
-    )  # fmt: skip
+        answers,
+        changed,
+        confirm=confirm,
+        show=show,
+        progress=progress,
+        deploy=deploy,
+        env=env,
+        timeout=timeout,
+    )
 
 
 Progress = Callable[[int, Sequence[DomainStatus]], None]
@@ -143,7 +157,10 @@ async def set_domain(
     domain = clean_domain(domain, "DOMAIN")
     api_domain = clean_domain(api_domain, "API_DOMAIN") if api_domain else None
     if api_domain == domain:
-        raise UsageError("DOMAIN and --api must differ: the site proxies /api to the API's domain; nothing was changed.")  # fmt: skip
+        raise UsageError(
+            "DOMAIN and --api must differ: the site proxies /api to the API's domain; "
+            "nothing was changed."
+        )
     values = answers.values()
     async with make_client(env, timeout) as client:
         ctx = CheckContext(values, client, timeout, env)
@@ -156,7 +173,9 @@ async def set_domain(
                 records += render.records(api_domain, await render.add_domain(api_domain))
             if on_records is not None:
                 on_records(records)
-            verified = await _poll(vercel, render, domain, api_domain, interval, max_wait, on_progress)  # fmt: skip
+            verified = await _poll(
+                vercel, render, domain, api_domain, interval, max_wait, on_progress
+            )
         except MissingSetting as exc:
             raise UsageError(exc.message + " Nothing was changed.", exc.hint) from None
         except ProviderError as exc:
@@ -169,16 +188,27 @@ async def set_domain(
     if on_updated is not None:
         on_updated(changed, stale)
     done = await push_changed_variables_and_move_webhook(
-        answers, changed, confirm=confirm, show=show_plan, progress=on_deploy, deploy=deploy,
-        env=env, timeout=timeout,
-    )  # fmt: skip
+        answers,
+        changed,
+        confirm=confirm,
+        show=show_plan,
+        progress=on_deploy,
+        deploy=deploy,
+        env=env,
+        timeout=timeout,
+    )
     return DomainOutcome(True, records, changed, stale, next_steps(changed), done)
 
 
 async def _poll(
-    vercel: Vercel, render: Render | None, domain: str, api_domain: str | None,
-    interval: float, max_wait: float | None, on_progress: Progress | None,
-) -> bool:  # fmt: skip
+    vercel: Vercel,
+    render: Render | None,
+    domain: str,
+    api_domain: str | None,
+    interval: float,
+    max_wait: float | None,
+    on_progress: Progress | None,
+) -> bool:
     """True once every domain is verified; False when ``max_wait`` runs out first."""
     deadline = None if max_wait is None else time.monotonic() + max_wait
     attempt = 0

@@ -70,11 +70,20 @@ def webhook_move(answers: Answers, changed: Mapping[str, str]) -> tuple[str | No
     url = webhook_url(changed["APP_URL"])
     remembered = answers.state_file.read().get("stripe_webhook") or {}
     if not remembered.get("id"):
-        return None, f"Stripe: no webhook endpoint is remembered here; create one for {url}: convoai-setup stripe create-webhook"  # fmt: skip
+        return (
+            None,
+            f"Stripe: no webhook endpoint is remembered here; create one for {url}: "
+            "convoai-setup stripe create-webhook",
+        )
     if remembered.get("url") == url:
         return None, None
     if not answers.values(["STRIPE_SECRET_KEY"]).get("STRIPE_SECRET_KEY"):
-        return None, f"Stripe: STRIPE_SECRET_KEY is not set, so endpoint {remembered['id']} still points at {remembered.get('url')}: set it, then convoai-setup stripe create-webhook"  # fmt: skip
+        return (
+            None,
+            f"Stripe: STRIPE_SECRET_KEY is not set, so endpoint {remembered['id']} still "
+            f"points at {remembered.get('url')}: set it, then convoai-setup stripe "
+            "create-webhook",
+        )
     return f"move Stripe webhook endpoint {remembered['id']} to {url}", None
 
 
@@ -108,7 +117,10 @@ async def follow_up(
     values = answers.values()
     for target in [t for t in targets if not values.get(TOKENS[t])]:
         targets.remove(target)
-        out.add(f"{LABELS[target]}: {TOKENS[target]} is not set, so nothing was pushed there: set it, then convoai-setup push {target}")  # fmt: skip
+        out.add(
+            f"{LABELS[target]}: {TOKENS[target]} is not set, so nothing was pushed there: "
+            f"set it, then convoai-setup push {target}"
+        )
     salt = answers.store.salt()
     async with Platforms(values, timeout, env, known(answers.project)) as platforms:
         plans = await asyncio.gather(
@@ -119,7 +131,11 @@ async def follow_up(
             if isinstance(plan, BaseException):
                 _failed(out, target, plan)
             elif plan.create is not None:
-                out.add(f"{LABELS[target]}: {plan.target.replace(' (to create)', '')} does not exist yet, so nothing was pushed: convoai-setup push {target} creates it")  # fmt: skip
+                out.add(
+                    f"{LABELS[target]}: {plan.target.replace(' (to create)', '')} does not "
+                    f"exist yet, so nothing was pushed: convoai-setup push {target} "
+                    "creates it"
+                )
                 out.ok = False
             else:
                 plan = narrowed(plan, set(changed))
@@ -127,12 +143,16 @@ async def follow_up(
                 if plan.has_changes:
                     pending.append(plan)
                 else:
-                    out.add(f"{LABELS[target]}: already has {', '.join(plan.desired)}.")  # fmt: skip
+                    out.add(f"{LABELS[target]}: already has {', '.join(plan.desired)}.")
         if not pending and not move:
             return out
         if not confirm(pending, move):
             out.add("Not confirmed: nothing was pushed and the webhook was not moved.")
-            out.commands += [f"convoai-setup push {' '.join(p.destination for p in pending)}"] if pending else []  # fmt: skip
+            out.commands += (
+                [f"convoai-setup push {' '.join(p.destination for p in pending)}"]
+                if pending
+                else []
+            )
             out.commands += [f"convoai-setup stripe create-webhook   ({move})"] if move else []
             return out
         for plan in pending:
@@ -145,13 +165,22 @@ async def follow_up(
 def _failed(out: FollowUp, target: str, exc: BaseException) -> None:
     if not isinstance(exc, ProviderError | WizardError):
         raise exc
-    out.add(f"{LABELS[target]}: {exc.line()} The domain and the variables here stay set; run convoai-setup push {target} later.")  # fmt: skip
+    out.add(
+        f"{LABELS[target]}: {exc.line()} The domain and the variables here stay set; run "
+        f"convoai-setup push {target} later."
+    )
     out.ok = False
 
 
 async def _push_one(
-    platforms: Any, plan: DestPlan, salt: bytes, answers: Answers, out: FollowUp, progress: Say, deploy: bool
-) -> None:  # fmt: skip
+    platforms: Any,
+    plan: DestPlan,
+    salt: bytes,
+    answers: Answers,
+    out: FollowUp,
+    progress: Say,
+    deploy: bool,
+) -> None:
     from wizard.platforms import record, summary
     from wizard.push import report_lines
 

@@ -76,8 +76,11 @@ def record_step(
     stamp = partial_fingerprint(project, state, phase, STEP_INPUTS.get(step, ()))
     record = state.setdefault("phases", {}).setdefault(phase.id, {})
     record.setdefault("steps", {})[step] = {
-        "ok": ok, "at": now_iso(), "message": message, "fingerprint": stamp,
-    }  # fmt: skip
+        "ok": ok,
+        "at": now_iso(),
+        "message": message,
+        "fingerprint": stamp,
+    }
 
 
 def record_check_run(
@@ -90,9 +93,13 @@ def record_check_run(
     """One live check's verdict, tied to the digests of the values it read (from ``basis``)."""
     names = (*provider.requires, *provider.reads)
     state.setdefault("check_runs", {})[provider.id] = {
-        "phase": provider.phase, "service": provider.service, "outcome": outcome,
-        "message": message, "at": now_iso(), "inputs": value_digests(basis, names),
-    }  # fmt: skip
+        "phase": provider.phase,
+        "service": provider.service,
+        "outcome": outcome,
+        "message": message,
+        "at": now_iso(),
+        "inputs": value_digests(basis, names),
+    }
 
 
 def settle(project: Project, state: StateData) -> None:
@@ -105,9 +112,12 @@ def settle(project: Project, state: StateData) -> None:
         current = fingerprint(project, state, phase)
         if record.get("fingerprint") != current:
             record.update(
-                status="done", fingerprint=current, inputs=dict(parts["values"]),
-                completed_at=now_iso(), message="",
-            )  # fmt: skip
+                status="done",
+                fingerprint=current,
+                inputs=dict(parts["values"]),
+                completed_at=now_iso(),
+                message="",
+            )
 
 
 # -- the rule ----------------------------------------------------------------------------------
@@ -152,7 +162,9 @@ def _steps(project: Project, state: StateData, phase: Phase) -> tuple[list[str],
         record = records.get(step)
         stamp = partial_fingerprint(project, state, phase, STEP_INPUTS[step])
         if not record or record.get("fingerprint") != stamp:
-            todo.append(f"apply the {step}" + (" again: the database or files changed" if record else ""))  # fmt: skip
+            todo.append(
+                f"apply the {step}" + (" again: the database or files changed" if record else "")
+            )
         elif not record.get("ok"):
             failed.append(str(record.get("message") or f"the {step} failed"))
     return todo, failed
@@ -180,9 +192,13 @@ def _checks(
             times.append(str(run.get("at") or ""))
     for result in state.get("checks", {}).values():
         offline = not result.get("provider")
-        if (offline and result.get("phase") == phase.id and result.get("outcome") == "fail"
-                and result.get("detail") != MISSING
-                and _current(result, state, result.get("variables") or ())):  # fmt: skip
+        if (
+            offline
+            and result.get("phase") == phase.id
+            and result.get("outcome") == "fail"
+            and result.get("detail") != MISSING
+            and _current(result, state, result.get("variables") or ())
+        ):
             failed.append(str(result.get("message") or ""))
     verified = max(times) if times and not todo and not failed else None
     return todo, list(dict.fromkeys(failed)), verified
@@ -203,14 +219,18 @@ def phase_status(project: Project, state: StateData, phase: Phase) -> PhaseStatu
         at = record.get("completed_at") if record.get("fingerprint") == current else None
         return PhaseStatus(phase, "done", at or verified, "", verified, ())
     if failed:
-        return PhaseStatus(phase, "failed", None, failed[0], verified, (), tuple(todo), tuple(failed))  # fmt: skip
+        return PhaseStatus(
+            phase, "failed", None, failed[0], verified, (), tuple(todo), tuple(failed)
+        )
     if was_done:
         then = record.get("inputs", {})
         changed = tuple(
             n for n, d in input_parts(project, state, phase)["values"] if then.get(n) != d
         )
         why = f"changed since: {', '.join(changed)}" if changed else todo[0]
-        return PhaseStatus(phase, "stale", record.get("completed_at"), why, verified, changed, tuple(todo))  # fmt: skip
+        return PhaseStatus(
+            phase, "stale", record.get("completed_at"), why, verified, changed, tuple(todo)
+        )
     return PhaseStatus(phase, "pending", None, todo[0], verified, (), tuple(todo))
 
 
@@ -219,7 +239,8 @@ def all_status(project: Project, state: StateData) -> list[PhaseStatus]:
 
 
 def stale_after_change(project: Project, before: StateData, after: StateData) -> list[str]:
-    """Phase ids that were done in ``before`` and are stale in ``after`` (for "what became stale")."""
+    """Phase ids that were done in ``before`` and are stale in ``after`` (for "what became
+    stale")."""
     out = []
     for phase in PHASES:
         was = phase_status(project, before, phase).status

@@ -21,7 +21,13 @@ def drift_note(state: Mapping[str, Any], phase_id: str) -> str:
         if not doc or doc.get("in_sync"):
             return ""
         if not doc.get("exists", True):
-            return f"{destination.capitalize()}: {doc.get('target', '')} does not exist yet (convoai-setup push {destination})"
+            return (
+                f"{destination.capitalize()}: {doc.get('target', '')} does not exist yet "
+                f"(convoai-setup push {destination})"
+            )
         names = [*doc.get("different", []), *doc.get("missing", [])]
-        return f"{destination.capitalize()} differs since {doc.get('at')}: {', '.join(names)} (convoai-setup push {destination})"
+        return (
+            f"{destination.capitalize()} differs since {doc.get('at')}: {', '.join(names)} "
+            f"(convoai-setup push {destination})"
+        )
     return ""

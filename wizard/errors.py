@@ -52,7 +52,8 @@ class ValidationError(WizardError):
 
 
 def _target(filename: object) -> str:
-    """The path a person knows: ``.state.json.x1y2.tmp`` (an atomic write's temp) -> ``state.json``."""
+    """The path a person knows: ``.state.json.x1y2.tmp`` (an atomic write's temp) ->
+    ``state.json``."""
     import os
 
     path = os.fsdecode(filename) if isinstance(filename, str | bytes) else str(filename)
@@ -83,8 +84,10 @@ def from_os_error(exc: OSError) -> WizardError:
             "Run from a writable copy of the project (or remount it read-write), then run again.",
         )
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        why = {errno.EDQUOT: "your disk quota is used up", errno.EFBIG: "no space left for it "
-               "(the file size limit was reached)"}.get(code, "No space left on the device")  # fmt: skip
+        why = {
+            errno.EDQUOT: "your disk quota is used up",
+            errno.EFBIG: "no space left for it (the file size limit was reached)",
+        }.get(code, "No space left on the device")
         return WizardError(
             f"Cannot write {path}: {why}; the file is unchanged.",
             f"Free some space on the disk holding {where} (or raise the limit), then run again.",

@@ -71,7 +71,8 @@ class MigrationFile:
         return self.version == SCHEMA_VERSION
 
     def line_of(self, index: int, position: int | None = None) -> int:
-        """1-based line of statement ``index`` (at 1-based char ``position`` within it, if known)."""
+        """1-based line of statement ``index`` (at 1-based char ``position`` within it, if
+        known)."""
         start = self.offsets[index]
         stmt = self.statements[index]
         if position:
@@ -163,7 +164,12 @@ def parse(sql: str) -> tuple[list[str], list[int], list[bool], tuple[int, str] |
     except ParseError as exc:
         message, index = exc.args[0], exc.args[1] if len(exc.args) > 1 else None
         at = index if isinstance(index, int) else len(sql.rstrip())
-        return [], [], [], (line(at), f"{message} (PostgreSQL's parser); nothing was run. Fix the SQL.")  # fmt: skip
+        return (
+            [],
+            [],
+            [],
+            (line(at), f"{message} (PostgreSQL's parser); nothing was run. Fix the SQL."),
+        )
     statements: list[str] = []
     offsets: list[int] = []
     runnable: list[bool] = []

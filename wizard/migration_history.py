@@ -29,22 +29,37 @@ STATUSES = ("applied", "pending", "edited", "unknown")
 CREATE_HISTORY = (
     "SET LOCAL lock_timeout = '4s'",
     "CREATE SCHEMA IF NOT EXISTS supabase_migrations",
-    "CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT NULL PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (version text NOT "
+    "NULL PRIMARY KEY)",
     "ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS statements text[]",
     "ALTER TABLE supabase_migrations.schema_migrations ADD COLUMN IF NOT EXISTS name text",
     "CREATE TABLE IF NOT EXISTS supabase_migrations.convoai_setup_baseline ("
     "version text NOT NULL PRIMARY KEY, name text, statements text[], "
     "applied_at timestamptz NOT NULL DEFAULT now())",
 )
-INSERT_MIGRATION = "INSERT INTO supabase_migrations.schema_migrations(version, name, statements) VALUES(%s, %s, %s)"
-INSERT_BASELINE = "INSERT INTO supabase_migrations.convoai_setup_baseline(version, name, statements) VALUES(%s, %s, %s)"
-SELECT_MIGRATIONS = "SELECT version, coalesce(name, '') as name, statements FROM supabase_migrations.schema_migrations"
-SELECT_BASELINE = "SELECT version, coalesce(name, '') as name, statements FROM supabase_migrations.convoai_setup_baseline"
+INSERT_MIGRATION = (
+    "INSERT INTO supabase_migrations.schema_migrations(version, name, statements) VALUES(%s, "
+    "%s, %s)"
+)
+INSERT_BASELINE = (
+    "INSERT INTO supabase_migrations.convoai_setup_baseline(version, name, statements) "
+    "VALUES(%s, %s, %s)"
+)
+SELECT_MIGRATIONS = (
+    "SELECT version, coalesce(name, '') as name, statements FROM "
+    "supabase_migrations.schema_migrations"
+)
+SELECT_BASELINE = (
+    "SELECT version, coalesce(name, '') as name, statements FROM "
+    "supabase_migrations.convoai_setup_baseline"
+)
 
 #: both tables at once (a baseline flag first): fails if either is missing, see ``read_all``
 SELECT_ALL = (
-    "SELECT true, version, coalesce(name, ''), statements FROM supabase_migrations.convoai_setup_baseline"
-    " UNION ALL SELECT false, version, coalesce(name, ''), statements FROM supabase_migrations.schema_migrations"
+    "SELECT true, version, coalesce(name, ''), statements FROM "
+    "supabase_migrations.convoai_setup_baseline"
+    " UNION ALL SELECT false, version, coalesce(name, ''), statements FROM "
+    "supabase_migrations.schema_migrations"
 )
 #: one row at the start of a run: pgvector (installable version, installed version, its schema),
 #: then whether both history tables exist with the columns the CLI records into

@@ -42,8 +42,17 @@ from wizard.migration_files import MigrationFile, discover
 from wizard.migration_history import STATUSES, MigrationStatus, record_summary, statuses_for
 from wizard.project import Project
 
-__all__ = ["STATUSES", "MigrationEvent", "MigrationFile", "MigrationReport", "MigrationStatus",
-           "apply", "discover", "inspect", "record_summary"]  # fmt: skip
+__all__ = [
+    "STATUSES",
+    "MigrationEvent",
+    "MigrationFile",
+    "MigrationReport",
+    "MigrationStatus",
+    "apply",
+    "discover",
+    "inspect",
+    "record_summary",
+]
 
 
 @dataclass
@@ -168,8 +177,10 @@ def _failure(file: MigrationFile, index: int, exc: Any, project: Project, vector
     line = file.line_of(index, int(diag.statement_position) if diag.statement_position else None)
     message = diag.message_primary or type(exc).__name__
     if 'type "vector" does not exist' in message and vector.installed:
-        message += (f" (pgvector is installed in schema {vector.schema}: write {vector.schema}.vector, "
-                    "or add that schema to search_path)")  # fmt: skip
+        message += (
+            f" (pgvector is installed in schema {vector.schema}: write {vector.schema}.vector, "
+            "or add that schema to search_path)"
+        )
     return f"{where}:{line}: {message}"
 
 
@@ -286,7 +297,9 @@ def apply(
                 elif s.status == "edited":
                     emit(s.file, "skipped", "edited after it was applied: not re-run")
                 elif dry_run:
-                    emit(s.file, "skipped", f"dry run: would apply {sum(s.file.runnable)} statements")  # fmt: skip
+                    emit(
+                        s.file, "skipped", f"dry run: would apply {sum(s.file.runnable)} statements"
+                    )
                 else:
                     emit(s.file, "start", f"{sum(s.file.runnable)} statements")
                     started = time.perf_counter()
@@ -307,8 +320,11 @@ def apply(
                         report.applied.append(s.file)
                         report.vector = ran.vector
                     elapsed = f"{(time.perf_counter() - started) * 1000:.0f} ms"
-                    emit(s.file, "done" if ran.applied else "skipped",
-                         elapsed if ran.applied else "applied by another run")  # fmt: skip
+                    emit(
+                        s.file,
+                        "done" if ran.applied else "skipped",
+                        elapsed if ran.applied else "applied by another run",
+                    )
         except psycopg.Error as exc:  # reading the history or the catalog failed
             report.error = f"Postgres error: {scrub(first_line(str(exc)), db_url)}"
         except _Stop as stop:
@@ -320,13 +336,16 @@ def apply(
                 statuses = statuses_for(files, _start(conn, None).recorded)
     # What we applied (or found applied by another run) is applied; the rest is as read.
     report.statuses = [
-        MigrationStatus(s.file, s.version, s.name, "applied") if s.version in applied and s.file
-        else s for s in statuses
-    ]  # fmt: skip
+        MigrationStatus(s.file, s.version, s.name, "applied")
+        if s.version in applied and s.file
+        else s
+        for s in statuses
+    ]
     unknown = [s.version for s in report.statuses if s.status == "unknown"]
     if unknown:
         report.warnings.append(
-            f"recorded in the database but no file here: {', '.join(unknown)} (migrated by something else?)"
+            f"recorded in the database but no file here: {', '.join(unknown)} (migrated by "
+            "something else?)"
         )
     if not dry_run:
         record_summary(project, report.statuses, report.vector)

@@ -126,7 +126,10 @@ def unset_required(plan: DestPlan) -> None:
 
     for name in plan.named("unset"):
         if catalog()[name].required and name not in plan.remote:
-            plan.notes.append(f"{name} is required but has no value here, so it is not sent: convoai-setup vars set {name}")  # fmt: skip
+            plan.notes.append(
+                f"{name} is required but has no value here, so it is not sent: "
+                f"convoai-setup vars set {name}"
+            )
 
 
 def remembered(known: Mapping[str, Any] | None, scope: Mapping[str, str], key: str) -> str | None:
@@ -168,7 +171,8 @@ def _pick_owner(owners: list[dict[str, Any]], wanted: str) -> dict[str, Any] | N
             if len(hits) == 1:
                 return hits[0]
         raise UsageError(
-            f"RENDER_OWNER={wanted} is not a workspace this API key can use (it sees: {_owner_text(owners)}).",
+            f"RENDER_OWNER={wanted} is not a workspace this API key can use (it sees: "
+            f"{_owner_text(owners)}).",
             "Set RENDER_OWNER to one of those ids or names: convoai-setup vars set RENDER_OWNER",
         )
     return owners[0] if len(owners) == 1 else None
@@ -180,8 +184,10 @@ def render_payload(values: Values, owner_id: str, desired: Mapping[str, str]) ->
     repo = values.get("GITHUB_REPOSITORY")
     if not repo:
         raise UsageError(
-            f"The Render service {spec['name']} does not exist, and creating it needs the GitHub repository.",
-            "Set it: convoai-setup vars set GITHUB_REPOSITORY owner/name (or create the service in Render and re-run push).",
+            f"The Render service {spec['name']} does not exist, and creating it needs the "
+            "GitHub repository.",
+            "Set it: convoai-setup vars set GITHUB_REPOSITORY owner/name (or create the "
+            "service in Render and re-run push).",
         )
     return {
         "type": "web_service",
@@ -222,7 +228,9 @@ def settings_of(payload: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _render_plan(name: str, sid: str, remote: dict[str, str], values: Values, salt: bytes) -> DestPlan:  # fmt: skip
+def _render_plan(
+    name: str, sid: str, remote: dict[str, str], values: Values, salt: bytes
+) -> DestPlan:
     desired, names = desired_for("render", values)
     target = f"service {name} ({sid})"
     plan = DestPlan("render", target, sid, compare(salt, desired, remote, names))
@@ -257,8 +265,14 @@ async def plan_render(
             plan = _render_plan(name, sid, remote, values, salt)
             plan.scope = scope
             return plan
-        why = f"Render answered {remote.status}" if isinstance(remote, Gone) else f"no service {name} has that id now"  # fmt: skip
-        notes.append(f"the remembered service {sid} was not found ({why}): looked {name} up by name again")  # fmt: skip
+        why = (
+            f"Render answered {remote.status}"
+            if isinstance(remote, Gone)
+            else f"no service {name} has that id now"
+        )
+        notes.append(
+            f"the remembered service {sid} was not found ({why}): looked {name} up by name again"
+        )
     if found is None:
         owners, services = await asyncio.gather(api.owners(), api.services(name, by_id))
     else:
@@ -269,21 +283,26 @@ async def plan_render(
     if len(services) > 1:
         where = ", ".join(str(s.get("id")) for s in services)
         raise UsageError(
-            f"Several Render services are named {name} ({where}) in the workspaces this key sees: {_owner_text(owners)}.",
-            "Set RENDER_OWNER to the workspace id or name to use: convoai-setup vars set RENDER_OWNER",
+            f"Several Render services are named {name} ({where}) in the workspaces this "
+            f"key sees: {_owner_text(owners)}.",
+            "Set RENDER_OWNER to the workspace id or name to use: convoai-setup vars set "
+            "RENDER_OWNER",
         )
     if services:
         sid = str(services[0]["id"])
         plan = _render_plan(name, sid, await api.env_vars(sid), values, salt)
     elif owner is None:
         raise UsageError(
-            f"No Render service named {name}, and this API key sees several workspaces ({_owner_text(owners)}) to create it in.",
+            f"No Render service named {name}, and this API key sees several workspaces "
+            f"({_owner_text(owners)}) to create it in.",
             "Set RENDER_OWNER to the workspace id or name: convoai-setup vars set RENDER_OWNER",
         )
     else:
         desired, names = desired_for("render", values)
         payload = render_payload(values, str(owner.get("id")), desired)
-        plan = DestPlan("render", f"service {name} (to create)", "", compare(salt, desired, {}, names))  # fmt: skip
+        plan = DestPlan(
+            "render", f"service {name} (to create)", "", compare(salt, desired, {}, names)
+        )
         plan.create, plan.payload, plan.desired = settings_of(payload), payload, desired
         unset_required(plan)
     plan.scope, plan.notes = scope, notes + plan.notes
@@ -323,7 +342,8 @@ def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
     label, lines = plan.destination.capitalize(), []
     if applied.created:
         lines.append(
-            f"{label}: created {plan.target.replace('to create', applied.ref)} with {len(applied.landed)} variables."
+            f"{label}: created {plan.target.replace('to create', applied.ref)} with "
+            f"{len(applied.landed)} variables."
         )
     elif applied.landed:
         lines.append(
@@ -332,11 +352,13 @@ def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
     if applied.failed:
         why = "; ".join(f"{n}: {m}" for n, m in applied.failed.items())
         lines.append(
-            f"{label}: {len(applied.failed)} variable(s) did not land ({why}); run push again to finish the rest."
+            f"{label}: {len(applied.failed)} variable(s) did not land ({why}); run push "
+            "again to finish the rest."
         )
     if applied.mismatched:
         lines.append(
-            f"{label}: read-back differs for {', '.join(applied.mismatched)}; run push again, and check the platform's dashboard."
+            f"{label}: read-back differs for {', '.join(applied.mismatched)}; run push "
+            "again, and check the platform's dashboard."
         )
     elif not applied.failed:
         lines.append(f"{label}: read back: every value matches.")

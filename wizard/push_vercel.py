@@ -106,8 +106,15 @@ async def plan_vercel(
             api.project(name), unless_gone(remote_values(api, pid, names))
         )
         if not isinstance(read, dict) or project is None or project.get("id") != pid:
-            why = f"Vercel answered {read.status}" if isinstance(read, Gone) else f"the project {name} has another id now"  # fmt: skip
-            notes.append(f"the remembered project {pid} was not found ({why}): looked {name} up by name again")  # fmt: skip
+            why = (
+                f"Vercel answered {read.status}"
+                if isinstance(read, Gone)
+                else f"the project {name} has another id now"
+            )
+            notes.append(
+                f"the remembered project {pid} was not found ({why}): looked {name} up by "
+                "name again"
+            )
             read = None
     else:
         project, read = await api.project(name), None
@@ -120,13 +127,15 @@ async def plan_vercel(
         plan.desired, plan.remote, plan.scope, plan.notes = desired, remote, scope, notes
         if any(remote.get(n) == UNCOMPARABLE for n in names):
             plan.notes.append(
-                "a value differs between production and preview, or cannot be read (sensitive): it is sent again"
+                "a value differs between production and preview, or cannot be read "
+                "(sensitive): it is sent again"
             )
         return plan
     repo = values.get("GITHUB_REPOSITORY")
     if not repo:
         raise UsageError(
-            f"The Vercel project {name} does not exist (or is owned by a team: set VERCEL_TEAM), and creating it needs the GitHub repository.",
+            f"The Vercel project {name} does not exist (or is owned by a team: set "
+            "VERCEL_TEAM), and creating it needs the GitHub repository.",
             "Set it: convoai-setup vars set GITHUB_REPOSITORY owner/name",
         )
     payload: dict[str, Any] = {

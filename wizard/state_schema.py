@@ -20,41 +20,83 @@ from checklists.chars import escape, first_unsafe
 NoneType = type(None)
 #: field -> the JSON types it may have, per kind of record
 VALUE_RECORD: dict[str, tuple[type, ...]] = {
-    "value": (str,), "source": (str,), "updated_at": (str,), "digest": (str,),
-    "format_ok": (bool,), "secret": (bool,),
-}  # fmt: skip
+    "value": (str,),
+    "source": (str,),
+    "updated_at": (str,),
+    "digest": (str,),
+    "format_ok": (bool,),
+    "secret": (bool,),
+}
 PHASE_RECORD: dict[str, tuple[type, ...]] = {
-    "status": (str,), "at": (str, NoneType), "message": (str, NoneType),
-    "fingerprint": (str,), "completed_at": (str, NoneType), "inputs": (dict,),
-}  # fmt: skip
+    "status": (str,),
+    "at": (str, NoneType),
+    "message": (str, NoneType),
+    "fingerprint": (str,),
+    "completed_at": (str, NoneType),
+    "inputs": (dict,),
+}
 CHECK_RECORD: dict[str, tuple[type, ...]] = {
-    "service": (str,), "check": (str,), "phase": (str, NoneType), "outcome": (str,),
-    "message": (str,), "at": (str,), "variables": (list,),
-}  # fmt: skip
+    "service": (str,),
+    "check": (str,),
+    "phase": (str, NoneType),
+    "outcome": (str,),
+    "message": (str,),
+    "at": (str,),
+    "variables": (list,),
+}
 FILE_RECORD: dict[str, tuple[type, ...]] = {"sha256": (str,), "written_at": (str,)}
 MIGRATIONS: dict[str, tuple[type, ...]] = {
-    "applied": (int,), "pending": (int,), "edited": (int,), "unknown": (int,),
-    "at": (str,), "vector": (str, NoneType),
-}  # fmt: skip
+    "applied": (int,),
+    "pending": (int,),
+    "edited": (int,),
+    "unknown": (int,),
+    "at": (str,),
+    "vector": (str, NoneType),
+}
 #: what ``push``/``drift`` last found per platform (``wizard.platforms.record``)
 PLATFORM_RECORD: dict[str, tuple[type, ...]] = {
-    "at": (str,), "by": (str,), "target": (str,), "in_sync": (bool,), "exists": (bool,),
-    "different": (list,), "missing": (list,), "extra": (int,), "pushed_at": (str,),
-    "service_id": (str,), "service_name": (str,), "owner": (str,),
-    "project_id": (str,), "project_name": (str,), "team": (str,),
-}  # fmt: skip
+    "at": (str,),
+    "by": (str,),
+    "target": (str,),
+    "in_sync": (bool,),
+    "exists": (bool,),
+    "different": (list,),
+    "missing": (list,),
+    "extra": (int,),
+    "pushed_at": (str,),
+    "service_id": (str,),
+    "service_name": (str,),
+    "owner": (str,),
+    "project_id": (str,),
+    "project_name": (str,),
+    "team": (str,),
+}
 STRIPE_WEBHOOK: dict[str, tuple[type, ...]] = {"id": (str,), "url": (str,)}
 TOP: dict[str, tuple[type, ...]] = {
-    "values": (dict,), "phases": (dict,), "checks": (dict,), "files": (dict,),
-    "store": (dict,), "migrations": (dict, NoneType), "created_at": (str,), "updated_at": (str,),
-    "platforms": (dict,), "stripe_webhook": (dict, NoneType),
-}  # fmt: skip
+    "values": (dict,),
+    "phases": (dict,),
+    "checks": (dict,),
+    "files": (dict,),
+    "store": (dict,),
+    "migrations": (dict, NoneType),
+    "created_at": (str,),
+    "updated_at": (str,),
+    "platforms": (dict,),
+    "stripe_webhook": (dict, NoneType),
+}
 BACKENDS = ("system", "vault")
 
 
 def _kind(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", str: "text",
-             list: "a list", dict: "an object", NoneType: "null"}  # fmt: skip
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+        NoneType: "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 

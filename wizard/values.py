@@ -29,7 +29,8 @@ class Resolved:
 
     name: str
     value: str | None
-    #: flag, environment, .env, entered, generated, imported, created by API, default (None: missing)
+    #: flag, environment, .env, entered, generated, imported, created by API, default
+    #: (None: missing)
     source: str | None
 
 
@@ -162,7 +163,8 @@ class Answers:
         if not value:
             raise ValidationError(
                 f"{name} is empty; nothing was stored.",
-                f"Paste the value (find it at: {var.where}), or run 'convoai-setup vars unset {name}'.",
+                f"Paste the value (find it at: {var.where}), or run 'convoai-setup vars "
+                f"unset {name}'.",
             )
         unsafe = unsafe_problem(name, value)
         if unsafe:  # never stored, not even with --allow-invalid

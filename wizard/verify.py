@@ -80,19 +80,27 @@ async def frontend_url(ctx: CheckContext, values: Values) -> tuple[str, str]:
         try:
             return await Vercel(ctx, values).production_url(), "Vercel API"
         except ProviderError as exc:
-            raise UsageError(f"FRONTEND_URL is not set and Vercel could not tell it: {exc.message}", NO_FRONTEND_HINT) from None  # fmt: skip
+            raise UsageError(
+                f"FRONTEND_URL is not set and Vercel could not tell it: {exc.message}",
+                NO_FRONTEND_HINT,
+            ) from None
     raise UsageError(NO_FRONTEND, NO_FRONTEND_HINT)
 
 
 def site_of(values: Values, frontend: str, source: str) -> Site:
     app_url = _clean(values.get("APP_URL"))
     if not app_url:
-        raise UsageError("APP_URL is not set, so there is no backend to verify.", "Set it: convoai-setup vars set APP_URL https://convoai-backend.onrender.com")  # fmt: skip
+        raise UsageError(
+            "APP_URL is not set, so there is no backend to verify.",
+            "Set it: convoai-setup vars set APP_URL https://convoai-backend.onrender.com",
+        )
     health = (values.get("HEALTHCHECK_PATH") or "/").strip() or "/"
     return Site(app_url, frontend, health, source)
 
 
-async def _bounded(check: SmokeCheck, name: str, ctx: CheckContext, site: Site) -> list[CheckResult]:  # fmt: skip
+async def _bounded(
+    check: SmokeCheck, name: str, ctx: CheckContext, site: Site
+) -> list[CheckResult]:
     watch = Stopwatch()
     try:
         return await asyncio.wait_for(check(ctx, site), ctx.timeout)

@@ -114,16 +114,30 @@ async def move_remembered(
     values = answers.values(NEEDS)
     missing = [n for n in NEEDS if not values.get(n)]
     if missing:
-        raise UsageError(f"{missing[0]} is not set, so the webhook endpoint was not moved.", "Set it, then: convoai-setup stripe create-webhook")  # fmt: skip
+        raise UsageError(
+            f"{missing[0]} is not set, so the webhook endpoint was not moved.",
+            "Set it, then: convoai-setup stripe create-webhook",
+        )
     remembered = answers.state_file.read().get("stripe_webhook") or {}
     if not remembered.get("id"):
-        raise UsageError("No Stripe webhook endpoint is remembered here, so none was moved.", "Create one: convoai-setup stripe create-webhook")  # fmt: skip
+        raise UsageError(
+            "No Stripe webhook endpoint is remembered here, so none was moved.",
+            "Create one: convoai-setup stripe create-webhook",
+        )
     url, old = webhook_url(str(values["APP_URL"])), str(remembered["id"])
     if remembered.get("url") == url:
         return f"Stripe: webhook endpoint {old} already points at {url}."
     async with make_client(env, timeout) as client:
         moved = await move_webhook(CheckContext(values, client, timeout, env), old)
     if moved is None:
-        raise UsageError(f"The remembered webhook endpoint {old} no longer exists on Stripe (404), so it was not moved.", "Create one for the new URL (it brings a new STRIPE_WEBHOOK_SECRET; push render after): convoai-setup stripe create-webhook")  # fmt: skip
+        raise UsageError(
+            f"The remembered webhook endpoint {old} no longer exists on Stripe (404), so "
+            "it was not moved.",
+            "Create one for the new URL (it brings a new STRIPE_WEBHOOK_SECRET; push "
+            "render after): convoai-setup stripe create-webhook",
+        )
     _remember(answers, moved, url)
-    return f"Stripe: moved webhook endpoint {moved} from {remembered.get('url')} to {url}; its signing secret is unchanged."  # fmt: skip
+    return (
+        f"Stripe: moved webhook endpoint {moved} from {remembered.get('url')} to {url}; its "
+        "signing secret is unchanged."
+    )

@@ -12,11 +12,22 @@ from checklists.catalog import catalog, for_destination, mask, normalise, valida
 
 PLAN = Path("/work/shared/plan/production-deployment-plan.md")
 RENDER_VARS = [
-    "NODE_ENV", "PORT", "SUPABASE_URL", "SUPABASE_SERVICE_KEY", "REDIS_URL", "OPENAI_API_KEY",
-    "JWT_SECRET", "APP_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
-    "STRIPE_STARTER_PRICE_ID", "STRIPE_GROWTH_PRICE_ID", "STRIPE_BUSINESS_PRICE_ID",
-    "SENTRY_DSN", "ANTHROPIC_API_KEY",
-]  # fmt: skip
+    "NODE_ENV",
+    "PORT",
+    "SUPABASE_URL",
+    "SUPABASE_SERVICE_KEY",
+    "REDIS_URL",
+    "OPENAI_API_KEY",
+    "JWT_SECRET",
+    "APP_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_STARTER_PRICE_ID",
+    "STRIPE_GROWTH_PRICE_ID",
+    "STRIPE_BUSINESS_PRICE_ID",
+    "SENTRY_DSN",
+    "ANTHROPIC_API_KEY",
+]
 WIZARD_ONLY = ["SUPABASE_DB_URL", "RENDER_API_KEY", "VERCEL_TOKEN", "GITHUB_TOKEN"]
 OPTIONAL = {"PORT", "SENTRY_DSN", "ANTHROPIC_API_KEY"}
 
@@ -44,8 +55,14 @@ def test_every_entry_is_complete() -> None:
     for var in catalog().values():
         assert var.description and var.example and var.where, var.name
         assert var.phase in {
-            "supabase", "upstash", "render", "vercel", "github-actions", "env-example", "post-deploy"
-        }  # fmt: skip
+            "supabase",
+            "upstash",
+            "render",
+            "vercel",
+            "github-actions",
+            "env-example",
+            "post-deploy",
+        }
     assert "service_role secret" in catalog()["SUPABASE_SERVICE_KEY"].where
     assert catalog()["JWT_SECRET"].generator == "jwt-secret"
     assert catalog()["JWT_SECRET"].min_length == 32

@@ -26,15 +26,35 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
     ("old", "new", "said"),
     [
         ("required = true", "requried = true", "[vars.NODE_ENV] has an unknown key 'requried'"),
-        ('destinations = ["render"]', 'destinations = ["netlify"]', "unknown destination 'netlify'"),
-        ('checks = ["supabase"]', 'checks = ["supabse"]', "[vars.SUPABASE_URL] names an unknown check 'supabse'"),
-        ('generator = "jwt-secret"', 'generator = "jwt"', "[vars.JWT_SECRET] names an unknown generator 'jwt'"),
-        ('default_from = "APP_URL"', 'default_from = "API_URL"', "[vars.VITE_API_URL] takes its default from 'API_URL'"),
+        (
+            'destinations = ["render"]',
+            'destinations = ["netlify"]',
+            "unknown destination 'netlify'",
+        ),
+        (
+            'checks = ["supabase"]',
+            'checks = ["supabse"]',
+            "[vars.SUPABASE_URL] names an unknown check 'supabse'",
+        ),
+        (
+            'generator = "jwt-secret"',
+            'generator = "jwt"',
+            "[vars.JWT_SECRET] names an unknown generator 'jwt'",
+        ),
+        (
+            'default_from = "APP_URL"',
+            'default_from = "API_URL"',
+            "[vars.VITE_API_URL] takes its default from 'API_URL'",
+        ),
         ("required = true", 'required = "yes"', "has 'required' of the wrong type (expected bool)"),
-        ('secret = false\ndescription = "Node', 'description = "Node', "[vars.NODE_ENV] misses 'secret'"),
+        (
+            'secret = false\ndescription = "Node',
+            'description = "Node',
+            "[vars.NODE_ENV] misses 'secret'",
+        ),
         ("[vars.NODE_ENV]", "[checks.NODE_ENV]", "unknown table 'checks'"),
     ],
-)  # fmt: skip
+)
 def test_a_broken_catalog_copy_is_refused(tmp_path: Path, old: str, new: str, said: str) -> None:
     with pytest.raises(CatalogError) as caught:
         load_catalog(broken(tmp_path, old, new))
@@ -56,7 +76,10 @@ def test_url_values_lose_a_trailing_slash() -> None:
 
 def test_supabase_url_with_a_path_is_refused_with_the_fix() -> None:
     problems = validate_format("SUPABASE_URL", "https://abcdefgh.supabase.co/rest/v1")
-    assert problems == ["SUPABASE_URL must be the project URL alone, without /rest/v1; use https://abcdefgh.supabase.co"]  # fmt: skip
+    assert problems == [
+        "SUPABASE_URL must be the project URL alone, without /rest/v1; use "
+        "https://abcdefgh.supabase.co"
+    ]
     assert validate_format("SUPABASE_URL", "https://abcdefgh.supabase.co/") == []
 
 
@@ -67,7 +90,9 @@ def test_stored_urls_are_normalised_and_vite_api_url_follows_app_url(project: Pa
     assert answers.resolve("APP_URL").value == "https://api.example.com"
     vite = answers.resolve("VITE_API_URL")
     assert (vite.value, vite.source) == ("https://api.example.com", "default (APP_URL)")
-    refused = run_cli("vars", "set", "SUPABASE_URL", "https://abcdefgh.supabase.co/rest/v1", project=project)  # fmt: skip
+    refused = run_cli(
+        "vars", "set", "SUPABASE_URL", "https://abcdefgh.supabase.co/rest/v1", project=project
+    )
     assert refused.returncode == 1 and "use https://abcdefgh.supabase.co" in refused.stderr
     answers.set("VITE_API_URL", "https://edge.example.com/")  # set on its own: it wins
     assert answers.resolve("VITE_API_URL").value == "https://edge.example.com"

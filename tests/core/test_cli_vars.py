@@ -74,9 +74,13 @@ def test_wrong_kind_of_value_is_refused_with_the_fix(project: Path) -> None:
     assert "endpoint id" in done.stderr and "whsec_" in done.stderr
     assert state(project) == {}
     forced = run_cli(
-        "vars", "set", "STRIPE_WEBHOOK_SECRET", "--allow-invalid", project=project,
+        "vars",
+        "set",
+        "STRIPE_WEBHOOK_SECRET",
+        "--allow-invalid",
+        project=project,
         input="we_1Nabcdefghijklmnop",
-    )  # fmt: skip
+    )
     assert forced.returncode == 0 and "stored anyway" in forced.stderr
     assert state(project)["values"]["STRIPE_WEBHOOK_SECRET"]["format_ok"] is False
     listed = json.loads(run_cli("vars", "list", "--json", project=project).stdout)

@@ -50,7 +50,9 @@ def test_done_reruns_stale_checks_instead_of_reading_old_ones(
     set_redis(project, redis_tls.url(password="FAKEwrongPassw0rd"))
     answers = Answers(Project(project), use_environment=False)
     seen: list[str] = []
-    status = asyncio.run(finish_phase(answers, "upstash", env=tls, on_result=lambda r: seen.append(r.outcome)))  # fmt: skip
+    status = asyncio.run(
+        finish_phase(answers, "upstash", env=tls, on_result=lambda r: seen.append(r.outcome))
+    )
     assert "fail" in seen  # it ran again, on the new (wrong) password
     assert status.status == "failed" and status.failed
 
@@ -65,7 +67,9 @@ def test_a_phase_without_checks_is_done_by_its_current_file(project: Path) -> No
     (project / ".env.example").write_text("# edited\n")
     env_example = statuses(project)["env-example"]
     assert env_example.status == "stale"
-    assert env_example.todo == (".env.example changed on disk since it was written; write it again",)  # fmt: skip
+    assert env_example.todo == (
+        ".env.example changed on disk since it was written; write it again",
+    )
 
 
 def test_the_api_domain_moves_app_url_and_makes_vercel_stale(project: Path) -> None:

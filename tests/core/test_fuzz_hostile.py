@@ -39,15 +39,50 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 PIECES = st.sampled_from(
-    ["\0", "\x1b[31m", "\x1b]0;x\x07", "\x7f", "\x9b", "\u202e", "\ud800", "\r", "\n", "\t",
-     "${CONVOAI_SETUP_PASSPHRASE}", "${HOME}", "$HOME", "://[", "[::1", ":port", "\\", "'", '"',
-     "#", " ", "=", "export ", "\ufeff", "é", "https://", "@", "/"]
-)  # fmt: skip
+    [
+        "\0",
+        "\x1b[31m",
+        "\x1b]0;x\x07",
+        "\x7f",
+        "\x9b",
+        "\u202e",
+        "\ud800",
+        "\r",
+        "\n",
+        "\t",
+        "${CONVOAI_SETUP_PASSPHRASE}",
+        "${HOME}",
+        "$HOME",
+        "://[",
+        "[::1",
+        ":port",
+        "\\",
+        "'",
+        '"',
+        "#",
+        " ",
+        "=",
+        "export ",
+        "\ufeff",
+        "é",
+        "https://",
+        "@",
+        "/",
+    ]
+)
 EXAMPLES = st.sampled_from([v.example for v in catalog().values()])
 GOOD = st.sampled_from(
-    [*FAKE_SECRETS.values(), "https://a.example.com", "production", "10000", "acme/convoai",
-     "https://pk@o1.ingest.sentry.io/42", "price_1Nabcdefghij", "api.example.com"]
-)  # fmt: skip
+    [
+        *FAKE_SECRETS.values(),
+        "https://a.example.com",
+        "production",
+        "10000",
+        "acme/convoai",
+        "https://pk@o1.ingest.sentry.io/42",
+        "price_1Nabcdefghij",
+        "api.example.com",
+    ]
+)
 HOSTILE_TEXT = st.lists(st.one_of(st.text(max_size=6), PIECES, EXAMPLES), max_size=5).map("".join)
 
 
@@ -173,18 +208,40 @@ def test_fuzz_vars_set(
 def _valid_state() -> dict[str, object]:
     return {
         "version": 1,
-        "values": {"APP_URL": {"value": "https://a.example.com", "source": "entered",
-                               "updated_at": "2026-01-01T00:00:00Z", "digest": "ab",
-                               "format_ok": True}},
-        "phases": {"vercel": {"status": "done", "at": "x", "message": "", "fingerprint": "f",
-                              "inputs": {"APP_URL": "ab"}, "completed_at": "x"}},
-        "checks": {"app.live": {"service": "app", "check": "live", "phase": "post-deploy",
-                                "outcome": "ok", "message": "m", "variables": ["APP_URL"],
-                                "at": "x"}},
+        "values": {
+            "APP_URL": {
+                "value": "https://a.example.com",
+                "source": "entered",
+                "updated_at": "2026-01-01T00:00:00Z",
+                "digest": "ab",
+                "format_ok": True,
+            }
+        },
+        "phases": {
+            "vercel": {
+                "status": "done",
+                "at": "x",
+                "message": "",
+                "fingerprint": "f",
+                "inputs": {"APP_URL": "ab"},
+                "completed_at": "x",
+            }
+        },
+        "checks": {
+            "app.live": {
+                "service": "app",
+                "check": "live",
+                "phase": "post-deploy",
+                "outcome": "ok",
+                "message": "m",
+                "variables": ["APP_URL"],
+                "at": "x",
+            }
+        },
         "files": {"vercel.json": {"sha256": "0" * 64, "written_at": "x"}},
         "store": {"backend": "vault"},
         "migrations": {"applied": 5, "pending": 0, "edited": 0, "unknown": 0, "at": "x"},
-    }  # fmt: skip
+    }
 
 
 JSON = st.recursive(
@@ -193,12 +250,26 @@ JSON = st.recursive(
     max_leaves=8,
 )
 PATHS = st.sampled_from(
-    [("version",), ("values",), ("values", "APP_URL"), ("values", "APP_URL", "value"),
-     ("values", "APP_URL", "format_ok"), ("phases",), ("phases", "vercel"),
-     ("phases", "vercel", "inputs"), ("checks", "app.live"), ("checks", "app.live", "at"),
-     ("checks", "app.live", "variables"), ("files", "vercel.json"), ("store",),
-     ("store", "backend"), ("migrations",), ("migrations", "applied"), ("created_at",)]
-)  # fmt: skip
+    [
+        ("version",),
+        ("values",),
+        ("values", "APP_URL"),
+        ("values", "APP_URL", "value"),
+        ("values", "APP_URL", "format_ok"),
+        ("phases",),
+        ("phases", "vercel"),
+        ("phases", "vercel", "inputs"),
+        ("checks", "app.live"),
+        ("checks", "app.live", "at"),
+        ("checks", "app.live", "variables"),
+        ("files", "vercel.json"),
+        ("store",),
+        ("store", "backend"),
+        ("migrations",),
+        ("migrations", "applied"),
+        ("created_at",),
+    ]
+)
 
 
 def _mutated(path: tuple[str, ...], value: object) -> bytes:
@@ -220,10 +291,17 @@ STATES = st.one_of(
     st.just(json.dumps(_valid_state()).encode()),
 )
 STATE_COMMANDS = st.sampled_from(
-    [["status"], ["status", "--json"], ["vars", "list"], ["vars", "get", "APP_URL"],
-     ["export", "--format", "json"], ["export"], ["write", "--dry-run"],
-     ["vars", "set", "NODE_ENV", "production"]]
-)  # fmt: skip
+    [
+        ["status"],
+        ["status", "--json"],
+        ["vars", "list"],
+        ["vars", "get", "APP_URL"],
+        ["export", "--format", "json"],
+        ["export"],
+        ["write", "--dry-run"],
+        ["vars", "set", "NODE_ENV", "production"],
+    ]
+)
 
 
 @FUZZ

@@ -115,8 +115,17 @@ def test_a_file_that_cannot_grow_is_one_line_and_the_state_is_unchanged(project:
     assert run_cli("vars", "set", "NODE_ENV", "production", project=project).returncode == 0
     state = project / ".convoai-setup" / "state.json"
     before = state.read_bytes()
-    argv = [sys.executable, "-m", "wizard", "vars", "set", "APP_URL", "https://a.example.com",
-            "--project", str(project)]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "wizard",
+        "vars",
+        "set",
+        "APP_URL",
+        "https://a.example.com",
+        "--project",
+        str(project),
+    ]
     done = subprocess.run(
         argv, capture_output=True, text=True, cwd=REPO, preexec_fn=_limit_file_size, timeout=60
     )
@@ -150,9 +159,13 @@ def test_non_utf8_stdin_is_one_line(project: Path) -> None:
     argv = [sys.executable, "-m", "wizard", "vars", "set", "JWT_SECRET", "--project", str(project)]
     for env in ({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}, {"LANG": "C", "LC_ALL": "C"}):
         done = subprocess.run(
-            argv, input=b"\xff\xfe" + b"a" * 40, capture_output=True, cwd=REPO, timeout=60,
+            argv,
+            input=b"\xff\xfe" + b"a" * 40,
+            capture_output=True,
+            cwd=REPO,
+            timeout=60,
             env={**os.environ, **env},
-        )  # fmt: skip
+        )
         err = done.stderr.decode()
         assert done.returncode == 2 and one_line(err), err
         assert "not UTF-8" in err and "JWT_SECRET" in err and "unexpected" not in err
@@ -177,8 +190,12 @@ def test_a_state_directory_symlinked_out_of_the_project_is_refused(
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (project / ".convoai-setup").symlink_to(outside, target_is_directory=True)
-    for argv in (["vars", "set", "APP_URL", "https://a.example.com"], ["vars", "list"],
-                 ["status"], ["check", "vercel"]):  # fmt: skip
+    for argv in (
+        ["vars", "set", "APP_URL", "https://a.example.com"],
+        ["vars", "list"],
+        ["status"],
+        ["check", "vercel"],
+    ):
         done = run_cli(*argv, project=project)
         assert done.returncode == 2 and one_line(done.stderr), (argv, done.stderr)
         assert ".convoai-setup is a symlink" in done.stderr and "outside the project" in done.stderr

@@ -118,25 +118,65 @@ def test_a_valid_state_with_extra_keys_is_kept(project: Path) -> None:
     """Unknown keys (a newer minor feature, another tool's note) are not malformed."""
     doc = {
         "version": 1,
-        "values": {"APP_URL": {"value": "https://a.example.com", "source": "entered",
-                               "updated_at": "2026-01-01T00:00:00Z", "digest": "ab",
-                               "format_ok": True, "note": "mine"}},
-        "phases": {"vercel": {"status": "done", "at": "x", "message": "", "fingerprint": "f",
-                              "inputs": {"APP_URL": "ab", "CUSTOM_DOMAIN": None},
-                              "completed_at": "x"}},
-        "checks": {"app.live": {"service": "app", "check": "live", "phase": "post-deploy",
-                                "outcome": "ok", "message": "m", "variables": ["APP_URL"],
-                                "at": "x"}},
+        "values": {
+            "APP_URL": {
+                "value": "https://a.example.com",
+                "source": "entered",
+                "updated_at": "2026-01-01T00:00:00Z",
+                "digest": "ab",
+                "format_ok": True,
+                "note": "mine",
+            }
+        },
+        "phases": {
+            "vercel": {
+                "status": "done",
+                "at": "x",
+                "message": "",
+                "fingerprint": "f",
+                "inputs": {"APP_URL": "ab", "CUSTOM_DOMAIN": None},
+                "completed_at": "x",
+            }
+        },
+        "checks": {
+            "app.live": {
+                "service": "app",
+                "check": "live",
+                "phase": "post-deploy",
+                "outcome": "ok",
+                "message": "m",
+                "variables": ["APP_URL"],
+                "at": "x",
+            }
+        },
         "files": {"vercel.json": {"sha256": "0" * 64, "written_at": "x"}},
         "store": {"backend": "vault"},
-        "migrations": {"applied": 5, "pending": 0, "edited": 0, "unknown": 0, "at": "x",
-                       "vector": None},
-        "platforms": {"render": {"at": "x", "by": "push", "target": "srv-1", "in_sync": True,
-                                 "exists": True, "different": [], "missing": ["PORT"],
-                                 "extra": 0, "pushed_at": "x"}},
+        "migrations": {
+            "applied": 5,
+            "pending": 0,
+            "edited": 0,
+            "unknown": 0,
+            "at": "x",
+            "vector": None,
+        },
+        "platforms": {
+            "render": {
+                "at": "x",
+                "by": "push",
+                "target": "srv-1",
+                "in_sync": True,
+                "exists": True,
+                "different": [],
+                "missing": ["PORT"],
+                "extra": 0,
+                "pushed_at": "x",
+            }
+        },
         "stripe_webhook": {"id": "we_1", "url": "https://a.example.com/api/subscriptions/webhook"},
-        "created_at": "x", "updated_at": "x", "push": {"anything": [1, 2]},
-    }  # fmt: skip
+        "created_at": "x",
+        "updated_at": "x",
+        "push": {"anything": [1, 2]},
+    }
     state = _plant(project, json.dumps(doc))
     read = StateFile(find_project(project)).read()
     assert read["values"]["APP_URL"]["note"] == "mine" and read["push"] == {"anything": [1, 2]}

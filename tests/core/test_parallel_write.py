@@ -49,7 +49,10 @@ def salt_of(project: Path) -> bytes:
 
 
 def test_write_racing_vars_set_records_what_it_wrote(project: Path) -> None:
-    for name, value in (("VITE_API_URL", "https://api-0-0.example.com"), ("APP_URL", "https://api-0-0.example.com")):  # fmt: skip
+    for name, value in (
+        ("VITE_API_URL", "https://api-0-0.example.com"),
+        ("APP_URL", "https://api-0-0.example.com"),
+    ):
         assert run_cli("vars", "set", name, value, project=project).returncode == 0
     salt = salt_of(project)
     recorded_current = 0
@@ -75,7 +78,9 @@ def test_write_racing_vars_set_records_what_it_wrote(project: Path) -> None:
         assert state["files"]["vercel.json"]["sha256"] == hashlib.sha256(text.encode()).hexdigest()
         # The record says "written from the current values" only if the file holds them.
         record = state["files"]["vercel.json"]
-        if record.get("fingerprint") == file_fingerprint(Project(project), state, get_phase("vercel")):  # fmt: skip
+        if record.get("fingerprint") == file_fingerprint(
+            Project(project), state, get_phase("vercel")
+        ):
             recorded_current += 1
             assert state["values"]["APP_URL"]["digest"] == digest(salt, "APP_URL", url), (
                 f"round {round_no}: vercel.json recorded as current for another APP_URL than {url}"

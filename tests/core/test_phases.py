@@ -25,8 +25,14 @@ def complete(project: Path, phase_id: str, ok: bool = True) -> None:
 
 def test_the_seven_phases_cover_every_todo_of_the_plan() -> None:
     assert PHASE_IDS == (
-        "supabase", "upstash", "render", "vercel", "github-actions", "env-example", "post-deploy"
-    )  # fmt: skip
+        "supabase",
+        "upstash",
+        "render",
+        "vercel",
+        "github-actions",
+        "env-example",
+        "post-deploy",
+    )
     assert sorted(t for p in PHASES for t in p.todos) == sorted(TODOS)
     assert {"SUPABASE_URL", "SUPABASE_SERVICE_KEY", "SUPABASE_DB_URL"} <= set(
         get_phase("supabase").inputs
@@ -74,9 +80,13 @@ def test_setting_the_same_value_again_keeps_the_phase_done(project: Path) -> Non
 
 
 def test_an_input_file_change_makes_the_phase_stale(project: Path) -> None:
-    Answers(find_project(project)).set_many({"SUPABASE_URL": "https://abcdefgh.supabase.co",
-        "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
-        "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"]})  # fmt: skip
+    Answers(find_project(project)).set_many(
+        {
+            "SUPABASE_URL": "https://abcdefgh.supabase.co",
+            "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
+            "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"],
+        }
+    )
     complete(project, "supabase")
     assert status_of(project)["supabase"] == "done"
     migration = project / "supabase" / "migrations" / "002_rescraping_columns.sql"

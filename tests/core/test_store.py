@@ -104,9 +104,13 @@ def test_wrong_passphrase_changes_nothing(project: Path) -> None:
     before_vault = vault.read_bytes()
     before_state = (project / ".convoai-setup" / "state.json").read_bytes()
     done = run_cli(
-        "vars", "set", "OPENAI_API_KEY", project=project,
-        input=FAKE_SECRETS["OPENAI_API_KEY"], env={"CONVOAI_SETUP_PASSPHRASE": "not it"},
-    )  # fmt: skip
+        "vars",
+        "set",
+        "OPENAI_API_KEY",
+        project=project,
+        input=FAKE_SECRETS["OPENAI_API_KEY"],
+        env={"CONVOAI_SETUP_PASSPHRASE": "not it"},
+    )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Wrong passphrase" in done.stderr
     assert vault.read_bytes() == before_vault
@@ -115,9 +119,13 @@ def test_wrong_passphrase_changes_nothing(project: Path) -> None:
 
 def test_no_terminal_and_no_passphrase_is_a_clear_error(project: Path) -> None:
     done = run_cli(
-        "vars", "set", "STRIPE_SECRET_KEY", project=project, input=KEY,
+        "vars",
+        "set",
+        "STRIPE_SECRET_KEY",
+        project=project,
+        input=KEY,
         env={"CONVOAI_SETUP_PASSPHRASE": ""},
-    )  # fmt: skip
+    )
     assert done.returncode == 2
     assert "no terminal" in done.stderr and "CONVOAI_SETUP_PASSPHRASE" in done.stderr
     assert not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()

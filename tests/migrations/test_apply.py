@@ -38,9 +38,12 @@ def test_fresh_database_end_to_end(pg_database: str, proj: Project) -> None:
     report = apply(pg_database, proj, progress=events.append)
     assert report.ok and report.error is None
     assert [f.path.name for f in report.applied] == [
-        "schema.sql", "001_analytics_functions.sql", "002_rescraping_columns.sql",
-        "003_knowledge_base.sql", "004_analytics_enhancement.sql",
-    ]  # fmt: skip
+        "schema.sql",
+        "001_analytics_functions.sql",
+        "002_rescraping_columns.sql",
+        "003_knowledge_base.sql",
+        "004_analytics_enhancement.sql",
+    ]
     assert [(e.index, e.total, e.stage) for e in events if e.index == 1] == [
         (1, 5, "start"),
         (1, 5, "done"),
@@ -102,7 +105,8 @@ def test_history_reads_the_way_the_supabase_cli_reads_it(pg_database: str, proj:
     assert remote == ["001", "002", "003", "004"]
     table = query(
         pg_database,
-        "SELECT version, coalesce(name, '') as name, statements FROM supabase_migrations.schema_migrations",
+        "SELECT version, coalesce(name, '') as name, statements FROM "
+        "supabase_migrations.schema_migrations",
     )
     folder = proj.root / "supabase" / "migrations"
     for version, name, statements in table:
@@ -193,7 +197,8 @@ def test_versions_recorded_by_something_else_are_reported(pg_database: str, proj
     assert apply(pg_database, proj).ok
     query(
         pg_database,
-        "INSERT INTO supabase_migrations.schema_migrations(version, name) VALUES ('20240101000000', 'other')",
+        "INSERT INTO supabase_migrations.schema_migrations(version, name) VALUES "
+        "('20240101000000', 'other')",
     )
     unknown = [s for s in inspect(pg_database, proj) if s.status == "unknown"]
     assert [(s.version, s.name, s.file) for s in unknown] == [("20240101000000", "other", None)]
@@ -222,7 +227,9 @@ def test_dry_run_changes_nothing(pg_database: str, proj: Project) -> None:
     def snapshot() -> list[tuple[object, ...]]:
         return query(
             pg_database,
-            "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1, 2",
+            "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+            "c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', "
+            "'pg_toast') ORDER BY 1, 2",
         )
 
     before = snapshot()
@@ -261,7 +268,8 @@ def test_commit_after_an_escaped_quote_is_refused_and_nothing_runs(
     add_migration(
         proj.root,
         "005_escape.sql",
-        "CREATE TABLE before_commit (id int);\nSELECT E'it\\'s';\nCOMMIT;\nCREATE TABLE after_commit (id int);\n",
+        "CREATE TABLE before_commit (id int);\nSELECT E'it\\'s';\nCOMMIT;\nCREATE TABLE "
+        "after_commit (id int);\n",
     )
     report = apply(pg_database, proj)
     assert report.error is not None and report.error.startswith(

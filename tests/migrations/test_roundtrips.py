@@ -76,7 +76,8 @@ def test_a_failure_in_the_middle_of_a_pipelined_file(
     add_migration(
         proj.root,
         "005_middle.sql",
-        "CREATE TABLE mid_a (id int);\n-- é😀 and a ; in a comment\nINSERT INTO mid_a VALUES (1);\n\n"
+        "CREATE TABLE mid_a (id int);\n-- é😀 and a ; in a comment\nINSERT INTO mid_a "
+        "VALUES (1);\n\n"
         "INSERT INTO mid_a\n  VALUES (1 / 0);\nCREATE TABLE mid_b (id int);\n",
     )
     add_migration(proj.root, "006_later.sql", "CREATE TABLE later (id int);\n")
@@ -87,7 +88,9 @@ def test_a_failure_in_the_middle_of_a_pipelined_file(
     assert [f.version for f in report.applied] == ["schema", "001", "002", "003", "004"]
     for table in ("public.mid_a", "public.mid_b", "public.later"):
         assert not table_exists(pg_database, table)
-    versions = query(pg_database, "SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1")  # fmt: skip
+    versions = query(
+        pg_database, "SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1"
+    )
     assert versions == [("001",), ("002",), ("003",), ("004",)]
     assert {s.version: s.status for s in report.statuses}["005"] == "pending"
     # the failing file's pipeline and its ROLLBACK
@@ -108,7 +111,10 @@ def test_a_failing_commit_records_nothing(pg_database: str, proj: Project) -> No
     assert report.error.startswith("supabase/migrations/005_deferred.sql: ")
     assert "violates foreign key constraint" in report.error
     assert not table_exists(pg_database, "public.child")
-    assert query(pg_database, "SELECT count(*) FROM supabase_migrations.schema_migrations WHERE version = '005'") == [(0,)]  # fmt: skip
+    assert query(
+        pg_database,
+        "SELECT count(*) FROM supabase_migrations.schema_migrations WHERE version = '005'",
+    ) == [(0,)]
 
 
 def _check(url: str, root: Path) -> list[tuple[str, str]]:
@@ -163,10 +169,15 @@ def test_transaction_pooler_path(
             "CREATE TABLE supabase_migrations.convoai_setup_baseline (version text PRIMARY KEY,"
             " name text, statements text[], applied_at timestamptz NOT NULL DEFAULT now())"
         )
-        other.execute("INSERT INTO supabase_migrations.convoai_setup_baseline VALUES ('schema', 'schema', '{}')")  # fmt: skip
+        other.execute(
+            "INSERT INTO supabase_migrations.convoai_setup_baseline VALUES ('schema', "
+            "'schema', '{}')"
+        )
     worker.join(60)
     report = reports[0]
     assert report.ok, report.error
     assert [f.version for f in report.applied] == ["001", "002", "003", "004"]
     assert {s.version: s.status for s in report.statuses}["schema"] == "applied"
-    assert query(pg_database, "SELECT count(*) FROM supabase_migrations.schema_migrations") == [(4,)]  # fmt: skip
+    assert query(pg_database, "SELECT count(*) FROM supabase_migrations.schema_migrations") == [
+        (4,)
+    ]

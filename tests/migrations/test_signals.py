@@ -65,17 +65,27 @@ def _other_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.strip() and not line.startswith("[")]
 
 
-@pytest.mark.parametrize(("signum", "code", "verb"), [(signal.SIGTERM, 143, "terminated"),
-                                                      (signal.SIGINT, 130, "interrupted")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("signum", "code", "verb"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+)
 def test_a_signal_cancels_the_running_migration(
     pg_database: str, project: Path, signum: int, code: int, verb: str
 ) -> None:
-    assert run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database).returncode == 0  # fmt: skip
+    assert (
+        run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database).returncode
+        == 0
+    )
     add_migration(
         project, "005_slow.sql", "CREATE TABLE slow_half (id int);\nSELECT pg_sleep(30);\n"
     )
     proc = _start("migrate", project=project)
-    _wait_for(pg_database, "SELECT count(*) FROM pg_stat_activity WHERE position('pg_sleep(30)' in query) > 0 AND pid <> pg_backend_pid()", proc)  # fmt: skip
+    _wait_for(
+        pg_database,
+        "SELECT count(*) FROM pg_stat_activity WHERE position('pg_sleep(30)' in query) > 0 "
+        "AND pid <> pg_backend_pid()",
+        proc,
+    )
     proc.send_signal(signum)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, stderr
@@ -86,7 +96,9 @@ def test_a_signal_cancels_the_running_migration(
     assert "Traceback" not in stderr
     # The file rolled back and is not recorded; the files before it are.
     assert not table_exists(pg_database, "public.slow_half")
-    versions = query(pg_database, "SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1")  # fmt: skip
+    versions = query(
+        pg_database, "SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1"
+    )
     assert versions == [("001",), ("002",), ("003",), ("004",)]
     # The statement is gone from the server, and no session holds the lock.
     assert _gone(pg_database, OURS)
@@ -100,7 +112,10 @@ def test_a_signal_cancels_the_running_migration(
 
 def test_sigterm_during_check_cancels_its_query(pg_database: str, project: Path) -> None:
     assert apply(pg_database, Project(project)).ok
-    assert run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database).returncode == 0  # fmt: skip
+    assert (
+        run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database).returncode
+        == 0
+    )
     with psycopg.connect(pg_database, autocommit=True) as holder:
         # The check's history read waits behind this lock (its timeout is 60 s).
         holder.execute("BEGIN")

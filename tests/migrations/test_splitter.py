@@ -27,7 +27,7 @@ CLI_CASES = [
     ["BEGIN   ;", "  END"],
     ["\\;;", "\\;"],
     ["$tag$ any ; string$tag$"],
-    ["$$\"Dane's horse\"$$"],
+    ['$$"Dane\'s horse"$$'],
     ['SELECT "$";', " $$"],
     ["SELECT ';' 1"],
     ["SELECT ';'';' 1"],
@@ -36,14 +36,21 @@ CLI_CASES = [
     ['CREATE POLICY "pet""name" on pets;', " END"],
     ['CREATE RULE notify_me AS ON UPDATE TO mytable DO (NOTIFY mytable; SELECT "1");', "SELECT 1"],
     ["CREATE RULE r AS ON UPDATE TO t DO (-- )\nSELECT ')';\n-- )\n)\n"],
-    ["CREATE FUNCTION add(a integer, b integer) RETURNS integer\nLANGUAGE SQL\nBEGIN ATOMIC\n\tSELECT 'add';\n\tSELECT a + b;\nEND;"],
+    [
+        "CREATE FUNCTION add(a integer, b integer) RETURNS integer\nLANGUAGE SQL\nBEGIN "
+        "ATOMIC\n\tSELECT 'add';\n\tSELECT a + b;\nEND;"
+    ],
     ["begin atomic; select 'end'; end"],
     ["CREATE FUNCTION test() BEGIN\nATOMIC-- END;\n-- END;\nEND\n;"],
     ["create table public.atomic_test (id int);", "\nselect 1;"],
-    ["CREATE FUNCTION public.f_atomic() RETURNS void LANGUAGE plpgsql\nAS $$\nBEGIN\n  RAISE NOTICE 'hello';\nEND;\n$$;", "\nGRANT EXECUTE ON FUNCTION public.f_atomic() TO authenticated;"],
+    [
+        "CREATE FUNCTION public.f_atomic() RETURNS void LANGUAGE plpgsql\nAS $$\nBEGIN\n  "
+        "RAISE NOTICE 'hello';\nEND;\n$$;",
+        "\nGRANT EXECUTE ON FUNCTION public.f_atomic() TO authenticated;",
+    ],
     ["select is_atomic from flags;", "\nselect 1;"],
     ["select col1atomic from t;", "\nselect 1;"],
-]  # fmt: skip
+]
 #: CLI cases that are not SQL: (line, the parser's message), and why PostgreSQL refuses them
 NOT_SQL = {
     2: (1, "syntax error"),  # "- ;": a lone minus
@@ -80,18 +87,27 @@ def test_split_matches_the_cli(parts: list[str]) -> None:
         # E-strings: a backslash-escaped quote does not end the literal
         ("SELECT E'it\\'s; COMMIT';\nSELECT 1;", ["SELECT E'it\\'s; COMMIT'", "SELECT 1"]),
         # U& strings with escapes, and a UESCAPE clause
-        ("SELECT U&'d\\0061t\\+000061;';SELECT U&'!0061;' UESCAPE '!';",
-         ["SELECT U&'d\\0061t\\+000061;'", "SELECT U&'!0061;' UESCAPE '!'"]),
+        (
+            "SELECT U&'d\\0061t\\+000061;';SELECT U&'!0061;' UESCAPE '!';",
+            ["SELECT U&'d\\0061t\\+000061;'", "SELECT U&'!0061;' UESCAPE '!'"],
+        ),
         # nested block comments keep their ';' and COMMIT
-        ("SELECT /* a /* COMMIT; */ b; */ 1;\nSELECT 2", ["SELECT /* a /* COMMIT; */ b; */ 1", "SELECT 2"]),
+        (
+            "SELECT /* a /* COMMIT; */ b; */ 1;\nSELECT 2",
+            ["SELECT /* a /* COMMIT; */ b; */ 1", "SELECT 2"],
+        ),
         # tagged dollar quotes whose body holds ';', COMMIT, and another tag
-        ("DO $fn$ BEGIN PERFORM 1; COMMIT; RAISE NOTICE $x$;$x$; END $fn$;\nSELECT 3;",
-         ["DO $fn$ BEGIN PERFORM 1; COMMIT; RAISE NOTICE $x$;$x$; END $fn$", "SELECT 3"]),
+        (
+            "DO $fn$ BEGIN PERFORM 1; COMMIT; RAISE NOTICE $x$;$x$; END $fn$;\nSELECT 3;",
+            ["DO $fn$ BEGIN PERFORM 1; COMMIT; RAISE NOTICE $x$;$x$; END $fn$", "SELECT 3"],
+        ),
         # comments before a statement stay with it; a comment-only stretch is an entry
-        ("-- head\nSELECT 1 /* x */ ;  -- between\n; SELECT 2; -- tail\n",
-         ["-- head\nSELECT 1 /* x */", "-- between", "SELECT 2", "-- tail"]),
+        (
+            "-- head\nSELECT 1 /* x */ ;  -- between\n; SELECT 2; -- tail\n",
+            ["-- head\nSELECT 1 /* x */", "-- between", "SELECT 2", "-- tail"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_parser_reads_quotes_comments_and_bodies(sql: str, expected: list[str]) -> None:
     statements, _, runnable, refusal = parse(sql)
     assert statements == expected and refusal is None
@@ -125,7 +141,11 @@ def _file(sql: str) -> MigrationFile:
         ("ROLLBACK PREPARED 'p1';", 1, "ROLLBACK PREPARED"),
         ("SELECT E'it\\'s';\nCOMMIT;\nCREATE TABLE t (x int);", 2, "COMMIT"),
         ("SELECT 'é😀';\nCOMMIT;", 2, "COMMIT"),
-        ("CREATE TABLE t (x int);\nCREATE INDEX CONCURRENTLY i ON t (x);", 2, "CREATE INDEX CONCURRENTLY"),
+        (
+            "CREATE TABLE t (x int);\nCREATE INDEX CONCURRENTLY i ON t (x);",
+            2,
+            "CREATE INDEX CONCURRENTLY",
+        ),
         ("DROP INDEX CONCURRENTLY i;", 1, "DROP INDEX CONCURRENTLY"),
         ("REINDEX TABLE CONCURRENTLY t;", 1, "REINDEX"),
         ("VACUUM t;", 1, "VACUUM"),
@@ -133,7 +153,7 @@ def _file(sql: str) -> MigrationFile:
         ("ALTER SYSTEM SET work_mem = '8MB';", 1, "ALTER SYSTEM"),
         ("ALTER TABLE t DETACH PARTITION p CONCURRENTLY;", 1, "DETACH PARTITION CONCURRENTLY"),
     ],
-)  # fmt: skip
+)
 def test_statements_that_end_the_transaction_are_refused(sql: str, line: int, label: str) -> None:
     refusal = _file(sql).refusal
     assert refusal is not None and refusal[0] == line
@@ -192,9 +212,12 @@ def _discover_in_subprocess(project: Path) -> tuple[list[str], bool]:
         "import json, sys; from pathlib import Path; from wizard.migration_files import discover;"
         "from wizard.project import Project;"
         f"files = discover(Project(Path({str(project)!r})));"
-        "print(json.dumps([[f.refusal[1] if f.refusal else '' for f in files], 'pglast' in sys.modules]))"
+        "print(json.dumps([[f.refusal[1] if f.refusal else '' for f in files], 'pglast' in "
+        "sys.modules]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     refusals, loaded = json.loads(out.stdout)
     return refusals, loaded
 

@@ -31,7 +31,10 @@ def test_markdown_has_the_plans_tables_masked(answered: Path) -> None:
     assert code == 0
     backend, frontend = out.index("## Backend (Render.com)"), out.index("## Frontend (Vercel)")
     assert backend < out.index("| `JWT_SECRET` |") < frontend < out.index("| `VITE_API_URL` |")
-    assert "| `STRIPE_SECRET_KEY` | Yes | set | never checked | imported | render | `sk_test_…4f2a` |" in out  # fmt: skip
+    assert (
+        "| `STRIPE_SECRET_KEY` | Yes | set | never checked | imported | render | `sk_test_…4f2a` |"
+        in out
+    )
     assert "| `SENTRY_DSN` | No | missing |  |  | render |  |" in out
     assert "| `NODE_ENV` | Yes | set |  | imported | render | `production` |" in out
     assert "| `PORT` | No | set |  | default | render | `10000` |" in out
@@ -41,13 +44,40 @@ def test_markdown_has_the_plans_tables_masked(answered: Path) -> None:
 
 def test_json_and_verified_status_from_recorded_checks(answered: Path) -> None:
     with StateFile(Project(answered)).update() as state:
-        state["checks"]["stripe:key"] = {"service": "stripe", "check": "key", "phase": "render",
-            "outcome": "ok", "message": "", "variables": ["STRIPE_SECRET_KEY"], "at": "2099-01-01T00:00:00Z"}  # fmt: skip
-        state["checks"]["openai:models"] = {"service": "openai", "check": "models", "phase": "render",
-            "outcome": "fail", "message": "401", "variables": ["OPENAI_API_KEY"], "at": "2099-01-01T00:00:00Z"}  # fmt: skip
-        state["checks"]["supabase:old"] = {"service": "supabase", "check": "key", "phase": "supabase",
-            "outcome": "ok", "message": "", "variables": ["SUPABASE_URL"], "at": "2000-01-01T00:00:00Z"}  # fmt: skip
-        state["migrations"] = {"applied": 5, "pending": 0, "edited": 0, "unknown": 0, "at": "2099-01-01T00:00:00Z"}  # fmt: skip
+        state["checks"]["stripe:key"] = {
+            "service": "stripe",
+            "check": "key",
+            "phase": "render",
+            "outcome": "ok",
+            "message": "",
+            "variables": ["STRIPE_SECRET_KEY"],
+            "at": "2099-01-01T00:00:00Z",
+        }
+        state["checks"]["openai:models"] = {
+            "service": "openai",
+            "check": "models",
+            "phase": "render",
+            "outcome": "fail",
+            "message": "401",
+            "variables": ["OPENAI_API_KEY"],
+            "at": "2099-01-01T00:00:00Z",
+        }
+        state["checks"]["supabase:old"] = {
+            "service": "supabase",
+            "check": "key",
+            "phase": "supabase",
+            "outcome": "ok",
+            "message": "",
+            "variables": ["SUPABASE_URL"],
+            "at": "2000-01-01T00:00:00Z",
+        }
+        state["migrations"] = {
+            "applied": 5,
+            "pending": 0,
+            "edited": 0,
+            "unknown": 0,
+            "at": "2099-01-01T00:00:00Z",
+        }
     code, out, _ = _export(answered, "--format", "json")
     assert code == 0
     doc = json.loads(out)
@@ -78,7 +108,16 @@ def test_revealed_dotenv_file_is_0600_warns_and_round_trips(answered: Path, tmp_
     parsed: dict[str, str | None] = {}
     for destination in ("render", "vercel", "wizard"):
         target = tmp_path / "out" / f"{destination}.env"
-        code, out, err = _export(answered, "--format", "dotenv", "--reveal", "--destination", destination, "--output", str(target))  # fmt: skip
+        code, out, err = _export(
+            answered,
+            "--format",
+            "dotenv",
+            "--reveal",
+            "--destination",
+            destination,
+            "--output",
+            str(target),
+        )
         assert code == 0 and out == ""
         assert "holds real secret values" in err
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -160,13 +199,24 @@ def test_the_checklist_shows_phases_and_what_is_left(answered: Path) -> None:
 def _git(root: Path, *args: str) -> str:
     import subprocess
 
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+    )
     return done.stdout
 
 
 def test_a_revealed_export_inside_git_is_ignored_first(answered: Path) -> None:
     _git(answered, "init", "-q")
-    code, _, err = _export(answered, "--format", "dotenv", "--reveal", "--destination", "render", "--output", str(answered / "prod.env"))  # fmt: skip
+    code, _, err = _export(
+        answered,
+        "--format",
+        "dotenv",
+        "--reveal",
+        "--destination",
+        "render",
+        "--output",
+        str(answered / "prod.env"),
+    )
     assert code == 0, err
     assert "prod.env is git-ignored now (added to .git/info/exclude)" in err
     assert "/prod.env" in (answered / ".git" / "info" / "exclude").read_text()
@@ -180,10 +230,28 @@ def test_a_revealed_export_git_would_still_commit_is_refused(answered: Path) -> 
     target = answered / "tracked.env"
     target.write_text("# tracked\n")
     _git(answered, "add", "tracked.env")
-    code, _, err = _export(answered, "--format", "dotenv", "--reveal", "--destination", "render", "--output", str(target))  # fmt: skip
+    code, _, err = _export(
+        answered,
+        "--format",
+        "dotenv",
+        "--reveal",
+        "--destination",
+        "render",
+        "--output",
+        str(target),
+    )
     assert code == 2 and "tracked by git" in err and target.read_text() == "# tracked\n"
     # a .gitignore "!" rule that un-ignores the name: excluding is not enough, so refused
     (answered / ".gitignore").write_text("*.env\n!prod.env\n")
-    code, _, err = _export(answered, "--format", "dotenv", "--reveal", "--destination", "render", "--output", str(answered / "prod.env"))  # fmt: skip
+    code, _, err = _export(
+        answered,
+        "--format",
+        "dotenv",
+        "--reveal",
+        "--destination",
+        "render",
+        "--output",
+        str(answered / "prod.env"),
+    )
     assert code == 2 and not (answered / "prod.env").exists()
     assert "stays committable" in err or "un-ignores" in err

@@ -81,9 +81,13 @@ def test_backend_url(values: dict[str, str | None], expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("app_url", "fragment"),
-    [(None, "APP_URL is not set"), ("http://convoai-backend.onrender.com", "https://"),
-     ("http://localhost:3000", "https://"), ("https://x.onrender.com/?a=1", "query")],
-)  # fmt: skip
+    [
+        (None, "APP_URL is not set"),
+        ("http://convoai-backend.onrender.com", "https://"),
+        ("http://localhost:3000", "https://"),
+        ("https://x.onrender.com/?a=1", "query"),
+    ],
+)
 def test_bad_backend_url_is_refused(app_url: str | None, fragment: str) -> None:
     with pytest.raises(UsageError, match=fragment):
         backend_url({"APP_URL": app_url})
@@ -109,9 +113,13 @@ def test_cli_merges_an_existing_vercel_json_and_then_follows_app_url(
 
 @pytest.mark.parametrize(
     ("content", "fragment"),
-    [('{"rewrites": [', "not valid JSON (line 1"), ("[1, 2]", "not a JSON object"),
-     ('{"routes": []}', "legacy 'routes'"), ('{"rewrites": {}}', "list of objects")],
-)  # fmt: skip
+    [
+        ('{"rewrites": [', "not valid JSON (line 1"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"routes": []}', "legacy 'routes'"),
+        ('{"rewrites": {}}', "list of objects"),
+    ],
+)
 def test_bad_existing_vercel_json_is_an_error_and_untouched(
     answered: Path, content: str, fragment: str
 ) -> None:

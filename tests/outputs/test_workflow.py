@@ -76,9 +76,15 @@ def test_workflow_has_the_plans_jobs(project: Path) -> None:
 
 @pytest.mark.parametrize(
     ("spec", "major"),
-    [(">=20.11", "20"), ("^18 || ^20", "18"), ("22.x", "22"), (">=18.0.0 <23", "18"),
-     ("lts/*", "20"), (None, "20")],
-)  # fmt: skip
+    [
+        (">=20.11", "20"),
+        ("^18 || ^20", "18"),
+        ("22.x", "22"),
+        (">=18.0.0 <23", "18"),
+        ("lts/*", "20"),
+        (None, "20"),
+    ],
+)
 def test_node_version_is_the_major_of_the_minimum(spec: str | None, major: str) -> None:
     package = {"engines": {"node": spec}} if spec else {}
     assert node_version(package) == major

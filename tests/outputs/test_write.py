@@ -161,7 +161,11 @@ def test_secrets_entered_on_stdin_never_reach_files_or_state(project: Path) -> N
 
 @pytest.mark.parametrize("target", ["vercel", "render"])
 def test_api_domain_and_region_flow_into_the_files(answered: Path, target: str) -> None:
-    env = {"APP_URL": "https://api.example.com", "CUSTOM_DOMAIN": "app.example.com", "RENDER_REGION": "ohio"}  # fmt: skip
+    env = {
+        "APP_URL": "https://api.example.com",
+        "CUSTOM_DOMAIN": "app.example.com",
+        "RENDER_REGION": "ohio",
+    }
     result = run_cli("write", target, project=answered, env=env)
     assert result.returncode == 0, result.stderr
     text = (answered / ("vercel.json" if target == "vercel" else "render.yaml")).read_text()

@@ -17,8 +17,15 @@ from wizard.values import Answers
 
 def spawn(project: Path, *args: str) -> pexpect.spawn:
     env = dict(os.environ, TERM="xterm", COLUMNS="100", LINES="30")
-    return pexpect.spawn(sys.executable, ["-m", "wizard", *args, "--plain", "--project", str(project)],
-                         cwd=str(REPO), env=env, encoding="utf-8", timeout=30, dimensions=(30, 100))  # fmt: skip
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", *args, "--plain", "--project", str(project)],
+        cwd=str(REPO),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(30, 100),
+    )
 
 
 def test_upstash_phase_saves_secret_but_unverified_is_not_done(project: Path) -> None:
@@ -72,8 +79,15 @@ def test_no_terminal_exits_2_pointing_to_the_commands(project: Path) -> None:
 
 def test_plain_before_the_command_word_is_honoured(project: Path) -> None:
     env = dict(os.environ, TERM="xterm", COLUMNS="100", LINES="30")
-    child = pexpect.spawn(sys.executable, ["-m", "wizard", "--plain", "--project", str(project), "phase", "upstash"],
-                          cwd=str(REPO), env=env, encoding="utf-8", timeout=30, dimensions=(30, 100))  # fmt: skip
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", "--plain", "--project", str(project), "phase", "upstash"],
+        cwd=str(REPO),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(30, 100),
+    )
     child.expect(r"REDIS_URL.*:")  # a questionary prompt, not the full-screen app
     child.sendintr()
     child.expect(pexpect.EOF)

@@ -94,8 +94,11 @@ def test_each_domain_is_asked_once(project: Path) -> None:
     # no second question for the site's domain (its header, its prompt)
     assert "CUSTOM_DOMAIN (" not in asked + rest and "CUSTOM_DOMAIN:" not in asked + rest
     values = Answers(Project(project)).values(["CUSTOM_DOMAIN", "APP_URL", "VITE_API_URL"])
-    assert values == {"CUSTOM_DOMAIN": "app.example.com", "APP_URL": "https://api.example.com",
-                      "VITE_API_URL": "https://api.example.com"}  # fmt: skip
+    assert values == {
+        "CUSTOM_DOMAIN": "app.example.com",
+        "APP_URL": "https://api.example.com",
+        "VITE_API_URL": "https://api.example.com",
+    }
 
 
 def test_an_anon_key_is_offered_for_reentry(project: Path) -> None:

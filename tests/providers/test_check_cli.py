@@ -22,7 +22,9 @@ PHASES = ["upstash", "render", "vercel", "github-actions", "env-example", "post-
 
 
 @pytest.fixture
-def world(make_https_server: Callable[[], HTTPServer], ca_file: Path, redis_tls: RedisServer) -> World:  # fmt: skip
+def world(
+    make_https_server: Callable[[], HTTPServer], ca_file: Path, redis_tls: RedisServer
+) -> World:
     return build_world(make_https_server, str(ca_file), redis_tls)
 
 
@@ -55,7 +57,11 @@ def test_create_webhook_then_all_good(world: World, project: Path) -> None:
     got = run_cli("vars", "get", "STRIPE_WEBHOOK_SECRET", "--reveal", project=project)
     assert got.stdout.strip() == secret
     second = run_cli("stripe", "create-webhook", project=project, env=world.env)
-    assert second.returncode == 0 and "already exists" in second.stderr and "Roll secret" in second.stderr  # fmt: skip
+    assert (
+        second.returncode == 0
+        and "already exists" in second.stderr
+        and "Roll secret" in second.stderr
+    )
     assert len(world.stripe.created) == 1
 
     result = run_cli("check", *PHASES, "--json", "--timeout", "5", project=project, env=world.env)
@@ -64,13 +70,30 @@ def test_create_webhook_then_all_good(world: World, project: Path) -> None:
     assert doc["ok"] is True and doc["summary"]["fail"] == 0
     assert set(doc) >= {"ok", "phases", "timeout", "summary", "results"}
     by_key = {f"{r['service']}.{r['check']}": r for r in doc["results"]}
-    for key in ("upstash.ping", "stripe.key", "stripe.webhook endpoint", "openai.models",
-                "anthropic.models", "render.service", "vercel.project", "github.repository",
-                "app.reachable", "sentry.test event"):  # fmt: skip
+    for key in (
+        "upstash.ping",
+        "stripe.key",
+        "stripe.webhook endpoint",
+        "openai.models",
+        "anthropic.models",
+        "render.service",
+        "vercel.project",
+        "github.repository",
+        "app.reachable",
+        "sentry.test event",
+    ):
         assert key in by_key, sorted(by_key)
     assert by_key["stripe.key mode"]["outcome"] == "warn"  # sk_test_ with NODE_ENV=production
     assert by_key["sentry.test event"]["outcome"] == "skip"
-    assert set(by_key["upstash.ping"]) == {"service", "check", "phase", "outcome", "message", "variables", "ms"}  # fmt: skip
+    assert set(by_key["upstash.ping"]) == {
+        "service",
+        "check",
+        "phase",
+        "outcome",
+        "message",
+        "variables",
+        "ms",
+    }
 
     state = state_of(project)
     assert state["checks"]["upstash.ping"]["outcome"] == "ok"
@@ -86,7 +109,9 @@ def test_create_webhook_then_all_good(world: World, project: Path) -> None:
 
 def test_send_test_event(world: World, project: Path) -> None:
     store(project, world.values)
-    result = run_cli("check", "post-deploy", "--send-test-event", "--json", project=project, env=world.env)  # fmt: skip
+    result = run_cli(
+        "check", "post-deploy", "--send-test-event", "--json", project=project, env=world.env
+    )
     doc = json.loads(result.stdout)
     outcome = {r["check"]: r["outcome"] for r in doc["results"] if r["service"] == "sentry"}
     assert outcome == {"test event": "ok"} and len(world.sentry.envelopes) == 1
@@ -127,10 +152,16 @@ def test_wrong_redis_password(world: World, project: Path, redis_tls: RedisServe
 def test_timeout_path(world: World, project: Path, silent: SilentServer) -> None:
     url = f"https://127.0.0.1:{silent.port}"
     store(project, {**world.values, "APP_URL": url, "VITE_API_URL": url})
-    result = run_cli("check", "post-deploy", "--json", "--timeout", "0.5", project=project, env=world.env)  # fmt: skip
+    result = run_cli(
+        "check", "post-deploy", "--json", "--timeout", "0.5", project=project, env=world.env
+    )
     assert result.returncode == 1
     doc = json.loads(result.stdout)
-    failed = {f"{r['service']}.{r['check']}": r["message"] for r in doc["results"] if r["outcome"] == "fail"}  # fmt: skip
+    failed = {
+        f"{r['service']}.{r['check']}": r["message"]
+        for r in doc["results"]
+        if r["outcome"] == "fail"
+    }
     assert "did not answer within 0.5s" in failed["app.reachable"]
     assert "stripe.webhook endpoint" in failed  # the webhook URL is built from APP_URL
 
@@ -143,14 +174,30 @@ def test_usage_errors(project: Path) -> None:
 
 
 def test_offline_rules_in_the_cli(world: World, project: Path) -> None:
-    store(project, {**world.values, "REDIS_URL": "redis://default:FAKEpw12345@eu1-x.upstash.io:6379"}, allow_invalid=True)  # fmt: skip
-    result = run_cli("check", "upstash", "--json", project=project, env={**world.env, "VITE_STRIPE_KEY": FAKE_SECRETS["STRIPE_SECRET_KEY"]})  # fmt: skip
+    store(
+        project,
+        {**world.values, "REDIS_URL": "redis://default:FAKEpw12345@eu1-x.upstash.io:6379"},
+        allow_invalid=True,
+    )
+    result = run_cli(
+        "check",
+        "upstash",
+        "--json",
+        project=project,
+        env={**world.env, "VITE_STRIPE_KEY": FAKE_SECRETS["STRIPE_SECRET_KEY"]},
+    )
     doc = json.loads(result.stdout)
     by_check = {r["check"]: r for r in doc["results"]}
-    assert by_check["url scheme"]["outcome"] == "fail" and "rediss://" in by_check["url scheme"]["message"]  # fmt: skip
+    assert (
+        by_check["url scheme"]["outcome"] == "fail"
+        and "rediss://" in by_check["url scheme"]["message"]
+    )
     assert by_check["live"]["outcome"] == "skip"  # no connection attempt with a known-bad URL
     assert by_check["leak guard VITE_STRIPE_KEY"]["outcome"] == "fail"
-    assert "FAKEpw12345" not in result.stdout and FAKE_SECRETS["STRIPE_SECRET_KEY"] not in result.stdout  # fmt: skip
+    assert (
+        "FAKEpw12345" not in result.stdout
+        and FAKE_SECRETS["STRIPE_SECRET_KEY"] not in result.stdout
+    )
 
 
 def test_missing_values_leave_phases_pending_but_bad_ones_fail_them(project: Path) -> None:

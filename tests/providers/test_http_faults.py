@@ -57,8 +57,17 @@ async def test_error_statuses(
     headers: dict[str, str],
     expected: str,
 ) -> None:
-    body = {"error": {"message": "vendor says no", "type": "invalid_request_error", "param": None, "code": None}}  # fmt: skip
-    https_server.expect_request("/v1/models").respond_with_response(json_response(body, status, headers))  # fmt: skip
+    body = {
+        "error": {
+            "message": "vendor says no",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": None,
+        }
+    }
+    https_server.expect_request("/v1/models").respond_with_response(
+        json_response(body, status, headers)
+    )
     env = {**tls_env, "OPENAI_BASE_URL": https_server.url_for("/v1")}
     r = one(await run_provider(check_openai, _values(), env))
     assert r.outcome == "fail" and expected in r.message, r.message

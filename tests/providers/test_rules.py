@@ -87,7 +87,9 @@ def test_leak_guard() -> None:
         [r] = rules.vite_leaks({"VITE_SOMETHING": value})
         assert r.outcome == "fail" and value not in r.message, name
     service_jwt = jwt({"role": "service_role"})
-    assert outcomes(rules.vite_leaks({"VITE_SUPABASE_KEY": service_jwt})) == [("leak guard VITE_SUPABASE_KEY", "fail")]  # fmt: skip
+    assert outcomes(rules.vite_leaks({"VITE_SUPABASE_KEY": service_jwt})) == [
+        ("leak guard VITE_SUPABASE_KEY", "fail")
+    ]
     assert rules.vite_leaks({"VITE_SUPABASE_ANON": jwt({"role": "anon"})}) == []
     assert rules.vite_leaks({"VITE_API_URL": "https://convoai-backend.onrender.com"}) == []
     assert rules.vite_leaks({"STRIPE_SECRET_KEY": FAKE_SECRETS["STRIPE_SECRET_KEY"]}) == []
@@ -96,7 +98,16 @@ def test_leak_guard() -> None:
 def test_vite_api_url() -> None:
     app = "https://convoai-backend.onrender.com"
     assert rules.vite_api_url({"APP_URL": app, "VITE_API_URL": app + "/"}) == []
-    assert rules.vite_api_url({"APP_URL": app, "VITE_API_URL": "https://api.example.com", "CUSTOM_DOMAIN": "api.example.com"}) == []  # fmt: skip
+    assert (
+        rules.vite_api_url(
+            {
+                "APP_URL": app,
+                "VITE_API_URL": "https://api.example.com",
+                "CUSTOM_DOMAIN": "api.example.com",
+            }
+        )
+        == []
+    )
     [r] = rules.vite_api_url({"APP_URL": app, "VITE_API_URL": "https://other.onrender.com"})
     assert r.outcome == "fail" and r.phase == "vercel"
 

@@ -43,7 +43,7 @@ async def test_offline_first_then_live_and_env_ca(
     world = build_world(make_https_server, str(ca_file), redis_tls)
     values: dict[str, str | None] = {**world.values, "JWT_SECRET": "too-short"}
     seen: list[CheckResult] = []
-    results = await run_checks(values, ["render", "upstash"], 5.0, world.env, on_result=seen.append)  # fmt: skip
+    results = await run_checks(values, ["render", "upstash"], 5.0, world.env, on_result=seen.append)
     assert seen == results
     first_live = next(i for i, r in enumerate(results) if r.ms > 0)
     assert any(r.check == "jwt secret" for r in results[:first_live])  # offline came first
@@ -96,9 +96,16 @@ async def test_every_interrupted_request_of_a_concurrent_check_reports_itself(
     from wizard.checks import _run_one
 
     env = {**tls_env, "CONVOAI_SETUP_STRIPE_API": f"https://127.0.0.1:{silent.port}"}
-    values = {"STRIPE_SECRET_KEY": "sk_test_FAKEstripeKey0123456789abcdef",
-              "STRIPE_STARTER_PRICE_ID": "price_starter01", "STRIPE_GROWTH_PRICE_ID": "price_growth001"}  # fmt: skip
+    values = {
+        "STRIPE_SECRET_KEY": "sk_test_FAKEstripeKey0123456789abcdef",
+        "STRIPE_STARTER_PRICE_ID": "price_starter01",
+        "STRIPE_GROWTH_PRICE_ID": "price_growth001",
+    }
     async with make_client(env, 30.0) as client:
         results = await _run_one(BY_ID["stripe"], CheckContext(values, client, 0.3, env))
-    assert {r.check for r in results} == {"key", "price STRIPE_STARTER_PRICE_ID", "price STRIPE_GROWTH_PRICE_ID"}  # fmt: skip
+    assert {r.check for r in results} == {
+        "key",
+        "price STRIPE_STARTER_PRICE_ID",
+        "price STRIPE_GROWTH_PRICE_ID",
+    }
     assert all(r.outcome == "fail" and "did not answer within 0.3s" in r.message for r in results)

@@ -43,7 +43,9 @@ async def test_supabase_ok_and_schema(https_server: HTTPServer, tls_env: dict[st
     assert request.headers.get("apikey") == key and "Authorization" not in request.headers
 
 
-async def test_supabase_migrations_missing(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+async def test_supabase_migrations_missing(
+    https_server: HTTPServer, tls_env: dict[str, str]
+) -> None:
     key = FAKE_SECRETS["SUPABASE_SERVICE_KEY"]
     install_supabase(https_server, key, paths=("/organizations",))
     values = {"SUPABASE_URL": base(https_server), "SUPABASE_SERVICE_KEY": key}
@@ -51,12 +53,26 @@ async def test_supabase_migrations_missing(https_server: HTTPServer, tls_env: di
     assert schema[1].outcome == "warn" and "migrations not applied yet" in schema[1].message
 
 
-async def test_supabase_bad_and_publishable_keys(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+async def test_supabase_bad_and_publishable_keys(
+    https_server: HTTPServer, tls_env: dict[str, str]
+) -> None:
     install_supabase(https_server, FAKE_SECRETS["SUPABASE_SERVICE_KEY"])
     url = base(https_server)
-    r = one(await run_provider(check_supabase, {"SUPABASE_URL": url, "SUPABASE_SERVICE_KEY": "sb_secret_wrongwrongwrong0000000000"}, tls_env))  # fmt: skip
+    r = one(
+        await run_provider(
+            check_supabase,
+            {"SUPABASE_URL": url, "SUPABASE_SERVICE_KEY": "sb_secret_wrongwrongwrong0000000000"},
+            tls_env,
+        )
+    )
     assert r.outcome == "fail" and "401" in r.message
-    r = one(await run_provider(check_supabase, {"SUPABASE_URL": url, "SUPABASE_SERVICE_KEY": "sb_publishable_abcdefabcdef0000000000"}, tls_env))  # fmt: skip
+    r = one(
+        await run_provider(
+            check_supabase,
+            {"SUPABASE_URL": url, "SUPABASE_SERVICE_KEY": "sb_publishable_abcdefabcdef0000000000"},
+            tls_env,
+        )
+    )
     assert r.outcome == "fail" and "anon or publishable key" in r.message
 
 
@@ -69,11 +85,15 @@ async def test_anthropic(https_server: HTTPServer, tls_env: dict[str, str]) -> N
     install_anthropic(https_server, key)
     env = {**tls_env, "ANTHROPIC_BASE_URL": base(https_server)}
     assert one(await run_provider(check_anthropic, {"ANTHROPIC_API_KEY": key}, env)).outcome == "ok"
-    r = one(await run_provider(check_anthropic, {"ANTHROPIC_API_KEY": "sk-ant-wrong0000000000000"}, env))  # fmt: skip
+    r = one(
+        await run_provider(check_anthropic, {"ANTHROPIC_API_KEY": "sk-ant-wrong0000000000000"}, env)
+    )
     assert r.outcome == "fail" and "401" in r.message
 
 
-async def test_anthropic_follows_has_more_before_counting(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+async def test_anthropic_follows_has_more_before_counting(
+    https_server: HTTPServer, tls_env: dict[str, str]
+) -> None:
     key = FAKE_SECRETS["ANTHROPIC_API_KEY"]
     pages = install_anthropic(https_server, key, models=45, page_size=20)
     env = {**tls_env, "ANTHROPIC_BASE_URL": base(https_server)}
@@ -82,7 +102,9 @@ async def test_anthropic_follows_has_more_before_counting(https_server: HTTPServ
     assert pages == [None, "claude-fake-019", "claude-fake-039"]  # after_id = the last id seen
 
 
-async def test_anthropic_does_not_count_a_list_it_did_not_finish(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+async def test_anthropic_does_not_count_a_list_it_did_not_finish(
+    https_server: HTTPServer, tls_env: dict[str, str]
+) -> None:
     from providers.anthropic import MAX_PAGES
 
     key = FAKE_SECRETS["ANTHROPIC_API_KEY"]
@@ -120,17 +142,34 @@ async def test_render_vercel_github(https_server: HTTPServer, tls_env: dict[str,
     install_vercel(https_server, FAKE_SECRETS["VERCEL_TOKEN"], ("convoai",))
     install_github(https_server, FAKE_SECRETS["GITHUB_TOKEN"], ("acme/convoai",))
     url = base(https_server)
-    env = {**tls_env, "CONVOAI_SETUP_RENDER_API": url, "CONVOAI_SETUP_VERCEL_API": url, "CONVOAI_SETUP_GITHUB_API": url}  # fmt: skip
+    env = {
+        **tls_env,
+        "CONVOAI_SETUP_RENDER_API": url,
+        "CONVOAI_SETUP_VERCEL_API": url,
+        "CONVOAI_SETUP_GITHUB_API": url,
+    }
     good = {
-        "RENDER_API_KEY": FAKE_SECRETS["RENDER_API_KEY"], "RENDER_SERVICE_NAME": "convoai-backend",
-        "VERCEL_TOKEN": FAKE_SECRETS["VERCEL_TOKEN"], "VERCEL_PROJECT": "convoai",
-        "GITHUB_TOKEN": FAKE_SECRETS["GITHUB_TOKEN"], "GITHUB_REPOSITORY": "acme/convoai",
-    }  # fmt: skip
+        "RENDER_API_KEY": FAKE_SECRETS["RENDER_API_KEY"],
+        "RENDER_SERVICE_NAME": "convoai-backend",
+        "VERCEL_TOKEN": FAKE_SECRETS["VERCEL_TOKEN"],
+        "VERCEL_PROJECT": "convoai",
+        "GITHUB_TOKEN": FAKE_SECRETS["GITHUB_TOKEN"],
+        "GITHUB_REPOSITORY": "acme/convoai",
+    }
     for check in (check_render, check_vercel, check_github):
         assert (await run_provider(check, good, env))[0].outcome == "ok"
         assert one(await run_provider(check, {}, env)).outcome == "skip"
-    missing = {**good, "RENDER_SERVICE_NAME": "nope", "VERCEL_PROJECT": "missing-project", "GITHUB_REPOSITORY": "acme/missing"}  # fmt: skip
-    for check, words in ((check_render, "no service named nope"), (check_vercel, "no project named"), (check_github, "not found")):  # fmt: skip
+    missing = {
+        **good,
+        "RENDER_SERVICE_NAME": "nope",
+        "VERCEL_PROJECT": "missing-project",
+        "GITHUB_REPOSITORY": "acme/missing",
+    }
+    for check, words in (
+        (check_render, "no service named nope"),
+        (check_vercel, "no project named"),
+        (check_github, "not found"),
+    ):
         r = one(await run_provider(check, missing, env))
         assert r.outcome == "fail" and words in r.message
     bad = {k: (v + "x" if "TOKEN" in k or "KEY" in k else v) for k, v in good.items()}
@@ -151,8 +190,12 @@ async def test_app_health_and_fallback(make_https_server, tls_env: dict[str, str
 
 def test_vercel_json_rewrites(tmp_path: Path) -> None:
     app = "https://convoai-backend.onrender.com"
-    doc = {"rewrites": [{"source": "/api/:path*", "destination": f"{app}/api/:path*"},
-                        {"source": "/widget.js", "destination": "https://old.onrender.com/api/widget.js"}]}  # fmt: skip
+    doc = {
+        "rewrites": [
+            {"source": "/api/:path*", "destination": f"{app}/api/:path*"},
+            {"source": "/widget.js", "destination": "https://old.onrender.com/api/widget.js"},
+        ]
+    }
     (tmp_path / "vercel.json").write_text(json.dumps(doc))
     [r] = check_vercel_json({"APP_URL": app}, tmp_path)
     assert r.outcome == "fail" and "/widget.js" in r.message and "/api/:path*" not in r.message

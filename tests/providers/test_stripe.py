@@ -13,8 +13,11 @@ from tests.providers.fakes import FakeStripe, price
 
 TEST_KEY = FAKE_SECRETS["STRIPE_SECRET_KEY"]
 LIVE_KEY = "sk_live_FAKEstripeLiveKey0123456789abcdef"
-PRICES = {"STRIPE_STARTER_PRICE_ID": "price_starter01", "STRIPE_GROWTH_PRICE_ID": "price_growth001",
-          "STRIPE_BUSINESS_PRICE_ID": "price_business1"}  # fmt: skip
+PRICES = {
+    "STRIPE_STARTER_PRICE_ID": "price_starter01",
+    "STRIPE_GROWTH_PRICE_ID": "price_growth001",
+    "STRIPE_BUSINESS_PRICE_ID": "price_business1",
+}
 APP_URL = "https://convoai-backend.onrender.com"
 
 
@@ -28,7 +31,9 @@ def _by_check(results: list) -> dict[str, tuple[str, str]]:  # type: ignore[type
 
 async def test_key_and_prices_ok(https_server: HTTPServer, tls_env: dict[str, str]) -> None:
     FakeStripe(TEST_KEY, prices={p: price(p) for p in PRICES.values()}).install(https_server)
-    results = await run_provider(check_stripe, {"STRIPE_SECRET_KEY": TEST_KEY, **PRICES}, _env(https_server, tls_env))  # fmt: skip
+    results = await run_provider(
+        check_stripe, {"STRIPE_SECRET_KEY": TEST_KEY, **PRICES}, _env(https_server, tls_env)
+    )
     got = _by_check(results)
     assert got["key"] == ("ok", "key works (test mode)")
     assert {got[f"price {n}"][0] for n in PRICES} == {"ok"}
@@ -38,41 +43,79 @@ async def test_key_and_prices_ok(https_server: HTTPServer, tls_env: dict[str, st
 async def test_price_problems(https_server: HTTPServer, tls_env: dict[str, str]) -> None:
     fake = FakeStripe(
         TEST_KEY,
-        prices={"price_starter01": price("price_starter01", active=False),
-                "price_growth001": price("price_growth001", recurring=False)},
+        prices={
+            "price_starter01": price("price_starter01", active=False),
+            "price_growth001": price("price_growth001", recurring=False),
+        },
         other_mode={"price_business1"},
-    )  # fmt: skip
+    )
     fake.install(https_server)
-    got = _by_check(await run_provider(check_stripe, {"STRIPE_SECRET_KEY": TEST_KEY, **PRICES}, _env(https_server, tls_env)))  # fmt: skip
-    assert got["price STRIPE_STARTER_PRICE_ID"][0] == "fail" and "archived" in got["price STRIPE_STARTER_PRICE_ID"][1]  # fmt: skip
+    got = _by_check(
+        await run_provider(
+            check_stripe, {"STRIPE_SECRET_KEY": TEST_KEY, **PRICES}, _env(https_server, tls_env)
+        )
+    )
+    assert (
+        got["price STRIPE_STARTER_PRICE_ID"][0] == "fail"
+        and "archived" in got["price STRIPE_STARTER_PRICE_ID"][1]
+    )
     assert "one-time" in got["price STRIPE_GROWTH_PRICE_ID"][1]
-    assert "live-mode price but STRIPE_SECRET_KEY is a test-mode key" in got["price STRIPE_BUSINESS_PRICE_ID"][1]  # fmt: skip
+    assert (
+        "live-mode price but STRIPE_SECRET_KEY is a test-mode key"
+        in got["price STRIPE_BUSINESS_PRICE_ID"][1]
+    )
 
 
-async def test_cross_mode_404_names_the_price_mode_and_the_key_mode(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+async def test_cross_mode_404_names_the_price_mode_and_the_key_mode(
+    https_server: HTTPServer, tls_env: dict[str, str]
+) -> None:
     # Stripe: "a similar object exists in test mode, but a live mode key was used": the price is
     # a test-mode price, the key a live one (the words "live mode" appear, but for the key).
     FakeStripe(LIVE_KEY, live=True, other_mode={"price_business1"}).install(https_server)
-    got = _by_check(await run_provider(check_stripe, {"STRIPE_SECRET_KEY": LIVE_KEY, "STRIPE_BUSINESS_PRICE_ID": "price_business1"}, _env(https_server, tls_env)))  # fmt: skip
+    got = _by_check(
+        await run_provider(
+            check_stripe,
+            {"STRIPE_SECRET_KEY": LIVE_KEY, "STRIPE_BUSINESS_PRICE_ID": "price_business1"},
+            _env(https_server, tls_env),
+        )
+    )
     outcome, message = got["price STRIPE_BUSINESS_PRICE_ID"]
     assert outcome == "fail"
     assert "is a test-mode price but STRIPE_SECRET_KEY is a live-mode key" in message
 
 
-async def test_live_key_with_test_prices_fails(https_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+async def test_live_key_with_test_prices_fails(
+    https_server: HTTPServer, tls_env: dict[str, str]
+) -> None:
     # The server's own answer: a test-mode price object returned to a live key (livemode false).
-    FakeStripe(LIVE_KEY, live=True, prices={p: price(p, live=False) for p in PRICES.values()}).install(https_server)  # fmt: skip
-    got = _by_check(await run_provider(check_stripe, {"STRIPE_SECRET_KEY": LIVE_KEY, **PRICES}, _env(https_server, tls_env)))  # fmt: skip
+    FakeStripe(
+        LIVE_KEY, live=True, prices={p: price(p, live=False) for p in PRICES.values()}
+    ).install(https_server)
+    got = _by_check(
+        await run_provider(
+            check_stripe, {"STRIPE_SECRET_KEY": LIVE_KEY, **PRICES}, _env(https_server, tls_env)
+        )
+    )
     assert got["key"][0] == "ok"
-    assert all(got[f"price {n}"][0] == "fail" and "test-mode price" in got[f"price {n}"][1] for n in PRICES)  # fmt: skip
+    assert all(
+        got[f"price {n}"][0] == "fail" and "test-mode price" in got[f"price {n}"][1] for n in PRICES
+    )
 
 
 async def test_missing_price_and_bad_key(https_server: HTTPServer, tls_env: dict[str, str]) -> None:
     FakeStripe(TEST_KEY).install(https_server)
-    got = _by_check(await run_provider(check_stripe, {"STRIPE_SECRET_KEY": TEST_KEY, "STRIPE_STARTER_PRICE_ID": "price_missing0000"}, _env(https_server, tls_env)))  # fmt: skip
+    got = _by_check(
+        await run_provider(
+            check_stripe,
+            {"STRIPE_SECRET_KEY": TEST_KEY, "STRIPE_STARTER_PRICE_ID": "price_missing0000"},
+            _env(https_server, tls_env),
+        )
+    )
     assert "was not found in this Stripe account" in got["price STRIPE_STARTER_PRICE_ID"][1]
     bad = "sk_test_FAKEwrongKey0000000000000000"
-    got = _by_check(await run_provider(check_stripe, {"STRIPE_SECRET_KEY": bad}, _env(https_server, tls_env)))  # fmt: skip
+    got = _by_check(
+        await run_provider(check_stripe, {"STRIPE_SECRET_KEY": bad}, _env(https_server, tls_env))
+    )
     assert got["key"][0] == "fail" and "401" in got["key"][1] and bad not in got["key"][1]
 
 
@@ -83,8 +126,14 @@ async def test_webhook_check(https_server: HTTPServer, tls_env: dict[str, str]) 
     env = _env(https_server, tls_env)
     r = one(await run_provider(check_stripe_webhook, values, env))
     assert r.outcome == "fail" and "stripe create-webhook" in r.message and r.phase == "post-deploy"
-    fake.endpoints.append({"id": "we_partial", "url": APP_URL + "/api/subscriptions/webhook",
-                           "enabled_events": ["checkout.session.completed"], "status": "enabled"})  # fmt: skip
+    fake.endpoints.append(
+        {
+            "id": "we_partial",
+            "url": APP_URL + "/api/subscriptions/webhook",
+            "enabled_events": ["checkout.session.completed"],
+            "status": "enabled",
+        }
+    )
     r = one(await run_provider(check_stripe_webhook, values, env))
     assert r.outcome == "fail" and "customer.subscription.deleted" in r.message
     fake.endpoints[0]["enabled_events"] = list(EVENTS)
@@ -112,7 +161,9 @@ async def test_create_webhook_bad_key(https_server: HTTPServer, tls_env: dict[st
     FakeStripe(TEST_KEY).install(https_server)
     env = _env(https_server, tls_env)
     async with make_client(env, 5) as client:
-        ctx = CheckContext({"STRIPE_SECRET_KEY": "sk_test_wrong000000000000", "APP_URL": APP_URL}, client, 5, env)  # fmt: skip
+        ctx = CheckContext(
+            {"STRIPE_SECRET_KEY": "sk_test_wrong000000000000", "APP_URL": APP_URL}, client, 5, env
+        )
         try:
             await create_webhook(ctx)
         except ProviderError as exc:

@@ -22,8 +22,11 @@ from tests.providers.fakes import (
     price,
 )
 
-PRICES = {"STRIPE_STARTER_PRICE_ID": "price_starter01", "STRIPE_GROWTH_PRICE_ID": "price_growth001",
-          "STRIPE_BUSINESS_PRICE_ID": "price_business1"}  # fmt: skip
+PRICES = {
+    "STRIPE_STARTER_PRICE_ID": "price_starter01",
+    "STRIPE_GROWTH_PRICE_ID": "price_growth001",
+    "STRIPE_BUSINESS_PRICE_ID": "price_business1",
+}
 
 
 @dataclass
@@ -44,7 +47,9 @@ class World:
 def build_world(make_server: Callable[[], HTTPServer], ca_file: str, redis: RedisServer) -> World:
     main, openai, anthropic = make_server(), make_server(), make_server()
     url = main.url_for("").rstrip("/")
-    stripe = FakeStripe(FAKE_SECRETS["STRIPE_SECRET_KEY"], prices={p: price(p) for p in PRICES.values()})  # fmt: skip
+    stripe = FakeStripe(
+        FAKE_SECRETS["STRIPE_SECRET_KEY"], prices={p: price(p) for p in PRICES.values()}
+    )
     stripe.install(main)
     sentry = FakeSentry("abc123publickey")
     sentry.install(main)
@@ -59,12 +64,25 @@ def build_world(make_server: Callable[[], HTTPServer], ca_file: str, redis: Redi
         "SSL_CERT_FILE": ca_file,
         "OPENAI_BASE_URL": openai.url_for("/v1"),
         "ANTHROPIC_BASE_URL": anthropic.url_for("").rstrip("/"),
-        **{f"CONVOAI_SETUP_{s}_API": url for s in ("STRIPE", "RENDER", "VERCEL", "GITHUB", "SUPABASE")},
-    }  # fmt: skip
+        **{
+            f"CONVOAI_SETUP_{s}_API": url
+            for s in ("STRIPE", "RENDER", "VERCEL", "GITHUB", "SUPABASE")
+        },
+    }
     values = {
-        **{k: FAKE_SECRETS[k] for k in ("SUPABASE_SERVICE_KEY", "OPENAI_API_KEY", "JWT_SECRET",
-                                        "STRIPE_SECRET_KEY", "ANTHROPIC_API_KEY", "RENDER_API_KEY",
-                                        "VERCEL_TOKEN", "GITHUB_TOKEN")},
+        **{
+            k: FAKE_SECRETS[k]
+            for k in (
+                "SUPABASE_SERVICE_KEY",
+                "OPENAI_API_KEY",
+                "JWT_SECRET",
+                "STRIPE_SECRET_KEY",
+                "ANTHROPIC_API_KEY",
+                "RENDER_API_KEY",
+                "VERCEL_TOKEN",
+                "GITHUB_TOKEN",
+            )
+        },
         **PRICES,
         "REDIS_URL": redis.url(),
         "SUPABASE_URL": url,
@@ -74,5 +92,5 @@ def build_world(make_server: Callable[[], HTTPServer], ca_file: str, redis: Redi
         "SENTRY_DSN": f"https://abc123publickey@127.0.0.1:{main.port}/42",
         "VERCEL_PROJECT": "convoai",
         "GITHUB_REPOSITORY": "acme/convoai",
-    }  # fmt: skip
+    }
     return World(env, values, stripe, sentry, main)

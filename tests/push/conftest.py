@@ -17,15 +17,35 @@ from tests.push.fake_vercel import FakeVercel
 
 #: every Render variable, the Vercel one, and the wizard's own answers
 VALUES = {
-    **{k: FAKE_SECRETS[k] for k in ("SUPABASE_SERVICE_KEY", "REDIS_URL", "OPENAI_API_KEY", "JWT_SECRET",
-                                    "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "ANTHROPIC_API_KEY",
-                                    "SUPABASE_DB_URL", "RENDER_API_KEY", "VERCEL_TOKEN", "GITHUB_TOKEN")},
-    "NODE_ENV": "production", "PORT": "10000", "SUPABASE_URL": "https://fakeref.supabase.co",
-    "APP_URL": "https://convoai-backend.onrender.com", "VITE_API_URL": "https://convoai-backend.onrender.com",
-    "STRIPE_STARTER_PRICE_ID": "price_starter01", "STRIPE_GROWTH_PRICE_ID": "price_growth001",
-    "STRIPE_BUSINESS_PRICE_ID": "price_business1", "SENTRY_DSN": "https://abc123publickey@o1.ingest.sentry.io/42",
-    "VERCEL_PROJECT": "convoai", "GITHUB_REPOSITORY": "acme/convoai", "RENDER_REGION": "frankfurt",
-}  # fmt: skip
+    **{
+        k: FAKE_SECRETS[k]
+        for k in (
+            "SUPABASE_SERVICE_KEY",
+            "REDIS_URL",
+            "OPENAI_API_KEY",
+            "JWT_SECRET",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_WEBHOOK_SECRET",
+            "ANTHROPIC_API_KEY",
+            "SUPABASE_DB_URL",
+            "RENDER_API_KEY",
+            "VERCEL_TOKEN",
+            "GITHUB_TOKEN",
+        )
+    },
+    "NODE_ENV": "production",
+    "PORT": "10000",
+    "SUPABASE_URL": "https://fakeref.supabase.co",
+    "APP_URL": "https://convoai-backend.onrender.com",
+    "VITE_API_URL": "https://convoai-backend.onrender.com",
+    "STRIPE_STARTER_PRICE_ID": "price_starter01",
+    "STRIPE_GROWTH_PRICE_ID": "price_growth001",
+    "STRIPE_BUSINESS_PRICE_ID": "price_business1",
+    "SENTRY_DSN": "https://abc123publickey@o1.ingest.sentry.io/42",
+    "VERCEL_PROJECT": "convoai",
+    "GITHUB_REPOSITORY": "acme/convoai",
+    "RENDER_REGION": "frankfurt",
+}
 RENDER_VARS = [v.name for v in catalog().values() if "render" in v.destinations]
 SECRETS = {k: v for k, v in VALUES.items() if catalog()[k].secret}
 

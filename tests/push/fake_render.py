@@ -26,7 +26,9 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 @dataclass
 class FakeRender:
     key: str
-    owners: list[dict[str, Any]] = field(default_factory=lambda: [{"id": "tea-acme01", "name": "acme", "type": "team"}])  # fmt: skip
+    owners: list[dict[str, Any]] = field(
+        default_factory=lambda: [{"id": "tea-acme01", "name": "acme", "type": "team"}]
+    )
     services: dict[str, dict[str, Any]] = field(default_factory=dict)
     env: dict[str, dict[str, str]] = field(default_factory=dict)
     #: service id -> deploys, newest first; each {"id", "status", "script": [...]}
@@ -51,11 +53,19 @@ class FakeRender:
     _n: int = 0
 
     # -- setup ---------------------------------------------------------------------------------
-    def add_service(self, name: str, env: dict[str, str] | None = None, owner: str = "tea-acme01") -> str:  # fmt: skip
+    def add_service(
+        self, name: str, env: dict[str, str] | None = None, owner: str = "tea-acme01"
+    ) -> str:
         self._n += 1
         sid = f"srv-{name}-{self._n}"
-        self.services[sid] = {"id": sid, "name": name, "ownerId": owner, "type": "web_service",
-                              "repo": "https://github.com/acme/convoai", "serviceDetails": {"url": f"https://{name}.onrender.com"}}  # fmt: skip
+        self.services[sid] = {
+            "id": sid,
+            "name": name,
+            "ownerId": owner,
+            "type": "web_service",
+            "repo": "https://github.com/acme/convoai",
+            "serviceDetails": {"url": f"https://{name}.onrender.com"},
+        }
         self.env[sid] = dict(env or {})
         self.deploys[sid] = []
         return sid
@@ -109,21 +119,38 @@ class FakeRender:
     def _list_services(self, request: Request) -> Response:
         name, owner = request.args.get("name", ""), request.args.get("ownerId")
         # Loose on purpose: the contract does not say the name filter is exact.
-        found = [s for s in self.services.values() if name in s["name"] and owner in (None, s["ownerId"])]  # fmt: skip
+        found = [
+            s for s in self.services.values() if name in s["name"] and owner in (None, s["ownerId"])
+        ]
         return self._page(request, "service", found, lambda s: s["id"])
 
     def _create(self, request: Request) -> Response:
         body = request.get_json()
         details = body.get("serviceDetails") or {}
         specific = details.get("envSpecificDetails") or {}
-        if body.get("type") != "web_service" or not body.get("name") or not body.get("ownerId") or details.get("runtime") != "node" or not specific.get("buildCommand") or not specific.get("startCommand"):  # fmt: skip
+        if (
+            body.get("type") != "web_service"
+            or not body.get("name")
+            or not body.get("ownerId")
+            or details.get("runtime") != "node"
+            or not specific.get("buildCommand")
+            or not specific.get("startCommand")
+        ):
             return json_response({"id": "invalid", "message": "invalid service definition"}, 400)
         if body["ownerId"] not in {o["id"] for o in self.owners}:
             return json_response({"id": "not_found", "message": "owner not found"}, 404)
         if self.reachable is not None and body.get("repo") not in self.reachable:
-            return json_response({"id": "invalid", "message": "could not access repo: make sure the Render GitHub app is installed"}, 400)  # fmt: skip
+            return json_response(
+                {
+                    "id": "invalid",
+                    "message": "could not access repo: make sure the Render GitHub app is installed",
+                },
+                400,
+            )
         self.created.append(body)
-        sid = self.add_service(body["name"], {e["key"]: e["value"] for e in body.get("envVars", [])}, body["ownerId"])  # fmt: skip
+        sid = self.add_service(
+            body["name"], {e["key"]: e["value"] for e in body.get("envVars", [])}, body["ownerId"]
+        )
         deploy = self._new_deploy(sid)
         return json_response({"service": self.services[sid], "deployId": deploy["id"]}, 201)
 
@@ -134,11 +161,17 @@ class FakeRender:
             return self._page(request, "envVar", items, lambda e: e["key"])
         if key is None and m == "PUT":  # replace-all: every key not sent is deleted
             self.env[sid] = {e["key"]: e["value"] for e in request.get_json()}
-            return json_response([{"envVar": {"key": k, "value": v}, "cursor": k} for k, v in self.env[sid].items()])  # fmt: skip
+            return json_response(
+                [{"envVar": {"key": k, "value": v}, "cursor": k} for k, v in self.env[sid].items()]
+            )
         if key is not None and m == "PUT":
             if self.limit_once and not self._limited:
                 self._limited = True
-                return json_response({"id": "rate_limited", "message": "rate limit exceeded"}, 429, {"Retry-After": "1", "Ratelimit-Remaining": "0"})  # fmt: skip
+                return json_response(
+                    {"id": "rate_limited", "message": "rate limit exceeded"},
+                    429,
+                    {"Retry-After": "1", "Ratelimit-Remaining": "0"},
+                )
             if key in self.reject:
                 return json_response({"id": "invalid", "message": f"invalid value for {key}"}, 400)
             env[key] = json.loads(request.get_data())["value"]
@@ -166,7 +199,9 @@ class FakeRender:
                 return Response(status=202)  # "Queued", no body
             return json_response(self._public(deploy), 201)
         if did is None:
-            return self._page(request, "deploy", [self._public(d) for d in self.deploys[sid]], lambda d: d["id"])  # fmt: skip
+            return self._page(
+                request, "deploy", [self._public(d) for d in self.deploys[sid]], lambda d: d["id"]
+            )
         found = [d for d in self.deploys[sid] if d["id"] == did]
         if not found:
             return json_response({"id": "not_found", "message": "deploy not found"}, 404)

@@ -43,13 +43,29 @@ class FakeVercel:
         self._n += 1
         return f"{prefix}{self._n:04d}"
 
-    def add_project(self, name: str, envs: list[dict[str, Any]] | None = None, deployed: bool = True) -> str:  # fmt: skip
+    def add_project(
+        self, name: str, envs: list[dict[str, Any]] | None = None, deployed: bool = True
+    ) -> str:
         pid = self._id("prj_")
-        self.projects[pid] = {"id": pid, "name": name, "link": {"type": "github", "repo": "convoai", "productionBranch": "main"}}  # fmt: skip
+        self.projects[pid] = {
+            "id": pid,
+            "name": name,
+            "link": {"type": "github", "repo": "convoai", "productionBranch": "main"},
+        }
         self.envs[pid] = [{"id": self._id("env_"), "updatedAt": 1, **e} for e in envs or []]
         if deployed:
-            self.deployments.append({"uid": self._id("dpl_"), "name": name, "projectId": pid, "target": "production",
-                                     "readyState": "READY", "url": f"{name}-old.vercel.app", "created": 1, "step": 9})  # fmt: skip
+            self.deployments.append(
+                {
+                    "uid": self._id("dpl_"),
+                    "name": name,
+                    "projectId": pid,
+                    "target": "production",
+                    "readyState": "READY",
+                    "url": f"{name}-old.vercel.app",
+                    "created": 1,
+                    "step": 9,
+                }
+            )
         return pid
 
     def writes(self) -> list[tuple[str, str]]:
@@ -63,7 +79,16 @@ class FakeVercel:
         with self.lock:
             self.log.append((request.method, request.path, dict(request.args)))
             if bearer(request) != self.token:
-                return json_response({"error": {"code": "forbidden", "message": "Not authorized", "invalidToken": True}}, 403)  # fmt: skip
+                return json_response(
+                    {
+                        "error": {
+                            "code": "forbidden",
+                            "message": "Not authorized",
+                            "invalidToken": True,
+                        }
+                    },
+                    403,
+                )
             return self._route(request)
 
     def _scoped(self, request: Request) -> bool:
@@ -86,7 +111,9 @@ class FakeVercel:
         if parts[1] == "projects" and len(parts) >= 3:
             project = self._project(request, parts[2])
             if project is None:
-                return json_response({"error": {"code": "not_found", "message": "Project not found"}}, 404)  # fmt: skip
+                return json_response(
+                    {"error": {"code": "not_found", "message": "Project not found"}}, 404
+                )
             if len(parts) == 3 and m == "GET":
                 return json_response(project)
             if parts[3] == "env":
@@ -98,10 +125,19 @@ class FakeVercel:
     def _create(self, request: Request) -> Response:
         body = request.get_json()
         if any(p["name"] == body.get("name") for p in self.projects.values()):
-            return json_response({"error": {"code": "conflict", "message": "Project name taken"}}, 409)  # fmt: skip
+            return json_response(
+                {"error": {"code": "conflict", "message": "Project name taken"}}, 409
+            )
         self.created.append(body)
-        envs = [{"key": e["key"], "value": e["value"], "type": e.get("type", "encrypted"), "target": e["target"]}
-                for e in body.get("environmentVariables", [])]  # fmt: skip
+        envs = [
+            {
+                "key": e["key"],
+                "value": e["value"],
+                "type": e.get("type", "encrypted"),
+                "target": e["target"],
+            }
+            for e in body.get("environmentVariables", [])
+        ]
         pid = self.add_project(body["name"], envs, deployed=False)
         return json_response({**self.projects[pid], "framework": body.get("framework")})
 
@@ -110,7 +146,9 @@ class FakeVercel:
         if env_id is not None:  # GET /v1/projects/{p}/env/{id}: one variable, decrypted
             env = next((e for e in envs if e["id"] == env_id), None)
             if env is None:
-                return json_response({"error": {"code": "not_found", "message": "Env not found"}}, 404)  # fmt: skip
+                return json_response(
+                    {"error": {"code": "not_found", "message": "Env not found"}}, 404
+                )
             shown = {k: v for k, v in env.items() if k != "value" or env["type"] != "sensitive"}
             return json_response({**shown, "decrypted": env["type"] != "sensitive"})
         if request.method == "GET":
@@ -118,20 +156,36 @@ class FakeVercel:
             return json_response({"envs": listed})
         if request.method == "POST":
             if request.args.get("upsert") != "true":
-                return json_response({"error": {"code": "ENV_ALREADY_EXISTS", "message": "exists"}}, 403)  # fmt: skip
+                return json_response(
+                    {"error": {"code": "ENV_ALREADY_EXISTS", "message": "exists"}}, 403
+                )
             body = request.get_json()
             created, failed = [], []
             for item in body if isinstance(body, list) else [body]:
                 if item["key"] in self.fail_keys:
-                    failed.append({"error": {"code": "invalid_value", "message": "The value is invalid", "key": item["key"]}})  # fmt: skip
+                    failed.append(
+                        {
+                            "error": {
+                                "code": "invalid_value",
+                                "message": "The value is invalid",
+                                "key": item["key"],
+                            }
+                        }
+                    )
                     continue
                 targets = set(item["target"])
                 for old in [
                     e for e in envs if e["key"] == item["key"] and targets & set(e["target"])
                 ]:
                     envs.remove(old)
-                entry = {"id": self._id("env_"), "key": item["key"], "value": item["value"], "type": item["type"],
-                         "target": item["target"], "updatedAt": self._n}  # fmt: skip
+                entry = {
+                    "id": self._id("env_"),
+                    "key": item["key"],
+                    "value": item["value"],
+                    "type": item["type"],
+                    "target": item["target"],
+                    "updatedAt": self._n,
+                }
                 envs.append(entry)
                 created.append({k: v for k, v in entry.items() if k != "value"})
             return json_response({"created": created, "failed": failed}, 201)
@@ -146,31 +200,61 @@ class FakeVercel:
     def _deployments(self, request: Request, did: str | None) -> Response:
         if did is None and request.method == "GET":
             pid = request.args.get("projectId")
-            found = [d for d in reversed(self.deployments)
-                     if d["projectId"] == pid and d["target"] == request.args.get("target", d["target"]) and d["readyState"] == request.args.get("state", d["readyState"])]  # fmt: skip
-            return json_response({"deployments": [self._public(d) for d in found[: int(request.args.get("limit", 20))]]})  # fmt: skip
+            found = [
+                d
+                for d in reversed(self.deployments)
+                if d["projectId"] == pid
+                and d["target"] == request.args.get("target", d["target"])
+                and d["readyState"] == request.args.get("state", d["readyState"])
+            ]
+            return json_response(
+                {
+                    "deployments": [
+                        self._public(d) for d in found[: int(request.args.get("limit", 20))]
+                    ]
+                }
+            )
         if did is None and request.method == "POST":
             body = request.get_json()
             source = next(
                 (d for d in self.deployments if d["uid"] == body.get("deploymentId")), None
             )
             if source is None or body.get("name") != source["name"]:
-                return json_response({"error": {"code": "not_found", "message": "Deployment not found"}}, 404)  # fmt: skip
-            new = {"uid": self._id("dpl_"), "name": source["name"], "projectId": source["projectId"], "target": body.get("target") or "preview",
-                   "readyState": "QUEUED", "url": f"{source['name']}-new.vercel.app", "created": self._n, "step": 0}  # fmt: skip
+                return json_response(
+                    {"error": {"code": "not_found", "message": "Deployment not found"}}, 404
+                )
+            new = {
+                "uid": self._id("dpl_"),
+                "name": source["name"],
+                "projectId": source["projectId"],
+                "target": body.get("target") or "preview",
+                "readyState": "QUEUED",
+                "url": f"{source['name']}-new.vercel.app",
+                "created": self._n,
+                "step": 0,
+            }
             self.deployments.append(new)
             return json_response(self._public(new))
         deployment = next((d for d in self.deployments if d["uid"] == did), None)
         if deployment is None:
-            return json_response({"error": {"code": "not_found", "message": "Deployment not found"}}, 404)  # fmt: skip
+            return json_response(
+                {"error": {"code": "not_found", "message": "Deployment not found"}}, 404
+            )
         deployment["step"] += 1
         states = ["QUEUED", "BUILDING", self.outcome]
         deployment["readyState"] = states[min(deployment["step"], 2)]
         return json_response(self._public(deployment))
 
     def _public(self, d: dict[str, Any]) -> dict[str, Any]:
-        doc = {"id": d["uid"], "uid": d["uid"], "name": d["name"], "url": d["url"], "readyState": d["readyState"],
-               "target": d["target"], "inspectorUrl": f"https://vercel.com/acme/{d['name']}/{d['uid']}"}  # fmt: skip
+        doc = {
+            "id": d["uid"],
+            "uid": d["uid"],
+            "name": d["name"],
+            "url": d["url"],
+            "readyState": d["readyState"],
+            "target": d["target"],
+            "inspectorUrl": f"https://vercel.com/acme/{d['name']}/{d['uid']}",
+        }
         if d["readyState"] == "ERROR":
             doc.update(
                 errorCode="BUILD_FAILED", errorMessage='Command "npm run build" exited with 1'

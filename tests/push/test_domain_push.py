@@ -40,20 +40,44 @@ class World:
     env: dict[str, str]
 
 
-def _route(domain_fake: Callable[[Request], Response], push_fake: Callable[[Request], Response], domain_path: str) -> Callable[[Request], Response]:  # fmt: skip
+def _route(
+    domain_fake: Callable[[Request], Response],
+    push_fake: Callable[[Request], Response],
+    domain_path: str,
+) -> Callable[[Request], Response]:
     return lambda r: domain_fake(r) if domain_path in r.path else push_fake(r)
 
 
 @pytest.fixture
 def world(stored: Path, make_https_server: Callable[[], HTTPServer], ca_file: Path) -> World:
-    render, vercel = FakeRender(FAKE_SECRETS["RENDER_API_KEY"]), FakeVercel(FAKE_SECRETS["VERCEL_TOKEN"])  # fmt: skip
-    sid = render.add_service("convoai-backend", {n: str(VALUES[n]) for n in ("NODE_ENV", "APP_URL")} | {"FOREIGN_VAR": "keep"})  # fmt: skip
-    pid = vercel.add_project("convoai", [{"key": "VITE_API_URL", "value": OLD, "type": "plain", "target": ["production", "preview"]}])  # fmt: skip
+    render, vercel = (
+        FakeRender(FAKE_SECRETS["RENDER_API_KEY"]),
+        FakeVercel(FAKE_SECRETS["VERCEL_TOKEN"]),
+    )
+    sid = render.add_service(
+        "convoai-backend",
+        {n: str(VALUES[n]) for n in ("NODE_ENV", "APP_URL")} | {"FOREIGN_VAR": "keep"},
+    )
+    pid = vercel.add_project(
+        "convoai",
+        [
+            {
+                "key": "VITE_API_URL",
+                "value": OLD,
+                "type": "plain",
+                "target": ["production", "preview"],
+            }
+        ],
+    )
     render_domains = domains.FakeRender(render.key, service_id=sid)
     vercel_domains = domains.FakeVercel(vercel.token, project_id=pid)
     servers = {name: make_https_server() for name in ("render", "vercel", "stripe")}
-    servers["render"].expect_request(re.compile("^/")).respond_with_handler(_route(render_domains.handle, render.handle, "/custom-domains"))  # fmt: skip
-    servers["vercel"].expect_request(re.compile("^/")).respond_with_handler(_route(vercel_domains.handle, vercel.handle, "domains"))  # fmt: skip
+    servers["render"].expect_request(re.compile("^/")).respond_with_handler(
+        _route(render_domains.handle, render.handle, "/custom-domains")
+    )
+    servers["vercel"].expect_request(re.compile("^/")).respond_with_handler(
+        _route(vercel_domains.handle, vercel.handle, "domains")
+    )
     stripe, _updates = install_stripe(servers["stripe"])
     env = {
         "SSL_CERT_FILE": str(ca_file),
@@ -69,8 +93,18 @@ def world(stored: Path, make_https_server: Callable[[], HTTPServer], ca_file: Pa
 
 
 def domain_set(project: Path, world: World, *extra: str) -> tuple[int, str]:
-    result = run_cli("domain", "set", "app.example.com", "--api", "api.example.com",
-                     "--interval", "0.01", *extra, project=project, env=world.env)  # fmt: skip
+    result = run_cli(
+        "domain",
+        "set",
+        "app.example.com",
+        "--api",
+        "api.example.com",
+        "--interval",
+        "0.01",
+        *extra,
+        project=project,
+        env=world.env,
+    )
     assert leaks(result.stdout, result.stderr) == []
     return result.returncode, result.stderr
 
@@ -79,7 +113,9 @@ def vite(world: World) -> list[str]:
     return [e["value"] for e in world.vercel.envs[world.pid] if e["key"] == "VITE_API_URL"]
 
 
-def test_domain_set_yes_pushes_the_changes_and_moves_the_webhook(stored: Path, world: World) -> None:  # fmt: skip
+def test_domain_set_yes_pushes_the_changes_and_moves_the_webhook(
+    stored: Path, world: World
+) -> None:
     [endpoint] = world.stripe.endpoints
     code, err = domain_set(stored, world, "--yes")
     assert code == 0, err
@@ -107,14 +143,19 @@ def test_domain_set_yes_pushes_the_changes_and_moves_the_webhook(stored: Path, w
     assert scan_for_secrets(stored / ".convoai-setup", SECRETS) == []
 
 
-def test_without_a_terminal_or_yes_nothing_is_pushed_and_the_commands_are_printed(stored: Path, world: World) -> None:  # fmt: skip
+def test_without_a_terminal_or_yes_nothing_is_pushed_and_the_commands_are_printed(
+    stored: Path, world: World
+) -> None:
     code, err = domain_set(stored, world)
     assert code == 0, err
     assert world.render.writes() == [] and world.vercel.writes() == []
     assert world.stripe.endpoints[0]["url"] == OLD + HOOK
     assert "Not pushed" in err
     assert "convoai-setup push render vercel" in err
-    assert f"convoai-setup stripe create-webhook   (move Stripe webhook endpoint {world.stripe.endpoints[0]['id']} to {NEW}{HOOK})" in err  # fmt: skip
+    assert (
+        "convoai-setup stripe create-webhook   (move Stripe webhook endpoint "
+        f"{world.stripe.endpoints[0]['id']} to {NEW}{HOOK})" in err
+    )
     assert run_cli("vars", "get", "APP_URL", project=stored).stdout.strip() == NEW  # set locally
 
 
@@ -123,13 +164,18 @@ def test_a_failed_follow_up_is_one_line_and_undoes_nothing(stored: Path, world: 
     world.stripe.endpoints.clear()  # the remembered endpoint was deleted in the dashboard
     code, err = domain_set(stored, world, "--yes", "--no-deploy")
     assert code == 1
-    assert any(line.startswith("Render: 1 variable(s) did not land (APP_URL: ") for line in err.splitlines())  # fmt: skip
+    assert any(
+        line.startswith("Render: 1 variable(s) did not land (APP_URL: ")
+        for line in err.splitlines()
+    )
     assert "no longer exists on Stripe (404)" in err and len(world.stripe.created) == 1
     assert vite(world) == [NEW]  # Vercel still got its variable
     assert not [w for w in world.vercel.writes() if w[1] == "/v13/deployments"]  # --no-deploy
     # The domain and the variables stay set.
     assert run_cli("vars", "get", "APP_URL", project=stored).stdout.strip() == NEW
-    assert run_cli("vars", "get", "CUSTOM_DOMAIN", project=stored).stdout.strip() == "app.example.com"  # fmt: skip
+    assert (
+        run_cli("vars", "get", "CUSTOM_DOMAIN", project=stored).stdout.strip() == "app.example.com"
+    )
 
 
 def test_on_a_terminal_the_plan_is_confirmed_at_a_prompt(stored: Path, world: World) -> None:
@@ -141,9 +187,28 @@ def test_on_a_terminal_the_plan_is_confirmed_at_a_prompt(stored: Path, world: Wo
     from tests.conftest import REPO
 
     def spawn() -> pexpect.spawn:
-        argv = ["-m", "wizard", "domain", "set", "app.example.com", "--api", "api.example.com",
-                "--interval", "0.01", "--no-deploy", "--project", str(stored)]  # fmt: skip
-        return pexpect.spawn(sys.executable, argv, cwd=str(REPO), env={**os.environ, **world.env}, encoding="utf-8", timeout=30)  # fmt: skip
+        argv = [
+            "-m",
+            "wizard",
+            "domain",
+            "set",
+            "app.example.com",
+            "--api",
+            "api.example.com",
+            "--interval",
+            "0.01",
+            "--no-deploy",
+            "--project",
+            str(stored),
+        ]
+        return pexpect.spawn(
+            sys.executable,
+            argv,
+            cwd=str(REPO),
+            env={**os.environ, **world.env},
+            encoding="utf-8",
+            timeout=30,
+        )
 
     child = spawn()
     child.expect_exact("Push to Render, Vercel and move Stripe webhook endpoint")
@@ -157,6 +222,8 @@ def test_on_a_terminal_the_plan_is_confirmed_at_a_prompt(stored: Path, world: Wo
     assert world.stripe.endpoints[0]["url"] == OLD + HOOK
     # Confirming on a later run: the domain is verified and the variables already set, so
     # there is nothing to follow up: push finishes what was declined.
-    pushed = run_cli("push", "render", "vercel", "--yes", "--no-deploy", project=stored, env=world.env)  # fmt: skip
+    pushed = run_cli(
+        "push", "render", "vercel", "--yes", "--no-deploy", project=stored, env=world.env
+    )
     assert pushed.returncode == 0, pushed.stderr
     assert world.render.env[world.sid]["APP_URL"] == NEW and vite(world) == [NEW]

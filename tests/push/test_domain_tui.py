@@ -36,7 +36,9 @@ has_row = verify_domain.has_row
 
 
 @asynccontextmanager
-async def actions_tab(project: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:  # fmt: skip
+async def actions_tab(
+    project: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Any]:
     """The app on Post-deploy's Actions tab, checking every 0.01 s, vendors from ``env``."""
     for name, value in env.items():  # the workers read os.environ, as the CLI does
         monkeypatch.setenv(name, value)
@@ -70,7 +72,9 @@ def value(project: Path, name: str) -> str:
     return run_cli("vars", "get", name, project=project).stdout.strip()
 
 
-async def test_custom_domain_is_verified_set_and_pushed_after_confirming(stored: Path, world: domain_push.World, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+async def test_custom_domain_is_verified_set_and_pushed_after_confirming(
+    stored: Path, world: domain_push.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     [endpoint] = world.stripe.endpoints
     async with actions_tab(stored, world.env, monkeypatch) as pilot:
         screen = pilot.app.screen
@@ -86,7 +90,13 @@ async def test_custom_domain_is_verified_set_and_pushed_after_confirming(stored:
         # Records shown, polled until verified, variables set: all before anything is pushed.
         records = shown(pilot, "#custom-domain-records")
         assert has_row(records, "Vercel", "CNAME", "app.example.com", "cname.vercel-dns-017.com")
-        assert has_row(records, "Vercel", "TXT", "_vercel.example.com", "vc-domain-verify=app.example.com,fake123")  # fmt: skip
+        assert has_row(
+            records,
+            "Vercel",
+            "TXT",
+            "_vercel.example.com",
+            "vc-domain-verify=app.example.com,fake123",
+        )
         assert has_row(
             records, "Render", "CNAME", "api.example.com", "convoai-backend.onrender.com"
         )
@@ -95,13 +105,25 @@ async def test_custom_domain_is_verified_set_and_pushed_after_confirming(stored:
             "app.example.com on Vercel: verified; api.example.com on Render: verified" in progress
         )
         assert not progress.startswith("[check 1]")  # unverified at first: polled again
-        assert shown(pilot, "#custom-domain-result").startswith("✓ Verified. Set CUSTOM_DOMAIN=app.example.com")  # fmt: skip
-        assert world.render.writes() == [] and world.stripe.endpoints[0]["url"] == domain_push.OLD + HOOK  # fmt: skip
-        assert modal.question == f"Push APP_URL to Render and push VITE_API_URL to Vercel and move Stripe webhook endpoint {endpoint['id']} to {NEW}{HOOK}, then redeploy?"  # fmt: skip
+        assert shown(pilot, "#custom-domain-result").startswith(
+            "✓ Verified. Set CUSTOM_DOMAIN=app.example.com"
+        )
+        assert (
+            world.render.writes() == []
+            and world.stripe.endpoints[0]["url"] == domain_push.OLD + HOOK
+        )
+        assert (
+            modal.question
+            == "Push APP_URL to Render and push VITE_API_URL to Vercel and move Stripe "
+            f"webhook endpoint {endpoint['id']} to {NEW}{HOOK}, then redeploy?"
+        )
         modal.query_one("#yes", Button).press()
         await settle(pilot)
         result = shown(pilot, "#custom-domain-result")
-    assert result.startswith("✓ Verified. Set CUSTOM_DOMAIN=app.example.com, FRONTEND_URL=https://app.example.com, APP_URL=https://api.example.com"), result  # fmt: skip
+    assert result.startswith(
+        "✓ Verified. Set CUSTOM_DOMAIN=app.example.com, "
+        "FRONTEND_URL=https://app.example.com, APP_URL=https://api.example.com"
+    ), result
     assert "Render: set 1 variable(s): APP_URL." in result and "is live" in result
     assert "Vercel: set 1 variable(s): VITE_API_URL." in result
     assert f"moved webhook endpoint {endpoint['id']}" in result
@@ -110,13 +132,19 @@ async def test_custom_domain_is_verified_set_and_pushed_after_confirming(stored:
     assert domain_push.vite(world) == [NEW]
     assert [e["url"] for e in world.stripe.endpoints] == [NEW + HOOK]
     assert state_of(stored)["stripe_webhook"] == {"id": endpoint["id"], "url": NEW + HOOK}
-    for name, expected in (("CUSTOM_DOMAIN", "app.example.com"), ("FRONTEND_URL", "https://app.example.com"),
-                           ("APP_URL", NEW), ("VITE_API_URL", NEW)):  # fmt: skip
+    for name, expected in (
+        ("CUSTOM_DOMAIN", "app.example.com"),
+        ("FRONTEND_URL", "https://app.example.com"),
+        ("APP_URL", NEW),
+        ("VITE_API_URL", NEW),
+    ):
         assert value(stored, name) == expected
     assert scan_for_secrets(stored / ".convoai-setup", SECRETS) == []
 
 
-async def test_not_now_pushes_nothing_and_says_what_to_do(stored: Path, world: domain_push.World, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+async def test_not_now_pushes_nothing_and_says_what_to_do(
+    stored: Path, world: domain_push.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with actions_tab(stored, world.env, monkeypatch) as pilot:
         screen = pilot.app.screen
         screen.query_one("#site-domain", Input).value = "app.example.com"
@@ -134,7 +162,9 @@ async def test_not_now_pushes_nothing_and_says_what_to_do(stored: Path, world: d
     assert value(stored, "APP_URL") == NEW  # set here all the same, as in the CLI
 
 
-async def test_esc_stops_polling_and_nothing_changes_here(platforms: Any, configured: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+async def test_esc_stops_polling_and_nothing_changes_here(
+    platforms: Any, configured: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vercel, _render, env = platforms
     vercel.verify_after = 10**6  # the DNS records never appear
     before = (configured / ".convoai-setup" / "state.json").read_text()
@@ -143,8 +173,13 @@ async def test_esc_stops_polling_and_nothing_changes_here(platforms: Any, config
         screen.query_one("#site-domain", Input).focus()
         await pilot.press(*"example.com", "enter")
         await until(pilot, lambda: vercel.verify_calls.get("example.com", 0) >= 3)
-        assert has_row(shown(pilot, "#custom-domain-records"), "Vercel", "A", "example.com", "76.76.21.21")  # fmt: skip
-        assert "example.com on Vercel: waiting for the TXT verification record (Esc stops waiting)" in shown(pilot, "#custom-domain-progress")  # fmt: skip
+        assert has_row(
+            shown(pilot, "#custom-domain-records"), "Vercel", "A", "example.com", "76.76.21.21"
+        )
+        assert (
+            "example.com on Vercel: waiting for the TXT verification record (Esc stops waiting)"
+            in shown(pilot, "#custom-domain-progress")
+        )
         assert str(screen.query_one("#custom-domain", Button).label) == "Stop waiting"
         await pilot.press("escape")
         await settle(pilot)

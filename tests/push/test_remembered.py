@@ -15,12 +15,18 @@ def _requests(fake: FakeRender, start: int) -> list[tuple[str, str]]:
     return fake.log[start:]
 
 
-def test_render_uses_the_remembered_service_and_finds_a_stale_one_again(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+def test_render_uses_the_remembered_service_and_finds_a_stale_one_again(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
     sid = render.add_service("convoai-backend", {"FOREIGN_VAR": "keep-me"})
     first = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert first.returncode == 0, first.stderr
     remembered = state_of(stored)["platforms"]["render"]
-    assert (remembered["service_id"], remembered["service_name"], remembered["owner"]) == (sid, "convoai-backend", "")  # fmt: skip
+    assert (remembered["service_id"], remembered["service_name"], remembered["owner"]) == (
+        sid,
+        "convoai-backend",
+        "",
+    )
 
     # Known service: its variables are read at once (the name search only confirms the id),
     # and no workspace list is needed.
@@ -41,7 +47,11 @@ def test_render_uses_the_remembered_service_and_finds_a_stale_one_again(stored: 
     third = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert third.returncode == 0, third.stderr
     assert f"the remembered service {sid} was not found (Render answered 404)" in third.stdout
-    assert render.env[new] == {"FOREIGN_VAR": "still-here", **{n: str(VALUES[n]) for n in RENDER_VARS}, "APP_URL": "https://api.example.com"}  # fmt: skip
+    assert render.env[new] == {
+        "FOREIGN_VAR": "still-here",
+        **{n: str(VALUES[n]) for n in RENDER_VARS},
+        "APP_URL": "https://api.example.com",
+    }
     assert state_of(stored)["platforms"]["render"]["service_id"] == new
     assert [w for w in render.writes() if sid in w[1]] == old_writes  # nothing sent to the old id
 
@@ -50,7 +60,10 @@ def test_render_uses_the_remembered_service_and_finds_a_stale_one_again(stored: 
     other = render.add_service("convoai-backend", {})
     fourth = run_cli("drift", "render", project=stored, env=env)
     assert fourth.returncode == 1
-    assert f"the remembered service {new} was not found (no service convoai-backend has that id now)" in fourth.stdout  # fmt: skip
+    assert (
+        f"the remembered service {new} was not found (no service convoai-backend has that id now)"
+        in fourth.stdout
+    )
     assert f"service convoai-backend ({other})" in fourth.stdout
     assert state_of(stored)["platforms"]["render"]["service_id"] == other
 
@@ -63,7 +76,9 @@ def test_render_uses_the_remembered_service_and_finds_a_stale_one_again(stored: 
     assert "service_id" not in state_of(stored)["platforms"]["render"]
 
 
-def test_vercel_uses_the_remembered_project_and_finds_a_stale_one_again(stored: Path, vercel: FakeVercel, env: dict[str, str]) -> None:  # fmt: skip
+def test_vercel_uses_the_remembered_project_and_finds_a_stale_one_again(
+    stored: Path, vercel: FakeVercel, env: dict[str, str]
+) -> None:
     pid = vercel.add_project("convoai")
     first = run_cli("push", "vercel", "--yes", "--no-deploy", project=stored, env=env)
     assert first.returncode == 0, first.stderr
@@ -75,7 +90,10 @@ def test_vercel_uses_the_remembered_project_and_finds_a_stale_one_again(stored: 
     assert second.returncode == 0, second.stderr
     # The variables by id and the project by name were asked together, before the upsert.
     before_write = [(m, p) for m, p, _ in vercel.log[start:]][:2]
-    assert set(before_write) == {("GET", "/v9/projects/convoai"), ("GET", f"/v10/projects/{pid}/env")}  # fmt: skip
+    assert set(before_write) == {
+        ("GET", "/v9/projects/convoai"),
+        ("GET", f"/v10/projects/{pid}/env"),
+    }
 
     # Deleted and created again under the same name: the old id answers 404.
     del vercel.projects[pid]
@@ -83,5 +101,7 @@ def test_vercel_uses_the_remembered_project_and_finds_a_stale_one_again(stored: 
     third = run_cli("push", "vercel", "--yes", "--no-deploy", project=stored, env=env)
     assert third.returncode == 0, third.stderr
     assert f"the remembered project {pid} was not found (Vercel answered 404)" in third.stdout
-    assert [e["value"] for e in vercel.envs[new] if e["key"] == "VITE_API_URL"] == ["https://api.example.com"]  # fmt: skip
+    assert [e["value"] for e in vercel.envs[new] if e["key"] == "VITE_API_URL"] == [
+        "https://api.example.com"
+    ]
     assert state_of(stored)["platforms"]["vercel"]["project_id"] == new

@@ -10,16 +10,28 @@ from tests.push.conftest import RENDER_VARS, SECRETS, VALUES, leaks, state_of
 from tests.push.fake_render import FakeRender
 from tests.push.fake_vercel import FakeVercel
 
-WIZARD_ONLY = ("SUPABASE_DB_URL", "RENDER_API_KEY", "VERCEL_TOKEN", "GITHUB_TOKEN", "GITHUB_REPOSITORY",
-               "RENDER_REGION", "VERCEL_PROJECT", "VITE_API_URL")  # fmt: skip
+WIZARD_ONLY = (
+    "SUPABASE_DB_URL",
+    "RENDER_API_KEY",
+    "VERCEL_TOKEN",
+    "GITHUB_TOKEN",
+    "GITHUB_REPOSITORY",
+    "RENDER_REGION",
+    "VERCEL_PROJECT",
+    "VITE_API_URL",
+)
 
 
 def expected_env(**extra: str) -> dict[str, str]:
     return {**extra, **{n: VALUES[n] for n in RENDER_VARS}}
 
 
-def test_push_lands_exactly_the_render_variables_and_keeps_foreign_ones(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
-    sid = render.add_service("convoai-backend", {"FOREIGN_VAR": "keep-me", "NODE_ENV": "development"})  # fmt: skip
+def test_push_lands_exactly_the_render_variables_and_keeps_foreign_ones(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
+    sid = render.add_service(
+        "convoai-backend", {"FOREIGN_VAR": "keep-me", "NODE_ENV": "development"}
+    )
     other = render.add_service("convoai-backend-staging", {"NODE_ENV": "staging"})
     result = run_cli("push", "render", "--yes", project=stored, env=env)
     assert result.returncode == 0, result.stderr
@@ -33,7 +45,10 @@ def test_push_lands_exactly_the_render_variables_and_keeps_foreign_ones(stored: 
     lines = result.stdout.splitlines()
     assert any(line.split()[:2] == ["kept", "FOREIGN_VAR"] for line in lines)
     assert any(line.split()[:2] == ["change", "NODE_ENV"] for line in lines)
-    assert any(line.split()[:2] == ["add", "STRIPE_SECRET_KEY"] and "sk_test_…4f2a" in line for line in lines)  # fmt: skip
+    assert any(
+        line.split()[:2] == ["add", "STRIPE_SECRET_KEY"] and "sk_test_…4f2a" in line
+        for line in lines
+    )
     # 202 without a body: the deploy was found in the list and followed to live.
     assert "read back: every value matches" in result.stderr
     assert ": live" in result.stderr and render.deploys[sid][0]["status"] == "live"
@@ -47,7 +62,9 @@ def test_push_lands_exactly_the_render_variables_and_keeps_foreign_ones(stored: 
     assert len(render.writes()) == before  # a second push sends no write
 
 
-def test_drift_shows_a_value_changed_on_the_platform(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+def test_drift_shows_a_value_changed_on_the_platform(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
     sid = render.add_service("convoai-backend", {**expected_env(), "FOREIGN_VAR": "x"})
     clean = run_cli("drift", "render", "--json", project=stored, env=env)
     assert clean.returncode == 0, clean.stderr
@@ -73,7 +90,9 @@ def test_drift_shows_a_value_changed_on_the_platform(stored: Path, render: FakeR
     assert run_cli("drift", "render", project=stored, env=env).returncode == 0
 
 
-def test_dry_run_and_unconfirmed_push_send_no_write(stored: Path, render: FakeRender, vercel: FakeVercel, env: dict[str, str]) -> None:  # fmt: skip
+def test_dry_run_and_unconfirmed_push_send_no_write(
+    stored: Path, render: FakeRender, vercel: FakeVercel, env: dict[str, str]
+) -> None:
     render.add_service("convoai-backend", {"FOREIGN_VAR": "keep-me"})
     vercel.add_project("convoai")
     dry = run_cli("push", "--dry-run", project=stored, env=env)  # no platform named: both
@@ -93,20 +112,29 @@ def test_dry_run_and_unconfirmed_push_send_no_write(stored: Path, render: FakeRe
     assert missing.returncode == 1 and "does not exist yet" in missing.stdout
 
 
-def test_missing_service_is_created_with_the_plans_settings(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+def test_missing_service_is_created_with_the_plans_settings(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
     result = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert result.returncode == 0, result.stderr
     [body] = render.created
     assert {k: body[k] for k in ("type", "name", "ownerId", "repo", "branch")} == {
-        "type": "web_service", "name": "convoai-backend", "ownerId": "tea-acme01",
-        "repo": "https://github.com/acme/convoai", "branch": "main"}  # fmt: skip
+        "type": "web_service",
+        "name": "convoai-backend",
+        "ownerId": "tea-acme01",
+        "repo": "https://github.com/acme/convoai",
+        "branch": "main",
+    }
     details = body["serviceDetails"]
     assert (details["runtime"], details["region"], details["plan"]) == (
         "node",
         "frankfurt",
         "starter",
     )
-    assert details["envSpecificDetails"] == {"buildCommand": "npm install && npm run build", "startCommand": "npm run start"}  # fmt: skip
+    assert details["envSpecificDetails"] == {
+        "buildCommand": "npm install && npm run build",
+        "startCommand": "npm run start",
+    }
     assert details["healthCheckPath"] == "/"  # HEALTHCHECK_PATH unset: the catalog default
     assert "healthCheckPath /" in result.stdout  # shown in the plan's settings
     assert [e["key"] for e in body["envVars"]] == RENDER_VARS
@@ -116,11 +144,17 @@ def test_missing_service_is_created_with_the_plans_settings(stored: Path, render
     assert leaks(result.stdout, result.stderr) == []
 
 
-def test_workspaces_and_unreachable_repository(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+def test_workspaces_and_unreachable_repository(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
     # Workspace names are free text: "Jane Doe's Workspace" is a real default name.
     render.owners.append({"id": "tea-other02", "name": "Other Team's Workspace", "type": "team"})
     several = run_cli("push", "render", "--yes", project=stored, env=env)
-    assert several.returncode == 2 and "RENDER_OWNER" in several.stderr and "Other Team's Workspace (tea-other02)" in several.stderr  # fmt: skip
+    assert (
+        several.returncode == 2
+        and "RENDER_OWNER" in several.stderr
+        and "Other Team's Workspace (tea-other02)" in several.stderr
+    )
     assert render.writes() == []
     chosen = run_cli("vars", "set", "RENDER_OWNER", "other team's workspace", project=stored)
     assert chosen.returncode == 0, chosen.stderr
@@ -138,7 +172,9 @@ def test_workspaces_and_unreachable_repository(stored: Path, render: FakeRender,
 
 
 def test_rate_limit_is_waited_out(stored: Path, render: FakeRender, env: dict[str, str]) -> None:
-    sid = render.add_service("convoai-backend", {**expected_env(), "APP_URL": "https://old.example.com"})  # fmt: skip
+    sid = render.add_service(
+        "convoai-backend", {**expected_env(), "APP_URL": "https://old.example.com"}
+    )
     render.limit_once = True
     result = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert result.returncode == 0, result.stderr
@@ -148,7 +184,9 @@ def test_rate_limit_is_waited_out(stored: Path, render: FakeRender, env: dict[st
     assert render.env[sid]["APP_URL"] == VALUES["APP_URL"]
 
 
-def test_paged_variables_are_all_read_and_kept(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+def test_paged_variables_are_all_read_and_kept(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
     foreign = {f"LEGACY_{i:03d}": f"v{i}" for i in range(130)}
     sid = render.add_service("convoai-backend", {**foreign, "JWT_SECRET": VALUES["JWT_SECRET"]})
     result = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
@@ -158,17 +196,24 @@ def test_paged_variables_are_all_read_and_kept(stored: Path, render: FakeRender,
     assert "/v1/services/" + sid + "/env-vars/JWT_SECRET" not in [p for _, p in render.writes()]
 
 
-def test_deploy_failure_says_so_with_the_dashboard_link(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+def test_deploy_failure_says_so_with_the_dashboard_link(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
     sid = render.add_service("convoai-backend", {})
     render.script = ("queued", "build_in_progress", "build_failed")
     render.deploy_status = 201
     result = run_cli("push", "render", "--yes", project=stored, env=env)
     assert result.returncode == 1
-    assert "build_failed" in result.stderr and f"https://dashboard.render.com/web/{sid}/deploys/dep-" in result.stderr  # fmt: skip
+    assert (
+        "build_failed" in result.stderr
+        and f"https://dashboard.render.com/web/{sid}/deploys/dep-" in result.stderr
+    )
     assert leaks(result.stdout, result.stderr) == []
 
 
-def test_partial_push_reports_what_landed_and_a_rerun_finishes(stored: Path, render: FakeRender, env: dict[str, str]) -> None:  # fmt: skip
+def test_partial_push_reports_what_landed_and_a_rerun_finishes(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
     sid = render.add_service("convoai-backend", {})
     render.reject = {"REDIS_URL", "SENTRY_DSN"}
     first = run_cli("push", "render", "--yes", "--json", project=stored, env=env)
@@ -183,6 +228,9 @@ def test_partial_push_reports_what_landed_and_a_rerun_finishes(stored: Path, ren
     before = len(render.writes())
     second = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
     assert second.returncode == 0, second.stderr
-    assert sorted(p.rsplit("/", 1)[-1] for _, p in render.writes()[before:]) == ["REDIS_URL", "SENTRY_DSN"]  # fmt: skip
+    assert sorted(p.rsplit("/", 1)[-1] for _, p in render.writes()[before:]) == [
+        "REDIS_URL",
+        "SENTRY_DSN",
+    ]
     assert render.env[sid] == expected_env()
     assert leaks(first.stdout, first.stderr, second.stdout, second.stderr) == []

@@ -35,7 +35,10 @@ def test_render_check_honours_render_owner(render: FakeRender, env: dict[str, st
     assert by_id.outcome == "ok" and mine in by_id.message
     del render.services[theirs]
     gone = check(env, "tea-other02")
-    assert gone.outcome == "fail" and "no service named convoai-backend in workspace tea-other02" in gone.message  # fmt: skip
+    assert (
+        gone.outcome == "fail"
+        and "no service named convoai-backend in workspace tea-other02" in gone.message
+    )
     unknown = check(env, "Nobody")
     assert unknown.outcome == "fail" and "RENDER_OWNER=Nobody is not a workspace" in unknown.message
     assert "Jane Doe's Workspace (tea-other02)" in unknown.message

@@ -26,26 +26,44 @@ def install(server: HTTPServer) -> tuple[FakeStripe, list[str]]:
         endpoint_id = request.path.rsplit("/", 1)[-1]
         endpoint = next((e for e in fake.endpoints if e["id"] == endpoint_id), None)
         if endpoint is None:
-            return json_response({"error": {"code": "resource_missing", "message": f"No such webhook endpoint: '{endpoint_id}'"}}, 404)  # fmt: skip
+            return json_response(
+                {
+                    "error": {
+                        "code": "resource_missing",
+                        "message": f"No such webhook endpoint: '{endpoint_id}'",
+                    }
+                },
+                404,
+            )
         if "url" in request.form:
             endpoint["url"] = request.form["url"]
         updates.append(endpoint_id)
         return json_response({k: v for k, v in endpoint.items() if k != "secret"})
 
-    server.expect_request(re.compile(r"^/v1/webhook_endpoints/we_\w+$"), method="POST").respond_with_handler(update)  # fmt: skip
+    server.expect_request(
+        re.compile(r"^/v1/webhook_endpoints/we_\w+$"), method="POST"
+    ).respond_with_handler(update)
     fake.install(server)
     return fake, updates
 
 
-def test_new_app_url_moves_the_same_endpoint(project: Path, https_server: HTTPServer, ca_file: Path) -> None:  # fmt: skip
+def test_new_app_url_moves_the_same_endpoint(
+    project: Path, https_server: HTTPServer, ca_file: Path
+) -> None:
     fake, updates = install(https_server)
-    env = {"SSL_CERT_FILE": str(ca_file), "CONVOAI_SETUP_STRIPE_API": https_server.url_for("").rstrip("/")}  # fmt: skip
+    env = {
+        "SSL_CERT_FILE": str(ca_file),
+        "CONVOAI_SETUP_STRIPE_API": https_server.url_for("").rstrip("/"),
+    }
     store(project, {"APP_URL": "https://convoai-backend.onrender.com", "STRIPE_SECRET_KEY": KEY})
     first = run_cli("stripe", "create-webhook", project=project, env=env)
     assert first.returncode == 0, first.stderr
     [endpoint] = fake.created
     secret = endpoint["secret"]
-    assert state_of(project)["stripe_webhook"] == {"id": endpoint["id"], "url": "https://convoai-backend.onrender.com/api/subscriptions/webhook"}  # fmt: skip
+    assert state_of(project)["stripe_webhook"] == {
+        "id": endpoint["id"],
+        "url": "https://convoai-backend.onrender.com/api/subscriptions/webhook",
+    }
 
     store(project, {"APP_URL": "https://api.example.com"})
     moved = run_cli("stripe", "create-webhook", project=project, env=env)
@@ -55,7 +73,10 @@ def test_new_app_url_moves_the_same_endpoint(project: Path, https_server: HTTPSe
     assert fake.endpoints[0]["url"] == "https://api.example.com/api/subscriptions/webhook"
     got = run_cli("vars", "get", "STRIPE_WEBHOOK_SECRET", "--reveal", project=project)
     assert got.stdout.strip() == secret  # the secret is still the endpoint's
-    assert state_of(project)["stripe_webhook"]["url"] == "https://api.example.com/api/subscriptions/webhook"  # fmt: skip
+    assert (
+        state_of(project)["stripe_webhook"]["url"]
+        == "https://api.example.com/api/subscriptions/webhook"
+    )
     same = run_cli("stripe", "create-webhook", project=project, env=env)
     assert same.returncode == 0 and "already exists" in same.stderr and len(updates) == 1
 

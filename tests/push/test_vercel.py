@@ -18,10 +18,22 @@ def vite_entries(fake: FakeVercel, pid: str) -> list[tuple[str, list[str]]]:
     return [(e["value"], sorted(e["target"])) for e in fake.envs[pid] if e["key"] == "VITE_API_URL"]
 
 
-def test_team_project_gets_vite_api_url_and_is_redeployed(stored: Path, vercel: FakeVercel, env: dict[str, str]) -> None:  # fmt: skip
+def test_team_project_gets_vite_api_url_and_is_redeployed(
+    stored: Path, vercel: FakeVercel, env: dict[str, str]
+) -> None:
     vercel.team = ("team_acme01", "acme")
-    old = {"key": "VITE_API_URL", "value": "https://old.example.com", "type": "encrypted", "target": ["production"]}  # fmt: skip
-    foreign = {"key": "VITE_SENTRY_DSN", "value": "https://pub@o1.ingest.sentry.io/1", "type": "plain", "target": ["production"]}  # fmt: skip
+    old = {
+        "key": "VITE_API_URL",
+        "value": "https://old.example.com",
+        "type": "encrypted",
+        "target": ["production"],
+    }
+    foreign = {
+        "key": "VITE_SENTRY_DSN",
+        "value": "https://pub@o1.ingest.sentry.io/1",
+        "type": "plain",
+        "target": ["production"],
+    }
     pid = vercel.add_project("convoai", [old, foreign])
     hidden = run_cli("push", "vercel", "--dry-run", project=stored, env=env)
     assert hidden.returncode == 0 and "to create" in hidden.stdout  # invisible without the team
@@ -62,29 +74,58 @@ def test_failed_on_201_is_an_error(stored: Path, vercel: FakeVercel, env: dict[s
     assert not [p for _, p in vercel.writes() if p == "/v13/deployments"]  # nothing redeployed
 
 
-def test_missing_project_is_created_with_the_plans_settings(stored: Path, vercel: FakeVercel, env: dict[str, str]) -> None:  # fmt: skip
+def test_missing_project_is_created_with_the_plans_settings(
+    stored: Path, vercel: FakeVercel, env: dict[str, str]
+) -> None:
     result = run_cli("push", "vercel", "--yes", "--json", project=stored, env=env)
     # Created, but Vercel has no production deployment to rebuild yet: say so, exit 1.
     assert result.returncode == 1
     assert "push to main" in result.stderr
     [body] = vercel.created
-    settings = ("name", "framework", "buildCommand", "outputDirectory", "installCommand", "rootDirectory")  # fmt: skip
-    expected = {"name": "convoai", "framework": "vite", "buildCommand": "npm run build",
-                "outputDirectory": "dist/public", "installCommand": "npm install", "rootDirectory": None}  # fmt: skip
+    settings = (
+        "name",
+        "framework",
+        "buildCommand",
+        "outputDirectory",
+        "installCommand",
+        "rootDirectory",
+    )
+    expected = {
+        "name": "convoai",
+        "framework": "vite",
+        "buildCommand": "npm run build",
+        "outputDirectory": "dist/public",
+        "installCommand": "npm install",
+        "rootDirectory": None,
+    }
     assert {k: body[k] for k in settings} == expected
     assert body["gitRepository"] == {"type": "github", "repo": "acme/convoai"}
-    assert body["environmentVariables"] == [{"key": "VITE_API_URL", "value": URL, "type": "plain", "target": ["production", "preview"]}]  # fmt: skip
+    assert body["environmentVariables"] == [
+        {"key": "VITE_API_URL", "value": URL, "type": "plain", "target": ["production", "preview"]}
+    ]
     doc = json.loads(result.stdout)["platforms"][0]
     assert doc["applied"]["created"] is True and doc["deploy"]["ok"] is False
 
 
 def test_deploy_error_and_drift(stored: Path, vercel: FakeVercel, env: dict[str, str]) -> None:
-    pid = vercel.add_project("convoai", [{"key": "VITE_API_URL", "value": URL, "type": "encrypted", "target": ["production", "preview"]}])  # fmt: skip
+    pid = vercel.add_project(
+        "convoai",
+        [
+            {
+                "key": "VITE_API_URL",
+                "value": URL,
+                "type": "encrypted",
+                "target": ["production", "preview"],
+            }
+        ],
+    )
     assert run_cli("drift", "vercel", project=stored, env=env).returncode == 0
     vercel.envs[pid][0]["value"] = "https://elsewhere.example.com"
     drift = run_cli("drift", "vercel", "--json", project=stored, env=env)
     assert drift.returncode == 1
-    assert json.loads(drift.stdout)["platforms"][0]["variables"] == [{"name": "VITE_API_URL", "status": "different"}]  # fmt: skip
+    assert json.loads(drift.stdout)["platforms"][0]["variables"] == [
+        {"name": "VITE_API_URL", "status": "different"}
+    ]
     assert "elsewhere" not in drift.stdout + drift.stderr
     vercel.outcome = "ERROR"
     result = run_cli("push", "vercel", "--yes", project=stored, env=env)
@@ -93,7 +134,9 @@ def test_deploy_error_and_drift(stored: Path, vercel: FakeVercel, env: dict[str,
     assert "https://vercel.com/acme/convoai/dpl_" in result.stderr
 
 
-async def test_the_vercel_check_sends_the_team_and_reads_403_right(vercel: FakeVercel, vercel_server: HTTPServer, tls_env: dict[str, str]) -> None:  # fmt: skip
+async def test_the_vercel_check_sends_the_team_and_reads_403_right(
+    vercel: FakeVercel, vercel_server: HTTPServer, tls_env: dict[str, str]
+) -> None:
     from providers.vercel import check_vercel
     from tests.providers.conftest import run_provider
 

@@ -19,16 +19,16 @@ def test_commands_with_a_screen_equivalent_are_replaced() -> None:
         shown = for_screen(var.where).replace("convoai-setup domain set", "")
         assert "convoai-setup" not in shown, var.name
     cases = {
-        "no migration history on this database yet: run convoai-setup migrate":
-            "no migration history on this database yet: Apply migrations (Supabase, F3)",
-        "vercel.json's rewrites do not point at APP_URL; update them: convoai-setup write vercel":
-            "vercel.json's rewrites do not point at APP_URL; update them: press Write files (Vercel, F3)",
-        "STRIPE_WEBHOOK_SECRET is not set. Set it: convoai-setup vars set STRIPE_WEBHOOK_SECRET":
-            "STRIPE_WEBHOOK_SECRET is not set. Set it: enter STRIPE_WEBHOOK_SECRET in its field and Save (Ctrl+S)",
+        "no migration history on this database yet: run convoai-setup migrate": "no migration history on this database yet: Apply migrations (Supabase, F3)",
+        "vercel.json's rewrites do not point at APP_URL; update them: convoai-setup write "
+        "vercel": "vercel.json's rewrites do not point at APP_URL; update them: press Write files "
+        "(Vercel, F3)",
+        "STRIPE_WEBHOOK_SECRET is not set. Set it: convoai-setup vars set "
+        "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET is not set. Set it: enter STRIPE_WEBHOOK_SECRET in its "
+        "field and Save (Ctrl+S)",
         # not advice: left alone
-        "Another convoai-setup migrate is running against this database":
-            "Another convoai-setup migrate is running against this database",
-    }  # fmt: skip
+        "Another convoai-setup migrate is running against this database": "Another convoai-setup migrate is running against this database",
+    }
     for text, shown in cases.items():
         assert for_screen(text) == shown
 

@@ -79,8 +79,14 @@ async def test_first_time_setup_to_all_done(
         await settle(pilot)
 
         assert app.screen.phase.id == "render"  # type: ignore[attr-defined]
-        for name in ("APP_URL", "OPENAI_API_KEY", "STRIPE_SECRET_KEY", "STRIPE_STARTER_PRICE_ID",
-                     "STRIPE_GROWTH_PRICE_ID", "STRIPE_BUSINESS_PRICE_ID"):  # fmt: skip
+        for name in (
+            "APP_URL",
+            "OPENAI_API_KEY",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_STARTER_PRICE_ID",
+            "STRIPE_GROWTH_PRICE_ID",
+            "STRIPE_BUSINESS_PRICE_ID",
+        ):
             await fill(pilot, name, v[name])
         await pilot.press("ctrl+g")
         await pilot.press("ctrl+s")
@@ -134,10 +140,15 @@ async def test_resumed_session_shows_previous_state(
     make_app: Callable[..., WizardApp], ui_project: Path
 ) -> None:
     answers = Answers(Project(ui_project))
-    answers.set_many({"SUPABASE_URL": "https://abcdefgh.supabase.co",
-                      "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
-                      "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"],
-                      "REDIS_URL": FAKE_SECRETS["REDIS_URL"], "PORT": "10001"})  # fmt: skip
+    answers.set_many(
+        {
+            "SUPABASE_URL": "https://abcdefgh.supabase.co",
+            "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
+            "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"],
+            "REDIS_URL": FAKE_SECRETS["REDIS_URL"],
+            "PORT": "10001",
+        }
+    )
     from tests.evidence import prove
 
     prove(ui_project, "supabase")
@@ -166,9 +177,13 @@ async def test_single_phase_rerun_makes_vercel_stale(
     make_app: Callable[..., WizardApp], ui_project: Path
 ) -> None:
     answers = Answers(Project(ui_project))
-    answers.set_many({"APP_URL": "https://convoai-backend.onrender.com",
-                      "VITE_API_URL": "https://convoai-backend.onrender.com",
-                      "STRIPE_WEBHOOK_SECRET": FAKE_SECRETS["STRIPE_WEBHOOK_SECRET"]})  # fmt: skip
+    answers.set_many(
+        {
+            "APP_URL": "https://convoai-backend.onrender.com",
+            "VITE_API_URL": "https://convoai-backend.onrender.com",
+            "STRIPE_WEBHOOK_SECRET": FAKE_SECRETS["STRIPE_WEBHOOK_SECRET"],
+        }
+    )
     from tests.evidence import prove
 
     prove(ui_project, "vercel")

@@ -27,8 +27,15 @@ KEY = FAKE_SECRETS["SUPABASE_SERVICE_KEY"]
 
 def test_one_write_with_a_tab_fills_both_fields_in_the_real_tui(ui_project: Path) -> None:
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30")
-    child = pexpect.spawn(sys.executable, ["-m", "wizard", "phase", "supabase", "--project", str(ui_project)],
-                          cwd=str(REPO), env=env, encoding="utf-8", timeout=30, dimensions=(30, 100))  # fmt: skip
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", "phase", "supabase", "--project", str(ui_project)],
+        cwd=str(REPO),
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(30, 100),
+    )
     child.expect("Where: Supabase")  # the form is drawn and its first field has focus
     child.send(f"{URL}\t{KEY}\x13")  # one write: URL, Tab, key, Ctrl+S
     child.expect("Saved")
@@ -90,9 +97,11 @@ async def test_tabs_have_keys_in_the_footer(make_app: Callable[..., WizardApp]) 
         shown = {k.key: k.description for k in app.screen.query(FooterKey)}
         assert shown["f2"] == "Values" and shown["f3"] == "Migrations"
         assert shown["f4"] == "Checks"
-        for key, pane, focused in (("f4", "tab-checks", "validate"),
-                                   ("f3", "tab-migrations", "apply"),
-                                   ("f2", "tab-values", "input-SUPABASE_URL")):  # fmt: skip
+        for key, pane, focused in (
+            ("f4", "tab-checks", "validate"),
+            ("f3", "tab-migrations", "apply"),
+            ("f2", "tab-values", "input-SUPABASE_URL"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert app.screen.query_one(TabbedContent).active == pane

@@ -90,8 +90,15 @@ async def through_the_tui(root: Path, make_app: Callable[..., WizardApp]) -> str
 
 def through_plain(root: Path, world: World) -> str:
     env = dict(os.environ, TERM="xterm", COLUMNS="100", LINES="30", **world.env)
-    child = pexpect.spawn(sys.executable, ["-m", "wizard", "phase", "render", "--plain", "--project", str(root)],
-                          cwd=str(REPO), env=env, encoding="utf-8", timeout=60, dimensions=(30, 100))  # fmt: skip
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "wizard", "phase", "render", "--plain", "--project", str(root)],
+        cwd=str(REPO),
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(30, 100),
+    )
     for var in for_phase("render"):
         child.expect(rf"\n{var.name} \((required|optional)")  # the question's header
         child.expect(r"\x1b\[\?25h")  # the prompt is drawn and shows its cursor
@@ -117,4 +124,9 @@ async def test_checks_fail_then_write_is_failed_in_every_front_end(
     plain = through_plain(seeded(tmp_path / "plain", world), world)
     assert cli == tui == plain == "failed"
     # and `status`, asked afterwards, agrees with what each front end showed
-    assert cli_status(tmp_path / "cli") == cli_status(ui_project) == cli_status(tmp_path / "plain") == "failed"  # fmt: skip
+    assert (
+        cli_status(tmp_path / "cli")
+        == cli_status(ui_project)
+        == cli_status(tmp_path / "plain")
+        == "failed"
+    )

@@ -29,13 +29,17 @@ def seed(project: Path) -> None:
     from tests.evidence import pin_times, prove
 
     answers = Answers(Project(project))
-    answers.set_many({"SUPABASE_URL": "https://abcdefgh.supabase.co",
-                      "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
-                      "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"],
-                      "REDIS_URL": FAKE_SECRETS["REDIS_URL"],
-                      "APP_URL": "https://convoai-backend.onrender.com",
-                      "VITE_API_URL": "https://convoai-backend.onrender.com",
-                      "OPENAI_API_KEY": FAKE_SECRETS["OPENAI_API_KEY"]})  # fmt: skip
+    answers.set_many(
+        {
+            "SUPABASE_URL": "https://abcdefgh.supabase.co",
+            "SUPABASE_SERVICE_KEY": FAKE_SECRETS["SUPABASE_SERVICE_KEY"],
+            "SUPABASE_DB_URL": FAKE_SECRETS["SUPABASE_DB_URL"],
+            "REDIS_URL": FAKE_SECRETS["REDIS_URL"],
+            "APP_URL": "https://convoai-backend.onrender.com",
+            "VITE_API_URL": "https://convoai-backend.onrender.com",
+            "OPENAI_API_KEY": FAKE_SECRETS["OPENAI_API_KEY"],
+        }
+    )
     for phase_id in ("supabase", "upstash", "vercel"):
         prove(project, phase_id)
     prove(project, "render", failing="OpenAI rejected the credentials (401).")

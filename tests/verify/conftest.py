@@ -37,7 +37,9 @@ class Deployment:
 
     def verify(self, *args: str) -> tuple[int, dict[str, Any], str]:
         """``convoai-setup verify --json`` for real: (exit code, document, stderr)."""
-        result = run_cli("verify", "--json", "--timeout", "5", *args, project=self.project, env=self.env)  # fmt: skip
+        result = run_cli(
+            "verify", "--json", "--timeout", "5", *args, project=self.project, env=self.env
+        )
         doc = json.loads(result.stdout) if result.stdout.strip() else {}
         return result.returncode, doc, result.stderr
 
@@ -69,23 +71,33 @@ def expiring_cert(tls_ca: trustme.CA) -> trustme.LeafCert:
 
 @pytest.fixture
 def deploy(
-    project: Path, make_https_server: Callable[[], HTTPServer], ca_file: Path,
+    project: Path,
+    make_https_server: Callable[[], HTTPServer],
+    ca_file: Path,
     https_server_with: Callable[[trustme.LeafCert], HTTPServer],
-) -> Callable[..., Deployment]:  # fmt: skip
+) -> Callable[..., Deployment]:
     """Deploy the stand-in: backend, ``write vercel`` for real, then the frontend reading it."""
 
     def make(
-        *, backend_secret: str = WEBHOOK_SECRET, checks_signatures: bool = True,
+        *,
+        backend_secret: str = WEBHOOK_SECRET,
+        checks_signatures: bool = True,
         frontend_cert: trustme.LeafCert | None = None,
-    ) -> Deployment:  # fmt: skip
+    ) -> Deployment:
         backend = Backend(backend_secret, checks_signatures)
         backend_server = make_https_server()
         backend.install(backend_server)
         app_url = f"https://127.0.0.1:{backend_server.port}"
         env = {"SSL_CERT_FILE": str(ca_file)}
-        store(project, {"APP_URL": app_url, "HEALTHCHECK_PATH": "/api/health",
-                        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                        "STRIPE_SECRET_KEY": FAKE_SECRETS["STRIPE_SECRET_KEY"]})  # fmt: skip
+        store(
+            project,
+            {
+                "APP_URL": app_url,
+                "HEALTHCHECK_PATH": "/api/health",
+                "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+                "STRIPE_SECRET_KEY": FAKE_SECRETS["STRIPE_SECRET_KEY"],
+            },
+        )
         written = run_cli("write", "vercel", project=project, env=env)
         assert written.returncode == 0, written.stderr
         frontend_server = https_server_with(frontend_cert) if frontend_cert else make_https_server()

@@ -45,7 +45,9 @@ class FakeVercel:
         if bearer(request) != self.token:
             return json_response(VERCEL_401, 401)
         if self.team and request.args.get("teamId") != self.team:
-            return json_response({"error": {"code": "not_found", "message": "Project not found"}}, 404)  # fmt: skip
+            return json_response(
+                {"error": {"code": "not_found", "message": "Project not found"}}, 404
+            )
         return None
 
     def _project_ok(self, name: str) -> bool:
@@ -57,7 +59,9 @@ class FakeVercel:
         path, method = request.path, request.method
         if m := re.fullmatch(r"/v9/projects/([^/]+)", path):
             if not self._project_ok(m[1]):
-                return json_response({"error": {"code": "not_found", "message": "Project not found"}}, 404)  # fmt: skip
+                return json_response(
+                    {"error": {"code": "not_found", "message": "Project not found"}}, 404
+                )
             return json_response({"id": self.project_id, "name": self.project})
         if path == "/v6/deployments" and method == "GET":
             if request.args.get("projectId") not in (self.project, self.project_id):
@@ -67,33 +71,77 @@ class FakeVercel:
         if (m := re.fullmatch(r"/v10/projects/([^/]+)/domains", path)) and method == "POST":
             name = json.loads(request.get_data())["name"]
             if name in self.taken:
-                return json_response({"error": {"code": "domain_taken", "message": f"The domain {name} is already in use by a different project."}}, 409)  # fmt: skip
+                return json_response(
+                    {
+                        "error": {
+                            "code": "domain_taken",
+                            "message": f"The domain {name} is already in use by a different project.",
+                        }
+                    },
+                    409,
+                )
             if name in self.domains:
-                return json_response({"error": {"code": "domain_already_in_use", "message": f"Cannot add {name} since it's already assigned to another project."}}, 400)  # fmt: skip
+                return json_response(
+                    {
+                        "error": {
+                            "code": "domain_already_in_use",
+                            "message": f"Cannot add {name} since it's already assigned to another "
+                            "project.",
+                        }
+                    },
+                    400,
+                )
             self.domains[name] = {
-                "name": name, "apexName": _apex(name), "projectId": self.project_id,
+                "name": name,
+                "apexName": _apex(name),
+                "projectId": self.project_id,
                 "verified": False,
-                "verification": [{"type": "TXT", "domain": f"_vercel.{_apex(name)}",
-                                  "value": f"vc-domain-verify={name},fake123", "reason": "pending_domain_verification"}],
-            }  # fmt: skip
+                "verification": [
+                    {
+                        "type": "TXT",
+                        "domain": f"_vercel.{_apex(name)}",
+                        "value": f"vc-domain-verify={name},fake123",
+                        "reason": "pending_domain_verification",
+                    }
+                ],
+            }
             return json_response(self.domains[name])
         if m := re.fullmatch(r"/v9/projects/([^/]+)/domains/([^/]+)(/verify)?", path):
             name = m[2]
             if name not in self.domains:
-                return json_response({"error": {"code": "not_found", "message": "Domain not found"}}, 404)  # fmt: skip
+                return json_response(
+                    {"error": {"code": "not_found", "message": "Domain not found"}}, 404
+                )
             if m[3] and method == "POST":
                 self.verify_calls[name] = self.verify_calls.get(name, 0) + 1
                 if self.verify_calls[name] < self.verify_after:
-                    return json_response({"error": {"code": "missing_txt_record", "message": "Domain _vercel TXT record is missing"}}, 400)  # fmt: skip
+                    return json_response(
+                        {
+                            "error": {
+                                "code": "missing_txt_record",
+                                "message": "Domain _vercel TXT record is missing",
+                            }
+                        },
+                        400,
+                    )
                 self.domains[name]["verified"] = True
             return json_response(self.domains[name])
         if (m := re.fullmatch(r"/v6/domains/([^/]+)/config", path)) and method == "GET":
             verified = self.domains.get(m[1], {}).get("verified", False)
-            return json_response({
-                "configuredBy": "CNAME" if verified else None, "misconfigured": not verified,
-                "recommendedIPv4": [{"rank": 2, "value": ["76.76.21.99"]}, {"rank": 1, "value": ["76.76.21.21"]}],
-                "recommendedCNAME": [{"rank": 1, "value": "cname.vercel-dns-017.com."}, {"rank": 2, "value": "cname.vercel-dns.com."}],
-            })  # fmt: skip
+            return json_response(
+                {
+                    "configuredBy": "CNAME" if verified else None,
+                    "misconfigured": not verified,
+                    "recommendedIPv4": [
+                        {"rank": 2, "value": ["76.76.21.99"]},
+                        {"rank": 1, "value": ["76.76.21.21"]},
+                    ],
+                    "recommendedCNAME": [
+                        {"rank": 1, "value": "cname.vercel-dns-017.com."},
+                        {"rank": 2, "value": "cname.vercel-dns.com."},
+                    ],
+                }
+            )
         return json_response({"error": {"code": "not_found", "message": "Not found"}}, 404)
 
     def install(self, server: HTTPServer) -> None:
@@ -114,8 +162,12 @@ class FakeRender:
             return json_response(RENDER_401, 401)
         path, method = request.path, request.method
         if path == "/v1/services" and method == "GET":
-            service = {"id": self.service_id, "name": self.name, "type": "web_service",
-                       "serviceDetails": {"url": f"https://{self.name}.onrender.com"}}  # fmt: skip
+            service = {
+                "id": self.service_id,
+                "name": self.name,
+                "type": "web_service",
+                "serviceDetails": {"url": f"https://{self.name}.onrender.com"},
+            }
             wanted = request.args.get("name", "").split(",")
             found = [{"service": service, "cursor": "c1"}] if self.name in wanted else []
             return json_response(found)
@@ -123,10 +175,17 @@ class FakeRender:
         if path == base and method == "POST":
             name = json.loads(request.get_data())["name"]
             if name in self.domains:
-                return json_response({"id": "conflict", "message": "custom domain already exists"}, 409)  # fmt: skip
+                return json_response(
+                    {"id": "conflict", "message": "custom domain already exists"}, 409
+                )
             kind = "apex" if name.count(".") == 1 else "subdomain"
-            self.domains[name] = {"id": f"cdm-{len(self.domains) + 1}", "name": name, "domainType": kind,
-                                  "verificationStatus": "unverified", "createdAt": "2026-11-29T00:00:00Z"}  # fmt: skip
+            self.domains[name] = {
+                "id": f"cdm-{len(self.domains) + 1}",
+                "name": name,
+                "domainType": kind,
+                "verificationStatus": "unverified",
+                "createdAt": "2026-11-29T00:00:00Z",
+            }
             return json_response([self.domains[name]], 201)
         if (m := re.fullmatch(re.escape(base) + r"/([^/]+)(/verify)?", path)) and m[
             1

@@ -36,8 +36,19 @@ SUBSCRIBED = {
     "customer.subscription.deleted",
 }
 WIDGET_JS = "(function(){var s=document.currentScript;window.ConvoAI={host:s&&s.src};})();\n"
-INDEX_HTML = '<!doctype html><html><head><script src="/assets/app.js"></script></head><body><div id="root"></div></body></html>\n'  # fmt: skip
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "server", "date"}  # fmt: skip
+INDEX_HTML = (
+    '<!doctype html><html><head><script src="/assets/app.js"></script></head><body><div '
+    'id="root"></div></body></html>\n'
+)
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "content-encoding",
+    "server",
+    "date",
+}
 
 
 def signature_valid(header: str, payload: bytes, secret: str, tolerance: int = 300) -> bool:
@@ -47,7 +58,9 @@ def signature_valid(header: str, payload: bytes, secret: str, tolerance: int = 3
     signatures = [v for k, v in items if k == "v1"]
     if len(stamps) != 1 or not stamps[0].isdigit() or not signatures:
         return False
-    expected = hmac.new(secret.encode(), stamps[0].encode() + b"." + payload, hashlib.sha256).hexdigest()  # fmt: skip
+    expected = hmac.new(
+        secret.encode(), stamps[0].encode() + b"." + payload, hashlib.sha256
+    ).hexdigest()
     if not any(hmac.compare_digest(expected, s) for s in signatures):
         return False
     return abs(time.time() - int(stamps[0])) <= tolerance
@@ -73,13 +86,16 @@ class Backend:
             return Response(WIDGET_JS, content_type="application/javascript; charset=utf-8")
         if path == "/api/subscriptions/webhook" and request.method == "POST":
             return self.webhook(request)
-        return Response(json.dumps({"error": "Not found"}), 404, content_type="application/json")  # fmt: skip
+        return Response(json.dumps({"error": "Not found"}), 404, content_type="application/json")
 
     def webhook(self, request: Request) -> Response:
         raw = request.get_data()
         header = request.headers.get("Stripe-Signature", "")
         if self.checks_signatures and not signature_valid(header, raw, self.webhook_secret):
-            return Response("Webhook Error: No signatures found matching the expected signature for payload", 400)  # fmt: skip
+            return Response(
+                "Webhook Error: No signatures found matching the expected signature for payload",
+                400,
+            )
         event = json.loads(raw)
         self.received.append(event["type"])
         if event["type"] in SUBSCRIBED:
@@ -133,16 +149,22 @@ class Frontend:
         if path.endswith("/"):
             target = target / "index.html"  # Vercel serves a directory's index.html
         if target.is_file() and target.is_relative_to(root):
-            kind = "text/html; charset=utf-8" if target.suffix == ".html" else "application/javascript"  # fmt: skip
+            kind = (
+                "text/html; charset=utf-8" if target.suffix == ".html" else "application/javascript"
+            )
             return Response(target.read_bytes(), content_type=kind)
         return None
 
     def proxy(self, request: Request, url: str) -> Response:
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}  # fmt: skip
+        headers = {
+            k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")
+        }
         with httpx.Client(
             verify=ssl.create_default_context(cafile=self.ca_file), timeout=5
         ) as client:
-            upstream = client.request(request.method, url, headers=headers, content=request.get_data())  # fmt: skip
+            upstream = client.request(
+                request.method, url, headers=headers, content=request.get_data()
+            )
         kept = [(k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP]
         return Response(upstream.content, upstream.status_code, headers=kept)
 
@@ -161,7 +183,11 @@ class Frontend:
             found = self.static_file(config, destination)
             if found is not None:
                 return found
-        return Response("The page could not be found\n\nNOT_FOUND\n", 404, content_type="text/plain; charset=utf-8")  # fmt: skip
+        return Response(
+            "The page could not be found\n\nNOT_FOUND\n",
+            404,
+            content_type="text/plain; charset=utf-8",
+        )
 
     def handle(self, request: Request) -> Response:
         config = self.config()

@@ -37,9 +37,15 @@ def test_healthy_deployment_passes_every_check(deploy: Deploy) -> None:
     assert doc["ok"] is True and doc["frontend_url"] == site.frontend_url
     assert doc["frontend_url_source"] == "FRONTEND_URL"
     ports = [site.app_url.rsplit(":", 1)[1], site.frontend_url.rsplit(":", 1)[1]]
-    assert set(results) == {"backend", "spa fallback", "api proxy", "widget",
-                            *(f"tls 127.0.0.1:{p}" for p in ports),
-                            "webhook secret", "webhook signature"}  # fmt: skip
+    assert set(results) == {
+        "backend",
+        "spa fallback",
+        "api proxy",
+        "widget",
+        *(f"tls 127.0.0.1:{p}" for p in ports),
+        "webhook secret",
+        "webhook signature",
+    }
     assert all(r["outcome"] == "ok" for r in results.values()), results
     assert "the same answer" in results["api proxy"]["message"]
     assert "the secret on Render matches" in results["webhook secret"]["message"]
@@ -64,7 +70,9 @@ def test_missing_cors_header_fails_the_widget_check(deploy: Deploy) -> None:
 
     def drop_cors(data: dict[str, Any]) -> None:
         for entry in data["headers"]:
-            entry["headers"] = [h for h in entry["headers"] if h["key"] != "Access-Control-Allow-Origin"]  # fmt: skip
+            entry["headers"] = [
+                h for h in entry["headers"] if h["key"] != "Access-Control-Allow-Origin"
+            ]
 
     site.edit_vercel_json(drop_cors)
     code, doc, _ = site.verify()
@@ -77,11 +85,16 @@ def test_missing_cors_header_fails_the_widget_check(deploy: Deploy) -> None:
 
 def test_spa_404_fails_the_fallback_check(deploy: Deploy) -> None:
     site = deploy()
-    site.edit_vercel_json(lambda d: d.update(rewrites=[r for r in d["rewrites"] if r["destination"] != "/index.html"]))  # fmt: skip
+    site.edit_vercel_json(
+        lambda d: d.update(rewrites=[r for r in d["rewrites"] if r["destination"] != "/index.html"])
+    )
     code, doc, _ = site.verify()
     assert code == 1
     assert set(failed(doc)) == {"spa fallback"}
-    assert "SPA fallback missing: a deep link on FRONTEND_URL answered 404" in failed(doc)["spa fallback"]  # fmt: skip
+    assert (
+        "SPA fallback missing: a deep link on FRONTEND_URL answered 404"
+        in failed(doc)["spa fallback"]
+    )
 
 
 def test_api_rewrite_after_the_fallback_is_caught(deploy: Deploy) -> None:
@@ -118,7 +131,9 @@ def test_endpoint_that_accepts_unsigned_payloads_is_called_out(deploy: Deploy) -
     assert site.backend.received == ["balance.available", "balance.available"]
 
 
-def test_certificate_expiring_within_14_days(deploy: Deploy, expiring_cert: trustme.LeafCert) -> None:  # fmt: skip
+def test_certificate_expiring_within_14_days(
+    deploy: Deploy, expiring_cert: trustme.LeafCert
+) -> None:
     site = deploy(frontend_cert=expiring_cert)
     code, doc, _ = site.verify()
     assert code == 1
@@ -147,7 +162,9 @@ def test_text_output_and_results_recorded(deploy: Deploy) -> None:
     assert state["checks"]["verify.widget"]["outcome"] == "ok"
 
 
-def test_frontend_url_found_through_the_vercel_api(deploy: Deploy, make_https_server: Callable[[], Any]) -> None:  # fmt: skip
+def test_frontend_url_found_through_the_vercel_api(
+    deploy: Deploy, make_https_server: Callable[[], Any]
+) -> None:
     from tests.conftest import run_cli
     from tests.verify.conftest import store
     from tests.verify.fakes import FakeVercel
@@ -155,11 +172,19 @@ def test_frontend_url_found_through_the_vercel_api(deploy: Deploy, make_https_se
     site = deploy()
     assert run_cli("vars", "unset", "FRONTEND_URL", project=site.project).returncode == 0
     host = site.frontend_url.removeprefix("https://")
-    vercel = FakeVercel(FAKE_SECRETS["VERCEL_TOKEN"], deployments=[
-        {"uid": "dpl_old", "url": "old-deploy.vercel.app", "readyState": "READY", "created": 1},
-        {"uid": "dpl_new", "url": host, "readyState": "READY", "created": 2},
-        {"uid": "dpl_building", "url": "building.vercel.app", "readyState": "BUILDING", "created": 3},
-    ])  # fmt: skip
+    vercel = FakeVercel(
+        FAKE_SECRETS["VERCEL_TOKEN"],
+        deployments=[
+            {"uid": "dpl_old", "url": "old-deploy.vercel.app", "readyState": "READY", "created": 1},
+            {"uid": "dpl_new", "url": host, "readyState": "READY", "created": 2},
+            {
+                "uid": "dpl_building",
+                "url": "building.vercel.app",
+                "readyState": "BUILDING",
+                "created": 3,
+            },
+        ],
+    )
     server = make_https_server()
     vercel.install(server)
     store(site.project, {"VERCEL_TOKEN": FAKE_SECRETS["VERCEL_TOKEN"], "VERCEL_PROJECT": "convoai"})
@@ -196,5 +221,6 @@ def test_a_silent_backend_times_out_per_check(deploy: Deploy) -> None:
     assert result_code == 1 and "Traceback" not in err
     bad = failed(doc)
     assert "did not answer within" in bad["backend"] or "no answer within" in bad["backend"]
-    # The frontend's own checks still ran and answered (its vercel.json still points at the old backend).
+    # The frontend's own checks still ran and answered (its vercel.json still points at the old
+    # backend).
     assert by_check(doc)["spa fallback"]["outcome"] == "ok"

@@ -54,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     install(on_signal=_cancel_running_checks)
     unknown = [p for p in args.phases if p not in PHASE_IDS]
     if unknown:
-        raise UsageError(f"{', '.join(unknown)}: not a phase.", f"Phases are: {', '.join(PHASE_IDS)}.")  # fmt: skip
+        raise UsageError(
+            f"{', '.join(unknown)}: not a phase.", f"Phases are: {', '.join(PHASE_IDS)}."
+        )
     if not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds.")
     project = project_of(args)
@@ -62,9 +64,15 @@ def run(args: argparse.Namespace) -> int:
     basis = answers.state_file.read()
     values = answers.values()
     results = asyncio.run(
-        run_checks(values, args.phases or None, args.timeout, os.environ, args.send_test_event,
-                   project_root=project.root)
-    )  # fmt: skip
+        run_checks(
+            values,
+            args.phases or None,
+            args.timeout,
+            os.environ,
+            args.send_test_event,
+            project_root=project.root,
+        )
+    )
     order = {p: i for i, p in enumerate(PHASE_IDS)}
     results.sort(key=lambda r: order.get(r.phase, len(order)))  # stable: arrival order within
     services = select_services(args.phases or None)
@@ -78,13 +86,19 @@ def run(args: argparse.Namespace) -> int:
                 "timeout": args.timeout,
                 "summary": counts,
                 "results": [
-                    {"service": r.service, "check": r.check, "phase": r.phase,
-                     "outcome": r.outcome, "message": r.message,
-                     "variables": list(r.variables), "ms": r.ms}
+                    {
+                        "service": r.service,
+                        "check": r.check,
+                        "phase": r.phase,
+                        "outcome": r.outcome,
+                        "message": r.message,
+                        "variables": list(r.variables),
+                        "ms": r.ms,
+                    }
                     for r in results
                 ],
             }
-        )  # fmt: skip
+        )
     else:
         from wizard.console import info, table
 

@@ -16,23 +16,55 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="add DOMAIN to Vercel (API_DOMAIN to Render), show DNS records, wait for verification",
         description="Add DOMAIN to the Vercel project (VERCEL_TOKEN, VERCEL_PROJECT) and, with "
-        "--api, API_DOMAIN to the Render service (RENDER_API_KEY); print the DNS records to create; "
-        "poll until both platforms verify them (Ctrl-C stops waiting; re-running is safe). Then set "
-        "CUSTOM_DOMAIN and FRONTEND_URL (and APP_URL, VITE_API_URL with --api) and say which phases "
-        "became stale. With --api, the changed APP_URL / VITE_API_URL are then pushed to Render and "
+        "--api, API_DOMAIN to the Render service (RENDER_API_KEY); print the DNS records "
+        "to create; "
+        "poll until both platforms verify them (Ctrl-C stops waiting; re-running is safe). "
+        "Then set "
+        "CUSTOM_DOMAIN and FRONTEND_URL (and APP_URL, VITE_API_URL with --api) and say "
+        "which phases "
+        "became stale. With --api, the changed APP_URL / VITE_API_URL are then pushed to "
+        "Render and "
         "Vercel as `convoai-setup push` does (masked plan, then a confirmation: a prompt on a "
         "terminal, or --yes; without either nothing is pushed and the command to run is printed), "
-        "the platforms redeploy (unless --no-deploy), and the remembered Stripe webhook endpoint is "
+        "the platforms redeploy (unless --no-deploy), and the remembered Stripe webhook "
+        "endpoint is "
         "moved to the new APP_URL. Exit 0 verified (and every follow-up done), 1 not verified "
         "within --wait, an API refused, or a follow-up failed (the domain and variables stay set).",
     )
     s.add_argument("domain", metavar="DOMAIN", help="the site's domain, e.g. app.example.com")
     s.add_argument("--api", metavar="API_DOMAIN", help="the backend's domain, e.g. api.example.com")
-    s.add_argument("--interval", type=float, default=10.0, metavar="S", help="seconds between checks (default 10)")  # fmt: skip
-    s.add_argument("--wait", type=float, default=None, metavar="S", help="stop waiting after S seconds (default: until verified or Ctrl-C; 0: check once)")  # fmt: skip
-    s.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds per API request (default 20)")  # fmt: skip
-    s.add_argument("--yes", action="store_true", help="push the changed variables and move the webhook without asking")  # fmt: skip
-    s.add_argument("--no-deploy", dest="deploy", action="store_false", help="push the variables but do not redeploy")  # fmt: skip
+    s.add_argument(
+        "--interval",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="seconds between checks (default 10)",
+    )
+    s.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        metavar="S",
+        help="stop waiting after S seconds (default: until verified or Ctrl-C; 0: check once)",
+    )
+    s.add_argument(
+        "--timeout",
+        type=float,
+        default=20.0,
+        metavar="S",
+        help="seconds per API request (default 20)",
+    )
+    s.add_argument(
+        "--yes",
+        action="store_true",
+        help="push the changed variables and move the webhook without asking",
+    )
+    s.add_argument(
+        "--no-deploy",
+        dest="deploy",
+        action="store_false",
+        help="push the variables but do not redeploy",
+    )
     s.set_defaults(handler=run_set)
 
 
@@ -89,31 +121,52 @@ def run_set(args: argparse.Namespace) -> int:
 
     try:
         outcome = asyncio.run(
-            set_domain(answers, args.domain, args.api, timeout=args.timeout, interval=args.interval,
-                       max_wait=args.wait, on_records=show_records, on_progress=progress,
-                       confirm=_confirmer(args), show_plan=_show_plan, on_deploy=info,
-                       deploy=args.deploy, on_updated=updated)
-        )  # fmt: skip
+            set_domain(
+                answers,
+                args.domain,
+                args.api,
+                timeout=args.timeout,
+                interval=args.interval,
+                max_wait=args.wait,
+                on_records=show_records,
+                on_progress=progress,
+                confirm=_confirmer(args),
+                show_plan=_show_plan,
+                on_deploy=info,
+                deploy=args.deploy,
+                on_updated=updated,
+            )
+        )
     except KeyboardInterrupt:
         end_progress_line()
         if set_here:  # interrupted during the follow-ups: the variables are already set
-            info(f"Stopped. The domain is verified and {', '.join(set_here)} are set here; "
-                 "finish with: convoai-setup push (and convoai-setup stripe create-webhook).")  # fmt: skip
+            info(
+                f"Stopped. The domain is verified and {', '.join(set_here)} are set here; "
+                "finish with: convoai-setup push (and convoai-setup stripe create-webhook)."
+            )
         else:
-            info("Stopped waiting. The domains stay added on the platforms; nothing changed locally. "
-                 "Once the DNS records are in place, run the same command again.")  # fmt: skip
+            info(
+                "Stopped waiting. The domains stay added on the platforms; nothing changed "
+                "locally. "
+                "Once the DNS records are in place, run the same command again."
+            )
         return EXIT_INTERRUPTED
     end_progress_line()
     if not outcome.verified:
-        info("Not verified yet (DNS changes can take minutes to hours); nothing changed locally. "
-             "Run the same command again later: adding is idempotent.")  # fmt: skip
+        info(
+            "Not verified yet (DNS changes can take minutes to hours); nothing changed locally. "
+            "Run the same command again later: adding is idempotent."
+        )
         return EXIT_FAILED
     if not outcome.changed:
         info("Verified; the variables already had these values.")
     done = outcome.follow_up
     steps = [*(done.commands if done else []), *outcome.next_steps]
     if done and done.commands:
-        info("Not pushed: no terminal to confirm on and no --yes (add --yes to do it here next time).")  # fmt: skip
+        info(
+            "Not pushed: no terminal to confirm on and no --yes (add --yes to do it here "
+            "next time)."
+        )
     if steps:
         info("Next:\n" + "\n".join(f"  {step}" for step in steps))
     return 0 if done is None or done.ok else EXIT_FAILED

@@ -1,4 +1,5 @@
-"""``convoai-setup export [--format markdown|json|dotenv] [--destination D] [--output FILE] [--reveal]``."""
+"""``convoai-setup export [--format markdown|json|dotenv] [--destination D] [--output FILE]
+[--reveal]``."""
 
 from __future__ import annotations
 

@@ -128,8 +128,15 @@ def _status(project: Any, url: str, args: argparse.Namespace) -> int:
         rows = [[s.version, s.name, s.status] for s in statuses]
         print(table(["VERSION", "NAME", "STATUS"], rows, status_col=2))
         print(", ".join(f"{n} {s}" for s, n in counts.items()))
-        vec = f"pgvector {vector.installed} installed" if vector.installed else (
-            f"pgvector {vector.available} available, not installed" if vector.available else "pgvector not available")  # fmt: skip
+        vec = (
+            f"pgvector {vector.installed} installed"
+            if vector.installed
+            else (
+                f"pgvector {vector.available} available, not installed"
+                if vector.available
+                else "pgvector not available"
+            )
+        )
         print(paint(vec, "dim"))
     return 1 if counts["edited"] else 0
 
@@ -154,7 +161,10 @@ def _apply(project: Any, url: str, args: argparse.Namespace) -> int:
         warn(line)
     for s in report.statuses:
         if s.status == "edited" and s.file:
-            warn(f"{s.file.path.name} was edited after it was applied: it is not re-run. Restore it, or put the change in a new migration.")  # fmt: skip
+            warn(
+                f"{s.file.path.name} was edited after it was applied: it is not re-run. "
+                "Restore it, or put the change in a new migration."
+            )
     if report.error:
         error(report.error)
         return 1

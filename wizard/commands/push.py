@@ -1,4 +1,5 @@
-"""``convoai-setup push [render] [vercel] [--dry-run] [--yes] [--no-deploy] [--json] [--timeout S]``."""
+"""``convoai-setup push [render] [vercel] [--dry-run] [--yes] [--no-deploy] [--json]
+[--timeout S]``."""
 
 from __future__ import annotations
 
@@ -225,4 +226,7 @@ def _webhook_hint(project: Any, values: Any) -> None:
 
     remembered = StateFile(project).read().get("stripe_webhook") or {}
     if remembered.get("url") and remembered["url"] != webhook_url(str(values.get("APP_URL") or "")):
-        warn(f"APP_URL changed: move the Stripe webhook endpoint {remembered.get('id')} to it (its secret stays): convoai-setup stripe create-webhook")  # fmt: skip
+        warn(
+            f"APP_URL changed: move the Stripe webhook endpoint {remembered.get('id')} to "
+            "it (its secret stays): convoai-setup stripe create-webhook"
+        )

@@ -145,9 +145,16 @@ def run_list(args: argparse.Namespace) -> int:
             }
         )
         rows.append(
-            [name, var.phase, ",".join(var.destinations), "yes" if var.required else "no", status,
-             resolved.source or "", shown]
-        )  # fmt: skip
+            [
+                name,
+                var.phase,
+                ",".join(var.destinations),
+                "yes" if var.required else "no",
+                status,
+                resolved.source or "",
+                shown,
+            ]
+        )
     if args.json:
         print_json(doc)
     else:

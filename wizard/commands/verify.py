@@ -1,4 +1,5 @@
-"""``convoai-setup verify [--json] [--timeout S] [--send-test-webhook]``: smoke test the live site."""
+"""``convoai-setup verify [--json] [--timeout S] [--send-test-webhook]``: smoke test the live
+site."""
 
 from __future__ import annotations
 
@@ -68,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
             run_verify(values, args.timeout, os.environ, args.send_test_webhook, frontend=frontend)
         )
     record_results(project, report.results)
-    counts = {o: sum(r.outcome == o for r in report.results) for o in ("ok", "warn", "fail", "skip")}  # fmt: skip
+    counts = {
+        o: sum(r.outcome == o for r in report.results) for o in ("ok", "warn", "fail", "skip")
+    }
     site = report.site
     if args.json:
         print_json(
@@ -82,16 +85,24 @@ def run(args: argparse.Namespace) -> int:
                 "timeout": args.timeout,
                 "summary": counts,
                 "results": [
-                    {"check": r.check, "outcome": r.outcome, "message": r.message,
-                     "variables": list(r.variables), "ms": r.ms}
+                    {
+                        "check": r.check,
+                        "outcome": r.outcome,
+                        "message": r.message,
+                        "variables": list(r.variables),
+                        "ms": r.ms,
+                    }
                     for r in report.results
                 ],
             }
-        )  # fmt: skip
+        )
     else:
         from wizard.console import info, table
 
-        info(f"APP_URL {site.app_url}, FRONTEND_URL {site.frontend_url} (from {site.frontend_source})")  # fmt: skip
+        info(
+            f"APP_URL {site.app_url}, FRONTEND_URL {site.frontend_url} (from "
+            f"{site.frontend_source})"
+        )
         rows = [[r.check, r.outcome, f"{r.ms:.0f}", r.message] for r in report.results]
         print(table(["CHECK", "RESULT", "MS", "MESSAGE"], rows, status_col=1))
         info(", ".join(f"{n} {o}" for o, n in counts.items()))

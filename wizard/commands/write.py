@@ -130,5 +130,7 @@ def _say_status(project: Any, targets: list[str]) -> None:
         if status.status == "done":
             info(f"{phase.id}: done.")
         else:
-            warn(f"{phase.id}: {status.status}, not done: {status.message} "
-                 f"(see: convoai-setup status; verify with: convoai-setup check {phase.id})")  # fmt: skip
+            warn(
+                f"{phase.id}: {status.status}, not done: {status.message} "
+                f"(see: convoai-setup status; verify with: convoai-setup check {phase.id})"
+            )

@@ -168,7 +168,8 @@ def _still_current(project: Project, state: StateData, changes: Sequence[FileCha
     for change in changes:
         if read_existing(project.root, change.path) != change.old:
             raise PlanOutdated(
-                f"{change.relpath} changed while convoai-setup was writing it; nothing was written.",
+                f"{change.relpath} changed while convoai-setup was writing it; nothing was "
+                "written.",
                 "Write again: the new diff is shown first.",
             )
         phase = get_phase(_owner(change.target))
@@ -210,7 +211,8 @@ def apply(project: Project, changes: Sequence[FileChange], force: bool = False) 
                 except OSError as exc:
                     done = ", ".join(c.relpath for c in written) or "nothing"
                     raise OutputError(
-                        f"Writing {change.relpath} failed ({exc.strerror}); written before it: {done}."
+                        f"Writing {change.relpath} failed ({exc.strerror}); written before "
+                        f"it: {done}."
                     ) from None
                 written.append(change)
             # With placeholders (``ready`` False) the phase still misses inputs: not done.

@@ -40,7 +40,8 @@ def backend_url(values: Mapping[str, str | None]) -> str:
     url = (values.get("APP_URL") or "").strip()
     if not url:
         raise VercelConfigError(
-            "APP_URL is not set, so vercel.json has no backend to proxy /api to; nothing was written.",
+            "APP_URL is not set, so vercel.json has no backend to proxy /api to; nothing "
+            "was written.",
             "Set it (convoai-setup vars set APP_URL https://convoai-backend.onrender.com), or "
             "write the other files alone: convoai-setup write env-example ci render",
         )
@@ -54,7 +55,8 @@ def backend_url(values: Mapping[str, str | None]) -> str:
         ) from None
     if parts.scheme != "https" or not parts.hostname:
         raise VercelConfigError(
-            f"APP_URL must be an https:// URL for vercel.json's rewrites (got {parts.scheme or 'no'}"
+            "APP_URL must be an https:// URL for vercel.json's rewrites (got "
+            f"{parts.scheme or 'no'}"
             "://); nothing was written.",
             "Vercel proxies to the deployed backend: use its https URL, e.g. "
             "https://convoai-backend.onrender.com",

@@ -41,7 +41,8 @@ def refuse_symlinks(root: Path, path: Path) -> None:
         if current.is_symlink():
             rel = current.relative_to(root).as_posix()
             raise OutputError(
-                f"{rel} is a symlink; convoai-setup doesn't write through symlinks, so nothing was written.",
+                f"{rel} is a symlink; convoai-setup doesn't write through symlinks, so "
+                "nothing was written.",
                 f"Replace {rel} with a regular file or directory (or remove it), then run again.",
             )
 
