@@ -27,8 +27,9 @@ from pytest_httpserver import HTTPServer
 
 from bench.common import compile_project
 from tests.push.fake_render import FakeRender
-from wizard.platforms import Platforms, summary
-from wizard.push import VarPlan
+from wizard.platforms.plan import VarPlan
+from wizard.platforms.remembered import summary
+from wizard.platforms.session import Session
 
 KEY = "rnd_bench000000000000"
 VALUES: dict[str, str | None] = {
@@ -56,10 +57,11 @@ SALT = b"bench-salt"
 
 
 async def _one_request(env: dict[str, str]) -> float:
-    async with Platforms(VALUES, 10.0, env) as platforms:
-        await platforms.render.owners()  # warm the connection, as a push's first round does
+    async with Session(VALUES, 10.0, env) as session:
+        render = session.adapter("render").api
+        await render.owners()  # warm the connection, as a push's first round does
         start = time.perf_counter()
-        await platforms.render.owners()
+        await render.owners()
         return time.perf_counter() - start
 
 
@@ -67,13 +69,14 @@ async def _push(
     env: dict[str, str], known: dict[str, Any] | None
 ) -> tuple[float, float, dict[str, Any]]:
     """(whole push, the part after confirmation, what the state would remember), seconds."""
-    async with Platforms(VALUES, 10.0, env, {"render": known} if known else None) as platforms:
+    async with Session(VALUES, 10.0, env, {"render": known} if known else None) as session:
         start = time.perf_counter()  # the client (TLS context, pool) is built once per command
-        plan = await platforms.plan("render", SALT)
+        render = session.adapter("render")
+        plan = await render.plan(VALUES, SALT, session.remembered("render"))
         plan.desired[EXTRA[0]] = EXTRA[1]
         plan.variables.append(VarPlan(EXTRA[0], "add", EXTRA[1]))
         confirmed = time.perf_counter()
-        applied = await platforms.apply(plan, SALT)
+        applied = await render.apply(plan, SALT)
     end = time.perf_counter()
     if not applied.ok or len(applied.landed) != 16 or any("remembered" in n for n in plan.notes):
         raise SystemExit(f"benchmark push is broken: {applied} {plan.notes}")

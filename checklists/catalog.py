@@ -71,7 +71,8 @@ def catalog() -> dict[str, Variable]:
 
 def load_catalog(path: Path) -> dict[str, Variable]:
     """Read and validate a catalog file; ``CatalogError`` says what is wrong in it."""
-    from checklists.schema import CatalogError, validate
+    from checklists.errors import CatalogError
+    from checklists.schema import validate
 
     try:
         with path.open("rb") as fh:

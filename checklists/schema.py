@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from providers.errors import SetupError
+from checklists.errors import CatalogError
 
 DESTINATIONS = ("render", "vercel", "wizard")
 #: generator names the wizard implements (``wizard.generate.GENERATORS``; a test keeps them equal)
@@ -39,10 +39,6 @@ OPTIONAL = {
     "bare_url": bool,
     "default_from": str,
 }
-
-
-class CatalogError(SetupError):
-    """The catalog file is wrong (a packaging or editing mistake): exit 2 with what to fix."""
 
 
 def _fail(source: str, name: str, what: str) -> CatalogError:

@@ -6,7 +6,8 @@ every page was read, so "3 models visible" is never a first page mistaken for th
 
 from __future__ import annotations
 
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
+from checklists.errors import ProviderError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import base_url, get_json
 
 VARIABLES = ("ANTHROPIC_API_KEY",)
@@ -27,7 +28,7 @@ async def check_anthropic(ctx: CheckContext) -> list[CheckResult]:
             doc = await get_json(ctx, "Anthropic", url, AUTH_HINT, headers, params)
             models = doc.get("data") if isinstance(doc, dict) else None
             if not isinstance(models, list):
-                raise CheckError(
+                raise ProviderError(
                     "Anthropic answered /v1/models without a model list; is "
                     "ANTHROPIC_BASE_URL right?"
                 )
@@ -39,7 +40,7 @@ async def check_anthropic(ctx: CheckContext) -> list[CheckResult]:
             if not isinstance(last, str) or not last:
                 break  # more pages, but no cursor to ask for them: don't count what we saw
             params = {"limit": PAGE_LIMIT, "after_id": last}
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("models", exc, VARIABLES, watch)
         return out.items
     seen = f"{count} models visible" if complete else "it lists models"

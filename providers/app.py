@@ -10,7 +10,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
+from checklists.errors import ProviderError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import require_tls, send, status_message
 
 VARIABLES = ("APP_URL",)
@@ -30,8 +31,8 @@ async def check_app(ctx: CheckContext) -> list[CheckResult]:
             path = "/"
         if not response.is_success:
             hint = "Is the Render service deployed and live? Check its logs in the Render dashboard"
-            raise CheckError(status_message(response, "APP_URL", hint))
-    except CheckError as exc:
+            raise ProviderError(status_message(response, "APP_URL", hint))
+    except ProviderError as exc:
         out.error("reachable", exc, VARIABLES, watch)
         return out.items
     out.add(

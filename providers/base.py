@@ -12,16 +12,15 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from providers.errors import EXIT_FAILED, SetupError
+from checklists.errors import Outcome, SetupError
 
 if TYPE_CHECKING:  # httpx costs ~100 ms to import; the migrate and vars paths never need it
     import asyncio
 
     import httpx
 
-Outcome = Literal["ok", "warn", "fail", "skip"]
 OUTCOMES: tuple[Outcome, ...] = ("ok", "warn", "fail", "skip")
 
 
@@ -66,12 +65,6 @@ class CheckContext:
         return (self.values.get(name) or "").strip()
 
 
-class ProviderError(SetupError):
-    """An API action (not a check) failed: ``message`` says what and why, ``hint`` what next."""
-
-    exit_code = EXIT_FAILED
-
-
 @dataclass
 class Deadline:
     """One check's time limit as the runner enforces it, cooperatively.
@@ -108,19 +101,6 @@ class Stopwatch:
         return round((time.perf_counter() - self.start) * 1000, 1)
 
 
-class CheckError(Exception):
-    """An expected failure inside a check, already phrased as the one line a person reads.
-
-    Raised by the shared helpers (``providers.http``) and turned into a ``fail`` result by the
-    check that called them, so each check reads as a straight line of happy-path code.
-    """
-
-    def __init__(self, message: str, outcome: Outcome = "fail") -> None:
-        super().__init__(message)
-        self.message = message
-        self.outcome: Outcome = outcome
-
-
 @dataclass
 class Results:
     """Collects one provider's results with its service id and phase filled in."""
@@ -152,6 +132,6 @@ class Results:
         return result
 
     def error(
-        self, check: str, exc: CheckError, variables: tuple[str, ...], watch: Stopwatch
+        self, check: str, exc: SetupError, variables: tuple[str, ...], watch: Stopwatch
     ) -> CheckResult:
-        return self.add(check, exc.outcome, exc.message, variables, watch)
+        return self.add(check, exc.outcome, exc.line(), variables, watch)

@@ -15,7 +15,8 @@ from typing import Any
 
 import httpx
 
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
+from checklists.errors import ProviderError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import base_url, error_text, get_json, json_body, send, status_message
 
 VARIABLES = ("GITHUB_TOKEN", "GITHUB_REPOSITORY")
@@ -45,8 +46,10 @@ def rate_limit_message(response: httpx.Response) -> str | None:
     return f"GitHub's {kind} was reached ({response.status_code}), not a permission problem; {when}"
 
 
-def _failure(response: httpx.Response) -> CheckError:
-    return CheckError(rate_limit_message(response) or status_message(response, "GitHub", AUTH_HINT))
+def _failure(response: httpx.Response) -> ProviderError:
+    return ProviderError(
+        rate_limit_message(response) or status_message(response, "GitHub", AUTH_HINT)
+    )
 
 
 async def _repository(
@@ -57,14 +60,14 @@ async def _repository(
     if response.status_code in (301, 302, 307):
         location = response.headers.get("Location", "")
         if not location.startswith(base + "/"):
-            raise CheckError(
+            raise ProviderError(
                 f"GitHub moved {repo} to a location outside its API; open it on github.com "
                 "and set GITHUB_REPOSITORY to its new owner/name"
             )
         response = await send(ctx, "GitHub", "GET", location, headers=headers)
     if response.status_code == 404:
         # GitHub answers 404, not 403, for private repositories a token cannot see.
-        raise CheckError(
+        raise ProviderError(
             f"repository {repo} not found, or the token has no access to it; check "
             "GITHUB_REPOSITORY and the token's repository access"
         )
@@ -72,7 +75,7 @@ async def _repository(
         raise _failure(response)
     doc = json_body(response, "GitHub")
     if not isinstance(doc, dict):
-        raise CheckError("GitHub answered a repository request without a repository")
+        raise ProviderError("GitHub answered a repository request without a repository")
     return doc
 
 
@@ -109,9 +112,9 @@ async def _workflow(
         doc = json_body(response, "GitHub")
         content = doc.get("content") if isinstance(doc, dict) else None
         if not isinstance(content, str):
-            raise CheckError(f"GitHub answered {WORKFLOW} without its content")
+            raise ProviderError(f"GitHub answered {WORKFLOW} without its content")
         remote = base64.b64decode("".join(content.split())).decode("utf-8", "replace")
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("workflow", exc, VARIABLES, watch)
         return
     if local is None:
@@ -166,7 +169,7 @@ async def _latest_run(
         if not response.is_success:
             raise _failure(response)
         doc = json_body(response, "GitHub")
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("latest run", exc, VARIABLES, watch)
         return
     runs = doc.get("workflow_runs") if isinstance(doc, dict) else None
@@ -223,7 +226,7 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
             )
             return out.items
         doc = await _repository(ctx, base, repo, headers)
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("repository", exc, VARIABLES, watch)
         return out.items
     current = str(doc.get("full_name") or repo)

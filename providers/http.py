@@ -1,6 +1,6 @@
 """The one place where HTTP failures become sentences.
 
-Every provider calls ``send``/``get_json`` and gets back a response or a ``CheckError`` whose
+Every provider calls ``send``/``get_json`` and gets back a response or a ``ProviderError`` whose
 message is one line a person can act on: connection refused, DNS failure, TLS verification
 failure, a silent server, 401/403/404/429/5xx, a body that is not JSON. Messages name the service
 and never quote a request (URLs and headers may carry secrets).
@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from providers.base import CURRENT_DEADLINE, CheckContext, CheckError
+from checklists.errors import ProviderError
+from providers.base import CURRENT_DEADLINE, CheckContext
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -66,12 +67,12 @@ def require_tls(url: str, name: str) -> None:
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise CheckError(f"{name} is not a valid URL (urllib refuses its host part)") from None
+        raise ProviderError(f"{name} is not a valid URL (urllib refuses its host part)") from None
     if parts.scheme == "https" or (
         parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS
     ):
         return
-    raise CheckError(f"{name} must be an https:// URL (plain http:// only for localhost)")
+    raise ProviderError(f"{name} must be an https:// URL (plain http:// only for localhost)")
 
 
 def exception_chain(exc: BaseException) -> list[BaseException]:
@@ -130,32 +131,101 @@ def _has_request(exc: httpx.HTTPError) -> bool:
     return True
 
 
+#: answers of a gateway in trouble: the request most likely never reached the service
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
+#: attempts of one idempotent request when the connection drops or a gateway fails
+ATTEMPTS = 4
+
+
+class _Transient(Exception):
+    """A gateway answer worth another attempt; carries it for when attempts run out."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def transient(exc: BaseException) -> bool:
+    """A fault after which an idempotent request may simply be sent again: the connection was
+    reset or dropped mid-answer, or a gateway answered 502/503/504. A refused connection, a
+    DNS failure, a TLS failure or a timeout is not: sending again would only repeat it."""
+    if isinstance(exc, _Transient):
+        return True
+    if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
+        return True
+    return isinstance(exc, httpx.ConnectError) and any(
+        isinstance(e, ConnectionResetError | ConnectionAbortedError) for e in exception_chain(exc)
+    )
+
+
+def _stamina() -> Any:
+    """stamina, with its retry logging off: a retried request that then succeeds is no news,
+    and its default hook would print to stderr through the logging module's last resort."""
+    import stamina
+    from stamina.instrumentation import set_on_retry_hooks
+
+    set_on_retry_hooks([])
+    return stamina
+
+
+async def _with_retries(ctx: CheckContext, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """``method url``, sent again with jittered backoff after a ``transient`` fault, within the
+    request's own time budget (``ctx.timeout``); the last gateway answer is returned as is."""
+    try:
+        async for attempt in _stamina().retry_context(
+            on=transient,
+            attempts=ATTEMPTS,
+            timeout=ctx.timeout,
+            wait_initial=0.05,
+            wait_max=1.0,
+            wait_jitter=0.1,
+        ):
+            with attempt:
+                response = await ctx.client.request(method, url, **kwargs)
+                if response.status_code in TRANSIENT_STATUSES:
+                    raise _Transient(response)
+                return response
+    except _Transient as exc:
+        return exc.response
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
 async def send(
-    ctx: CheckContext, label: str, method: str, url: str, *, entered: str = "", **kwargs: Any
+    ctx: CheckContext,
+    label: str,
+    method: str,
+    url: str,
+    *,
+    entered: str = "",
+    retry: bool = False,
+    **kwargs: Any,
 ) -> httpx.Response:
-    """One request on the shared client; transport failures become a ``CheckError``.
+    """One request on the shared client; transport failures become a ``ProviderError``.
 
     ``entered`` names the variable a person typed the URL into (``APP_URL``); leave it empty
     for a vendor's API host, so a DNS failure blames the network rather than a typo.
+    ``retry``: the request is idempotent, so a ``transient`` fault sends it again.
     """
     deadline = CURRENT_DEADLINE.get()
     late = f"{label} did not answer within {ctx.timeout:g}s; retry, or raise --timeout"
     if deadline is not None and deadline.expired:
-        raise CheckError(late)
+        raise ProviderError(late)
     task = asyncio.current_task()
     if deadline is not None and task is not None:
         deadline.inflight.add(task)
     try:
+        if retry:
+            return await _with_retries(ctx, method, url, **kwargs)
         return await ctx.client.request(method, url, **kwargs)
     except asyncio.CancelledError:
         # The runner's deadline interrupted this request: it is this request's timeout.
         if deadline is not None and deadline.expired and task is not None and task.uncancel() == 0:
-            raise CheckError(late) from None
+            raise ProviderError(late) from None
         raise
     except httpx.HTTPError as exc:
-        raise CheckError(_transport_message(label, exc, ctx.timeout, entered)) from None
+        raise ProviderError(_transport_message(label, exc, ctx.timeout, entered)) from None
     except ssl.SSLError:
-        raise CheckError(f"{label}: TLS handshake failed; check the URL") from None
+        raise ProviderError(f"{label}: TLS handshake failed; check the URL") from None
     finally:
         if deadline is not None and task is not None:
             deadline.inflight.discard(task)
@@ -202,7 +272,7 @@ def json_body(response: httpx.Response, label: str) -> Any:
     try:
         return response.json()
     except ValueError:
-        raise CheckError(
+        raise ProviderError(
             f"{label} answered {response.status_code} but not with JSON; is the URL the "
             "right service?"
         ) from None
@@ -216,8 +286,8 @@ async def get_json(
     headers: Mapping[str, str] | None = None,
     params: Mapping[str, str | int] | None = None,
 ) -> Any:
-    """GET that must answer 2xx with JSON; anything else is a ``CheckError``."""
+    """GET that must answer 2xx with JSON; anything else is a ``ProviderError``."""
     response = await send(ctx, label, "GET", url, headers=headers, params=params)
     if not response.is_success:
-        raise CheckError(status_message(response, label, auth_hint))
+        raise ProviderError(status_message(response, label, auth_hint))
     return json_body(response, label)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
+from checklists.errors import ProviderError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import base_url, get_json
 
 VARIABLES = ("OPENAI_API_KEY",)
@@ -30,8 +31,10 @@ async def check_model_list(
         doc = await get_json(ctx, vendor, url, hint, dict(headers))
         models = doc.get("data") if isinstance(doc, dict) else None
         if not isinstance(models, list):
-            raise CheckError(f"{vendor} answered {path} without a model list; is {base[0]} right?")
-    except CheckError as exc:
+            raise ProviderError(
+                f"{vendor} answered {path} without a model list; is {base[0]} right?"
+            )
+    except ProviderError as exc:
         out.error("models", exc, variables, watch)
         return out.items
     out.add("models", "ok", f"key works ({len(models)} models visible)", variables, watch)

@@ -17,7 +17,8 @@ from typing import Any
 import psycopg
 from psycopg import conninfo
 
-from providers.base import CheckContext, CheckResult, Outcome, ProviderError, Stopwatch
+from checklists.errors import Outcome, PostgresError
+from providers.base import CheckContext, CheckResult, Stopwatch
 
 SERVICE = "postgres"
 PHASE = "supabase"
@@ -36,14 +37,6 @@ _MIGRATION_FILE = re.compile(r"^([0-9]+)_(.*)\.sql$")
 #: connections of checks running in worker threads: cancelled on SIGINT/SIGTERM (see
 #: ``cancel_running``), since a signal only interrupts the main thread
 _RUNNING: set[psycopg.Connection[Any]] = set()
-
-
-class PostgresError(ProviderError):
-    """A connection or configuration failure; ``exit_code`` 2 when the URL itself is wrong."""
-
-    def __init__(self, message: str, hint: str = "", exit_code: int = 1) -> None:
-        super().__init__(message, hint)
-        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from providers.base import CheckResult, Outcome
+from checklists.errors import Outcome
+from providers.base import CheckResult
 
 Values = Mapping[str, str | None]
 Rule = Callable[[Values], list[CheckResult]]

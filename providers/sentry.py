@@ -7,7 +7,8 @@ import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
+from checklists.errors import ProviderError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import require_tls, send, status_message
 
 VARIABLES = ("SENTRY_DSN",)
@@ -15,17 +16,17 @@ CLIENT = "convoai-setup/0.1"
 
 
 def envelope_target(dsn: str) -> tuple[str, str]:
-    """(envelope URL, public key) of a DSN; ``CheckError`` when it has not the documented shape."""
+    """(envelope URL, public key) of a DSN; ``ProviderError`` when it has not the documented shape."""
     try:
         parts = urlsplit(dsn)
         host, port = parts.hostname, parts.port
     except ValueError:
-        raise CheckError(
+        raise ProviderError(
             "SENTRY_DSN is not a URL; copy it from Sentry > Settings > Client Keys"
         ) from None
     path, _, project = parts.path.rstrip("/").rpartition("/")
     if not parts.username or not host or not project.isdigit():
-        raise CheckError(
+        raise ProviderError(
             "SENTRY_DSN should look like https://PUBLIC_KEY@HOST/PROJECT_ID; copy it from "
             "Sentry > Settings > Client Keys"
         )
@@ -70,15 +71,15 @@ async def check_sentry(ctx: CheckContext) -> list[CheckResult]:
             ctx, "Sentry", "POST", url, entered="SENTRY_DSN", headers=headers, content=envelope(dsn)
         )
         if response.status_code in (400, 403):
-            raise CheckError(
+            raise ProviderError(
                 f"Sentry refused the test event ({response.status_code}): the DSN's key is "
                 "wrong or revoked. Copy the DSN again from Settings > Client Keys"
             )
         if not response.is_success:
-            raise CheckError(
+            raise ProviderError(
                 status_message(response, "Sentry", "Copy the DSN again from Settings > Client Keys")
             )
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("test event", exc, VARIABLES, watch)
         return out.items
     out.add(

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from checklists.catalog import split_url, url_port
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
+from checklists.errors import ProviderError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import require_tls, send, ssl_context
 
 SERVICE, PHASE = "verify", "post-deploy"
@@ -61,11 +62,11 @@ async def check_backend(ctx: CheckContext, site: Site) -> list[CheckResult]:
         require_tls(site.app_url, "APP_URL")
         response = await send(ctx, "APP_URL", "GET", site.app_url + site.health_path)
         if response.status_code >= 500:
-            raise CheckError(
+            raise ProviderError(
                 f"APP_URL{site.health_path} answered {response.status_code}: the backend is up but "
                 "failing; read the service's logs in the Render dashboard"
             )
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("backend", exc, names, watch)
         return out.items
     out.add(
@@ -83,18 +84,18 @@ async def check_spa_fallback(ctx: CheckContext, site: Site) -> list[CheckResult]
         response = await send(ctx, "FRONTEND_URL", "GET", site.frontend_url + DEEP_LINK)
         kind = _media_type(response.headers.get("content-type", ""))
         if response.status_code != 200:
-            raise CheckError(
+            raise ProviderError(
                 "SPA fallback missing: a deep link on FRONTEND_URL answered "
                 f"{response.status_code}, "
                 f"so reloading any page but / breaks; vercel.json must end with the rewrite "
                 f"/(.*) -> /index.html: {REDEPLOY}"
             )
         if kind != "text/html":
-            raise CheckError(
+            raise ProviderError(
                 f"SPA fallback: a deep link on FRONTEND_URL answered {kind or 'no content type'}, "
                 f"not the app's text/html page; check vercel.json's last rewrite: {REDEPLOY}"
             )
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("spa fallback", exc, names, watch)
         return out.items
     out.add("spa fallback", "ok", "a deep link on FRONTEND_URL answers 200 text/html", names, watch)
@@ -122,12 +123,12 @@ async def check_api_proxy(ctx: CheckContext, site: Site) -> list[CheckResult]:
                 if spa
                 else "the /api rewrite does not reach APP_URL"
             )
-            raise CheckError(
+            raise ProviderError(
                 f"API proxy: FRONTEND_URL{path} answered {got[0]} {got[1] or '-'} but "
                 f"APP_URL{path} "
                 f"answered {want[0]} {want[1] or '-'}: {why}; {REDEPLOY}"
             )
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("api proxy", exc, names, watch)
         return out.items
     same = "the same answer" if proxied.content == direct.content else "the same status and type"
@@ -149,7 +150,7 @@ async def check_widget(ctx: CheckContext, site: Site) -> list[CheckResult]:
         require_tls(site.frontend_url, "FRONTEND_URL")
         response = await send(ctx, "FRONTEND_URL", "GET", site.frontend_url + "/widget.js")
         if response.status_code != 200:
-            raise CheckError(
+            raise ProviderError(
                 f"widget: FRONTEND_URL/widget.js answered {response.status_code}; the "
                 f"/widget.js rewrite must reach APP_URL/api/widget.js: {REDEPLOY}"
             )
@@ -177,11 +178,11 @@ async def check_widget(ctx: CheckContext, site: Site) -> list[CheckResult]:
                 else f"missing Cache-Control: {WIDGET_CACHE_CONTROL}"
             )
         if problems:
-            raise CheckError(
+            raise ProviderError(
                 f"widget: FRONTEND_URL/widget.js: {'; '.join(problems)}; vercel.json's "
                 f"headers for /widget.js set them: {REDEPLOY}"
             )
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("widget", exc, names, watch)
         return out.items
     out.add(
@@ -215,13 +216,13 @@ async def _peer_cert(ctx: CheckContext, host: str, port: int) -> dict[str, objec
             asyncio.open_connection(host, port, ssl=context, server_hostname=host), ctx.budget
         )
     except ssl.SSLCertVerificationError as exc:
-        raise CheckError(
+        raise ProviderError(
             f"the certificate of {host} is not valid ({exc.verify_message}); the platform "
             "issues it once the domain's DNS points at it: check the records "
             "(convoai-setup domain set)"
         ) from None
     except (TimeoutError, ssl.SSLError, OSError) as exc:
-        raise CheckError(
+        raise ProviderError(
             f"TLS handshake with {host}:{port} failed ({type(exc).__name__}); check the "
             "URL and that the site is deployed"
         ) from None
@@ -246,17 +247,17 @@ async def check_tls(ctx: CheckContext, site: Site) -> list[CheckResult]:
             cert = await _peer_cert(ctx, host, port)
             not_after = str(cert.get("notAfter", ""))
             if not not_after:
-                raise CheckError(f"{host} sent no certificate expiry date; check the URL")
+                raise ProviderError(f"{host} sent no certificate expiry date; check the URL")
             expires = ssl.cert_time_to_seconds(not_after)
             days = (expires - time.time()) / 86400
             day = datetime.fromtimestamp(expires, UTC).date().isoformat()
             if days < CERT_MIN_DAYS:
-                raise CheckError(
+                raise ProviderError(
                     f"the certificate of {host} expires in {max(days, 0):.0f} days "
                     f"({day}), under {CERT_MIN_DAYS}: renewal is failing; check that the "
                     f"domain's DNS still points at the platform ({role})"
                 )
-        except CheckError as exc:
+        except ProviderError as exc:
             out.error(check, exc, (role,), watch)
             return
         out.add(
@@ -323,29 +324,29 @@ async def check_webhook(ctx: CheckContext, site: Site) -> list[CheckResult]:
         require_tls(site.app_url, "APP_URL")
         code = await _post_event(ctx, url, body, stripe_signature(secret, body, int(time.time())))
         if code == 400:
-            raise CheckError(
+            raise ProviderError(
                 f"webhook secret mismatch: APP_URL{WEBHOOK_PATH} rejected an event signed "
                 "with the stored STRIPE_WEBHOOK_SECRET (400), so it rejects Stripe's real "
                 "events too; re-run convoai-setup stripe create-webhook, or convoai-setup "
                 "push render to send the stored secret to Render"
             )
         if code == 404:
-            raise CheckError(
+            raise ProviderError(
                 f"APP_URL{WEBHOOK_PATH} does not exist (404); is APP_URL the backend, and "
                 "is it deployed?"
             )
         if code >= 500:
-            raise CheckError(
+            raise ProviderError(
                 f"the app failed on the test event ({code}) at APP_URL{WEBHOOK_PATH}: the "
                 "signature may be fine, but the handler crashed; read the service's logs "
                 "in the Render dashboard"
             )
         if not 200 <= code < 300:
-            raise CheckError(
+            raise ProviderError(
                 f"APP_URL{WEBHOOK_PATH} answered {code} to a correctly signed test event; "
                 "Stripe expects 2xx"
             )
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("webhook secret", exc, names, watch)
         return out.items
     accepted, first_ms = code, watch.ms
@@ -356,19 +357,19 @@ async def check_webhook(ctx: CheckContext, site: Site) -> list[CheckResult]:
         code = await _post_event(ctx, url, body, forged)
         if 200 <= code < 300:
             unchecked = True
-            raise CheckError(
+            raise ProviderError(
                 f"DANGER: APP_URL{WEBHOOK_PATH} ACCEPTED A WRONGLY SIGNED EVENT ({code}): "
                 "the endpoint does not check Stripe signatures, so anyone can forge "
                 "subscription events; verify them with "
                 "stripe.webhooks.constructEvent(rawBody, signature, STRIPE_WEBHOOK_SECRET)"
             )
         if code >= 500:
-            raise CheckError(
+            raise ProviderError(
                 f"APP_URL{WEBHOOK_PATH} crashed ({code}) on a wrongly signed event instead "
                 "of rejecting it with 400; make signature failures a 400"
             )
-    except CheckError as exc:
-        failure: CheckError | None = exc
+    except ProviderError as exc:
+        failure: ProviderError | None = exc
     else:
         failure = None
     # An endpoint that accepts anything proves nothing about the secret by accepting ours.

@@ -1,18 +1,23 @@
 """Stripe: key mode and balance, the three subscription prices, and the plan's webhook endpoint.
 
 Test and live mode must agree everywhere: a live key with test prices fails at the first
-checkout, so it is a failure here. ``create_webhook`` is the plan's Phase 6.1 done by API.
+checkout, so it is a failure here. ``StripeClient`` is the one client: the checks use it, and
+the Stripe adapter (``wizard.platforms.stripe``) creates and moves the webhook endpoint with it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
-from providers.http import base_url, get_json, json_body, send, status_message
+from checklists.errors import ProviderError, SetupError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
+from providers.client import ApiClient
+from providers.http import error_text
+
+if TYPE_CHECKING:
+    import httpx
 
 SERVICE = "stripe"
 PRICE_VARS = ("STRIPE_STARTER_PRICE_ID", "STRIPE_GROWTH_PRICE_ID", "STRIPE_BUSINESS_PRICE_ID")
@@ -30,10 +35,6 @@ ROTATE = (
     "To rotate its secret: Dashboard > Developers > Webhooks > the endpoint > Roll secret, then "
     "convoai-setup vars set STRIPE_WEBHOOK_SECRET"
 )
-
-
-def api(env: Mapping[str, str]) -> str:
-    return base_url(env, "CONVOAI_SETUP_STRIPE_API", "https://api.stripe.com")
 
 
 def key_mode(key: str) -> str:
@@ -59,18 +60,94 @@ def cross_mode(message: str) -> tuple[str, str] | None:
     return found.group(1).lower(), key.group(1).lower() if key else ""
 
 
-def _auth(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
+class StripeClient(ApiClient):
+    """One secret key against ``CONVOAI_SETUP_STRIPE_API`` (default ``https://api.stripe.com``).
+
+    Bodies are form-encoded. Every POST carries an ``Idempotency-Key`` (the same one on each
+    attempt), so Stripe replays its first answer instead of acting twice: that makes a POST
+    safe to send again after a dropped connection.
+    """
+
+    label = "Stripe"
+    base_env = "CONVOAI_SETUP_STRIPE_API"
+    base_default = "https://api.stripe.com"
+    base_path = "/v1"
+    auth_hint = AUTH_HINT
+
+    def __init__(self, ctx: CheckContext, key: str) -> None:
+        super().__init__(ctx, {"Authorization": f"Bearer {key}"})
+        self.mode = key_mode(key)
+
+    async def post(self, path: str, form: Mapping[str, Any], doing: str) -> httpx.Response:
+        """A form POST under a fresh idempotency key; the answer as it came."""
+        import uuid
+
+        return await self.request(
+            "POST",
+            path,
+            data=dict(form),
+            headers={"Idempotency-Key": f"convoai-setup-{uuid.uuid4()}"},
+            idempotent=True,
+        )
+
+    async def balance(self) -> dict[str, Any]:
+        doc = await self.get("/balance", "Reading the Stripe balance failed")
+        if not isinstance(doc, dict):
+            raise self.unexpected("/v1/balance without a balance")
+        return doc
+
+    async def price(self, price_id: str) -> httpx.Response:
+        return await self.request("GET", f"/prices/{price_id}")
+
+    async def webhook_endpoints(self) -> list[dict[str, Any]]:
+        doc = await self.get(
+            "/webhook_endpoints", "Listing Stripe webhook endpoints failed", {"limit": 100}
+        )
+        data = doc.get("data") if isinstance(doc, dict) else None
+        if not isinstance(data, list):
+            raise self.unexpected("the webhook endpoint list without data")
+        return [e for e in data if isinstance(e, dict)]
+
+    async def webhook_endpoint(self, endpoint_id: str) -> dict[str, Any] | None:
+        """One endpoint (no secret: Stripe shows it only at creation); None when it is gone."""
+        response = await self.request("GET", f"/webhook_endpoints/{endpoint_id}")
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise self.fail(response, f"Reading the Stripe webhook endpoint {endpoint_id} failed")
+        doc = self.json(response)
+        return doc if isinstance(doc, dict) else None
+
+    async def create_webhook_endpoint(self, url: str, events: Sequence[str]) -> dict[str, Any]:
+        # httpx form-encodes a list as repeated keys: enabled_events[]=a&enabled_events[]=b
+        form = {"url": url, "enabled_events[]": list(events)}
+        response = await self.post("/webhook_endpoints", form, "Creating the endpoint")
+        if not response.is_success:
+            raise self.fail(response, "Creating the Stripe webhook endpoint failed")
+        doc = self.json(response)
+        if not isinstance(doc, dict):
+            raise self.unexpected("the endpoint's creation without an endpoint")
+        return doc
+
+    async def update_webhook_url(self, endpoint_id: str, url: str) -> dict[str, Any] | None:
+        """``POST /v1/webhook_endpoints/{id}`` with a new URL (its secret stays); None: gone."""
+        response = await self.post(f"/webhook_endpoints/{endpoint_id}", {"url": url}, "Moving")
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise self.fail(response, f"Moving the Stripe webhook endpoint {endpoint_id} failed")
+        doc = self.json(response)
+        return doc if isinstance(doc, dict) else {}
 
 
-async def _balance(ctx: CheckContext, out: Results, key: str) -> None:
+async def _balance(api: StripeClient, out: Results) -> None:
     watch, names = Stopwatch(), ("STRIPE_SECRET_KEY",)
     try:
-        doc = await get_json(ctx, "Stripe", f"{api(ctx.env)}/v1/balance", AUTH_HINT, _auth(key))
-    except CheckError as exc:
+        doc = await api.balance()
+    except SetupError as exc:
         out.error("key", exc, names, watch)
         return
-    live = doc.get("livemode") if isinstance(doc, dict) else None
+    live = doc.get("livemode")
     if live is None:
         out.add(
             "key",
@@ -79,7 +156,7 @@ async def _balance(ctx: CheckContext, out: Results, key: str) -> None:
             names,
             watch,
         )
-    elif ("live" if live else "test") != key_mode(key):
+    elif ("live" if live else "test") != api.mode:
         out.add(
             "key",
             "fail",
@@ -88,36 +165,32 @@ async def _balance(ctx: CheckContext, out: Results, key: str) -> None:
             watch,
         )
     else:
-        out.add("key", "ok", f"key works ({key_mode(key)} mode)", names, watch)
+        out.add("key", "ok", f"key works ({api.mode} mode)", names, watch)
 
 
-async def _price(ctx: CheckContext, out: Results, key: str, name: str) -> None:
+async def _price(api: StripeClient, out: Results, name: str, price_id: str) -> None:
     watch, names = Stopwatch(), (name, "STRIPE_SECRET_KEY")
-    mode, price_id = key_mode(key), ctx.value(name)
+    mode = api.mode
     try:
-        response = await send(
-            ctx, "Stripe", "GET", f"{api(ctx.env)}/v1/prices/{price_id}", headers=_auth(key)
-        )
+        response = await api.price(price_id)
         if response.status_code == 404:
-            from providers.http import error_text
-
             crossed = cross_mode(error_text(response))
             if crossed is not None:
                 price_mode, used = crossed
-                raise CheckError(
+                raise ProviderError(
                     f"{name} is a {price_mode}-mode price but STRIPE_SECRET_KEY is a "
                     f"{used or mode}-mode key; use a price and key from the same mode"
                 )
-            raise CheckError(
+            raise ProviderError(
                 f"{name} was not found in this Stripe account; copy the price id (price_…) "
                 "from Product catalog"
             )
         if not response.is_success:
-            raise CheckError(status_message(response, "Stripe", AUTH_HINT))
-        doc = json_body(response, "Stripe")
+            raise ProviderError(api.status_line(response))
+        doc = api.json(response)
         if not isinstance(doc, dict):
-            raise CheckError("Stripe answered a price request with something else than a price")
-    except CheckError as exc:
+            raise ProviderError("Stripe answered a price request with something else than a price")
+    except SetupError as exc:
         out.error(f"price {name}", exc, names, watch)
         return
     if doc.get("livemode") is not None and bool(doc.get("livemode")) != (mode == "live"):
@@ -153,13 +226,17 @@ async def _price(ctx: CheckContext, out: Results, key: str, name: str) -> None:
 async def check_stripe(ctx: CheckContext) -> list[CheckResult]:
     """Key and prices (phase render), all requests at once."""
     out = Results(SERVICE, "render")
-    key = ctx.value("STRIPE_SECRET_KEY")
-    prices = [n for n in PRICE_VARS if ctx.value(n)]
-    await asyncio.gather(_balance(ctx, out, key), *(_price(ctx, out, key, n) for n in prices))
+    try:
+        api = StripeClient(ctx, ctx.value("STRIPE_SECRET_KEY"))
+    except SetupError as exc:
+        out.error("key", exc, ("STRIPE_SECRET_KEY",), Stopwatch())
+        return out.items
+    prices = [(n, ctx.value(n)) for n in PRICE_VARS if ctx.value(n)]
+    await asyncio.gather(_balance(api, out), *(_price(api, out, n, p) for n, p in prices))
     return out.items
 
 
-def _covers(endpoint: Mapping[str, Any]) -> list[str]:
+def missing_events(endpoint: Mapping[str, Any]) -> list[str]:
     """The plan's events this endpoint does not receive (``*`` receives all of them)."""
     enabled = endpoint.get("enabled_events") or []
     if "*" in enabled:
@@ -167,20 +244,10 @@ def _covers(endpoint: Mapping[str, Any]) -> list[str]:
     return [e for e in EVENTS if e not in enabled]
 
 
-async def list_endpoints(ctx: CheckContext, key: str) -> list[dict[str, Any]]:
-    doc = await get_json(
-        ctx, "Stripe", f"{api(ctx.env)}/v1/webhook_endpoints", AUTH_HINT, _auth(key), {"limit": 100}
-    )
-    data = doc.get("data") if isinstance(doc, dict) else None
-    if not isinstance(data, list):
-        raise CheckError("Stripe answered the webhook endpoint list without data")
-    return [e for e in data if isinstance(e, dict)]
-
-
 def find_endpoint(endpoints: list[dict[str, Any]], url: str) -> dict[str, Any] | None:
     matches = [e for e in endpoints if str(e.get("url", "")).rstrip("/") == url]
     # Prefer an endpoint that already does the job, if several point at the same URL.
-    matches.sort(key=lambda e: (bool(_covers(e)), e.get("status") != "enabled"))
+    matches.sort(key=lambda e: (bool(missing_events(e)), e.get("status") != "enabled"))
     return matches[0] if matches else None
 
 
@@ -190,8 +257,9 @@ async def check_stripe_webhook(ctx: CheckContext) -> list[CheckResult]:
     names = ("APP_URL", "STRIPE_SECRET_KEY")
     url = webhook_url(ctx.value("APP_URL"))
     try:
-        endpoint = find_endpoint(await list_endpoints(ctx, ctx.value("STRIPE_SECRET_KEY")), url)
-    except CheckError as exc:
+        api = StripeClient(ctx, ctx.value("STRIPE_SECRET_KEY"))
+        endpoint = find_endpoint(await api.webhook_endpoints(), url)
+    except SetupError as exc:
         out.error("webhook endpoint", exc, names, watch)
         return out.items
     if endpoint is None:
@@ -202,7 +270,7 @@ async def check_stripe_webhook(ctx: CheckContext) -> list[CheckResult]:
             names,
             watch,
         )
-    elif missing := _covers(endpoint):
+    elif missing := missing_events(endpoint):
         out.add(
             "webhook endpoint",
             "fail",
@@ -228,82 +296,3 @@ async def check_stripe_webhook(ctx: CheckContext) -> list[CheckResult]:
             watch,
         )
     return out.items
-
-
-@dataclass(frozen=True)
-class Created:
-    endpoint_id: str
-    url: str
-    #: the whsec_ signing secret; None when an identical endpoint already existed
-    secret: str | None
-
-
-async def create_webhook(ctx: CheckContext) -> Created:
-    """Create the plan's endpoint unless an identical one exists; raises ``ProviderError``."""
-    from providers.base import ProviderError
-
-    key, url = ctx.value("STRIPE_SECRET_KEY"), webhook_url(ctx.value("APP_URL"))
-    try:
-        existing = find_endpoint(await list_endpoints(ctx, key), url)
-        if existing is not None and not _covers(existing) and existing.get("status") == "enabled":
-            return Created(str(existing.get("id", "")), url, None)
-        if existing is not None:
-            raise ProviderError(
-                f"An endpoint for {url} already exists ({existing.get('id', '')}) but is "
-                "disabled or misses events; nothing was created.",
-                "Fix or delete it in Dashboard > Developers > Webhooks, then run this again.",
-            )
-        # httpx form-encodes a list as repeated keys: enabled_events[]=a&enabled_events[]=b
-        form = {"url": url, "enabled_events[]": list(EVENTS)}
-        response = await send(
-            ctx,
-            "Stripe",
-            "POST",
-            f"{api(ctx.env)}/v1/webhook_endpoints",
-            headers=_auth(key),
-            data=form,
-        )
-        if not response.is_success:
-            raise CheckError(status_message(response, "Stripe", AUTH_HINT))
-        doc = json_body(response, "Stripe")
-    except CheckError as exc:
-        raise ProviderError(exc.message + "; nothing was created.") from None
-    secret = doc.get("secret") if isinstance(doc, dict) else None
-    if not isinstance(secret, str) or not secret.startswith("whsec_"):
-        raise ProviderError(
-            "Stripe created the endpoint but returned no whsec_ signing secret.",
-            "Reveal it in Dashboard > Developers > Webhooks > the endpoint, then: "
-            "convoai-setup vars set STRIPE_WEBHOOK_SECRET",
-        )
-    return Created(str(doc.get("id", "")), url, secret)
-
-
-async def move_webhook(ctx: CheckContext, endpoint_id: str) -> str | None:
-    """Point the existing endpoint ``endpoint_id`` at ``APP_URL``'s webhook URL
-    (``POST /v1/webhook_endpoints/{id}``): its signing secret stays the same, so nothing else
-    changes. Returns the id, or None when that endpoint no longer exists (404)."""
-    from providers.base import ProviderError
-
-    key, url = ctx.value("STRIPE_SECRET_KEY"), webhook_url(ctx.value("APP_URL"))
-    try:
-        response = await send(
-            ctx,
-            "Stripe",
-            "POST",
-            f"{api(ctx.env)}/v1/webhook_endpoints/{endpoint_id}",
-            headers=_auth(key),
-            data={"url": url},
-        )
-        if response.status_code == 404:
-            return None
-        if not response.is_success:
-            raise CheckError(status_message(response, "Stripe", AUTH_HINT))
-        doc = json_body(response, "Stripe")
-    except CheckError as exc:
-        raise ProviderError(f"{exc.message}; the endpoint {endpoint_id} was not changed.") from None
-    if not isinstance(doc, dict) or str(doc.get("url", "")).rstrip("/") != url:
-        raise ProviderError(
-            f"Stripe did not confirm the new URL of {endpoint_id}; check it in Dashboard > "
-            "Developers > Webhooks."
-        )
-    return str(doc.get("id") or endpoint_id)

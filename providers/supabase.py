@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from providers.base import CheckContext, CheckError, CheckResult, Results, Stopwatch
+from checklists.errors import ProviderError
+from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import json_body, require_tls, send, status_message
 
 SERVICE = "supabase"
@@ -66,14 +67,14 @@ async def check_supabase(ctx: CheckContext) -> list[CheckResult]:
             ctx, "Supabase", "GET", f"{url}/rest/v1/", entered="SUPABASE_URL", headers=_headers(key)
         )
         if response.status_code == 403:
-            raise CheckError(
+            raise ProviderError(
                 "Supabase refused SUPABASE_SERVICE_KEY on /rest/v1/ (403): that is the anon or "
                 "publishable key. Use the service_role secret from Project Settings > API"
             )
         if not response.is_success:
-            raise CheckError(status_message(response, "Supabase", AUTH_HINT))
+            raise ProviderError(status_message(response, "Supabase", AUTH_HINT))
         doc = json_body(response, "Supabase")
-    except CheckError as exc:
+    except ProviderError as exc:
         out.error("data api", exc, VARIABLES, watch)
         return out.items
     out.add("data api", "ok", "Data API accepts the service key", VARIABLES, watch)

@@ -249,7 +249,7 @@ class WizardApp(App[int], inherit_bindings=False):
 
     def report_error(self, exc: BaseException, title: str = "Error") -> None:
         """A core error as a person reads it: a notification, or a dialog when it is long."""
-        from wizard.errors import describe
+        from checklists.errors import describe
 
         self.report_error_text(describe(exc), title)
 

@@ -22,8 +22,9 @@ from textual.widgets import Button, Input, Static
 from screens.messages import ActionDone
 
 if TYPE_CHECKING:
-    from providers.domains import DnsRecord, DomainStatus
-    from wizard.domain import DomainOutcome
+    from wizard.platforms.base import DnsRecord, DomainStatus
+    from wizard.platforms.plan import PushPlan
+    from wizard.push import FrontEnd
     from wizard.values import Answers
 
 ACTION = "custom-domain"
@@ -45,6 +46,8 @@ class CustomDomain(Vertical):
     def __init__(self, answers: Answers, *, interval: float = 10.0) -> None:
         super().__init__(id="custom-domain-step")
         self.answers = answers
+        #: what the push of the new URLs said, line by line
+        self.pushed_lines: list[str] = []
         #: seconds between verification checks (the CLI's --interval default)
         self.interval = interval
         self.waiting = False
@@ -100,38 +103,29 @@ class CustomDomain(Vertical):
 
     @work(exclusive=True, group=ACTION, exit_on_error=False)
     async def run_domain_set(self, domain: str, api: str | None) -> None:
+        from checklists.errors import describe
         from wizard.domain import set_domain
-        from wizard.errors import describe
 
         try:
-            # confirm=None: nothing is pushed yet; the modal below asks first.
             outcome = await set_domain(
                 self.answers,
                 domain,
                 api,
+                self.front_end(),
                 interval=self.interval,
-                confirm=None,
                 on_records=self.show_records,
                 on_progress=self.show_progress,
+                on_updated=self.updated,
             )
         except Exception as exc:
             self._waiting(False)
             self.post_message(ActionDone(ACTION, False, describe(exc)))
             return
-        self._waiting(False)
-        button = self.query_one("#custom-domain", Button)
-        button.disabled = True  # the follow-ups are not stopped halfway
-        try:
-            await self.finish(outcome)
         finally:
-            button.disabled = False
-
-    async def finish(self, outcome: DomainOutcome) -> None:
-        from screens.modals import YesNoModal
-        from wizard.domain import push_changed_variables_and_move_webhook
-        from wizard.errors import describe
-
+            self.query_one("#custom-domain", Button).disabled = False
+        self._say("#custom-domain-progress", "")
         if not outcome.verified:
+            self._waiting(False)
             self.post_message(
                 ActionDone(
                     ACTION,
@@ -140,37 +134,44 @@ class CustomDomain(Vertical):
                 )
             )
             return
-        if not outcome.changed:
-            self.post_message(
-                ActionDone(ACTION, True, "Verified; the variables already had these values.")
-            )
-            return
         lines = [set_line(outcome.changed, outcome.stale)]
-        self._say("#custom-domain-result", "✓ " + lines[0])
-        done = outcome.follow_up
-        question = (
-            follow_up_question(self.answers, outcome.changed) if done and done.commands else None
-        )
-        if done is not None and question is not None:
-            if await self.app.push_screen_wait(YesNoModal(question, yes="Push", no="Not now")):
-                self._say("#custom-domain-progress", "Pushing the changed variables…")
-                try:
-                    done = await push_changed_variables_and_move_webhook(
-                        self.answers,
-                        outcome.changed,
-                        confirm=lambda plans, move: True,
-                        progress=lambda line: self._say("#custom-domain-progress", line),
-                    )
-                except Exception as exc:
-                    self._say("#custom-domain-progress", "")
-                    self.post_message(ActionDone(ACTION, False, f"{lines[0]}\n{describe(exc)}"))
-                    return
-            else:
-                done.add("Not pushed: " + "; ".join(done.commands))
-        self._say("#custom-domain-progress", "")
-        lines += done.lines if done else []
+        pushed = outcome.pushed
+        if pushed is not None:
+            lines += self.pushed_lines
+            if pushed.confirmed is False and pushed.commands:
+                lines.append("Not pushed: " + "; ".join(pushed.commands))
         lines += ["Next: " + step for step in outcome.next_steps]
-        self.post_message(ActionDone(ACTION, done is None or done.ok, "\n".join(lines)))
+        self.post_message(ActionDone(ACTION, outcome.ok, "\n".join(lines)))
+
+    def updated(self, changed: Mapping[str, str], stale: list[str]) -> None:
+        """Verified and set here: from now on the run is not stopped halfway."""
+        self._waiting(False)
+        self.query_one("#custom-domain", Button).disabled = True
+        self.pushed_lines = []
+        self._say("#custom-domain-result", "✓ " + set_line(changed, stale))
+
+    def front_end(self) -> FrontEnd:
+        """The push operation's callbacks: a modal to confirm, progress into the row."""
+        from screens.modals import YesNoModal
+        from wizard.platforms import row
+        from wizard.push import FrontEnd
+
+        async def ask(plans: list[PushPlan], extras: list[str]) -> bool:
+            names = [n for p in plans for n in p.named("add", "change")]
+            parts = [
+                f"push {', '.join(p.named('add', 'change'))} to {row(p.destination).label}"
+                for p in plans
+            ]
+            question = " and ".join([*parts, *extras]) + (", then redeploy" if names else "")
+            modal = YesNoModal(f"{question[:1].upper()}{question[1:]}?", yes="Push", no="Not now")
+            answer: bool = await self.app.push_screen_wait(modal)
+            return answer
+
+        def say(line: str, level: str) -> None:
+            self.pushed_lines.append(line)
+            self._say("#custom-domain-progress", line)
+
+        return FrontEnd(ask, say=say)
 
     def show_records(self, records: list[DnsRecord]) -> None:
         rows = [(r.platform, r.type, r.name, r.value) for r in records]
@@ -207,18 +208,3 @@ def set_line(changed: Mapping[str, str], stale: list[str]) -> str:
     """``Set CUSTOM_DOMAIN=…, FRONTEND_URL=…. Now stale: Vercel.``"""
     line = "Verified. Set " + ", ".join(f"{n}={v}" for n, v in changed.items()) + "."
     return line + (f" Now stale: {', '.join(stale)}." if stale else "")
-
-
-def follow_up_question(answers: Answers, changed: Mapping[str, str]) -> str | None:
-    """What the follow-ups would do, as a question; None when there is nothing to do."""
-    from checklists.catalog import catalog
-    from wizard.domain_push import LABELS, targets_of, webhook_move
-
-    sent = {t: [n for n in changed if t in catalog()[n].destinations] for t in targets_of(changed)}
-    parts = [f"push {', '.join(names)} to {LABELS[t]}" for t, names in sent.items()]
-    move, _why_not = webhook_move(answers, changed)
-    parts += [move] if move else []
-    if not parts:
-        return None
-    question = " and ".join(parts) + (", then redeploy" if targets_of(changed) else "")
-    return f"{question[:1].upper()}{question[1:]}?"

@@ -56,7 +56,7 @@ class FilesScreen(PhaseScreen):
     @work(thread=True, exclusive=True, group="files", exit_on_error=False)
     def plan_files(self) -> None:
         """Render and diff (YAML and difflib load here, not at start-up)."""
-        from wizard.errors import describe
+        from checklists.errors import describe
         from wizard.outputs import plan
 
         try:
@@ -110,8 +110,8 @@ class FilesScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="files", exit_on_error=False)
     def write_files(self, changes: list[Any], force: bool) -> None:
-        from wizard.errors import describe
-        from wizard.outputs import OutputConflict, apply
+        from checklists.errors import OutputConflict, describe
+        from wizard.outputs import apply
 
         try:
             written = apply(self.project, changes, force=force)

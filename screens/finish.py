@@ -90,8 +90,8 @@ class FinishScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def load_rows(self) -> None:
         """Reads every secret (masked for display) and diffs every file: off the UI thread."""
+        from checklists.errors import describe
         from wizard.checklist import build_rows
-        from wizard.errors import describe
         from wizard.outputs import plan
 
         try:

@@ -109,7 +109,7 @@ class OverviewScreen(Screen[None]):
         try:
             store = self.answers.store
         except Exception as exc:
-            from wizard.errors import describe
+            from checklists.errors import describe
 
             self.post_message(StoreOpened("", "", "", describe(exc)))
             return

@@ -211,7 +211,7 @@ class PhaseScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_values(self) -> None:
         """Secrets come from the store, which may need unlocking: never on the UI thread."""
-        from wizard.errors import describe
+        from checklists.errors import describe
 
         try:
             resolved = self.answers.resolve_all([v.name for v in self.variables])
@@ -286,8 +286,8 @@ class PhaseScreen(Screen[None]):
 
     @work(exclusive=True, group="checks", exit_on_error=False)
     async def run_checks(self, generation: int, overlay: dict[str, str], record: bool) -> None:
+        from checklists.errors import describe
         from wizard.checks import offline_results, record_results, run_checks, select_services
-        from wizard.errors import describe
 
         project = self.project
         try:
@@ -343,9 +343,9 @@ class PhaseScreen(Screen[None]):
         )
 
     async def finish_phase(self, before: StateData) -> None:
+        from checklists.errors import describe
         from wizard.checks import finish_phase
         from wizard.done import stale_after_change
-        from wizard.errors import describe
 
         try:
             status = await finish_phase(self.answers, self.phase.id)
@@ -396,7 +396,7 @@ class PhaseScreen(Screen[None]):
 
     def report_error(self, exc: BaseException, title: str) -> None:
         """Ask the app to show a core error (a notification, or a dialog when it is long)."""
-        from wizard.errors import describe
+        from checklists.errors import describe
 
         self.post_message(ErrorReported(title, describe(exc)))
 

@@ -14,8 +14,8 @@ from typing import Any
 import questionary
 
 from checklists.catalog import Variable, for_phase, mask, normalise, normalise_for, validate_format
+from checklists.errors import EXIT_INTERRUPTED
 from wizard.done import all_status, stale_after_change
-from wizard.errors import EXIT_INTERRUPTED
 from wizard.phases import PHASES, TODOS, Phase
 from wizard.values import Answers
 

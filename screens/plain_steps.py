@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import questionary
 
+from checklists.errors import describe
 from screens.plain import confirm, fail
-from wizard.errors import describe
 from wizard.phases import Phase
 
 if TYPE_CHECKING:

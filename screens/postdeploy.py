@@ -67,7 +67,7 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="webhook", exit_on_error=False)
     async def create_webhook(self) -> None:
-        from wizard.errors import describe
+        from checklists.errors import describe
         from wizard.webhook import create_and_store
 
         try:
@@ -81,8 +81,8 @@ class PostDeployScreen(PhaseScreen):
     @on(Button.Pressed, "#set-domain")
     @on(Input.Submitted, "#domain")
     def set_domain(self) -> None:
+        from checklists.errors import ValidationError
         from wizard.actions import set_api_domain
-        from wizard.errors import ValidationError
 
         result = self.query_one("#domain-result", Static)
         try:
@@ -105,8 +105,8 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="sentry", exit_on_error=False)
     async def send_sentry_event(self) -> None:
+        from checklists.errors import describe
         from wizard.actions import send_sentry_test_event
-        from wizard.errors import describe
 
         try:
             result = await send_sentry_test_event(self.answers)
@@ -125,8 +125,8 @@ class PostDeployScreen(PhaseScreen):
     async def verify_deployment(self, send_test_webhook: bool) -> None:
         import asyncio
 
+        from checklists.errors import describe
         from wizard.checks import record_results
-        from wizard.errors import describe
         from wizard.verify import run_verify
 
         try:

@@ -1,19 +1,19 @@
-"""Render and Vercel phases: the files (as ``FilesScreen``) plus a Platform tab that pushes the
-phase's variables, as ``convoai-setup push`` does: a masked plan first, a confirmation, the
-upserts with read-back, then the deploy followed to the end. Nothing is sent before Push.
+"""Render and Vercel phases: the files (as ``FilesScreen``) plus a Platform tab that runs the push
+operation (``wizard.push``) for the phase's platform, as ``convoai-setup push`` does: Plan reads
+the platform and shows the masked plan (a dry run); Push plans again, asks in a modal, lands the
+changes with read-back, then follows the deploy. Esc stops a running push cleanly: writes that
+started are finished, read back and reported first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static, TabPane
 
@@ -23,51 +23,30 @@ from screens.messages import ErrorReported
 from screens.modals import YesNoModal
 from screens.widgets import Pane
 from wizard.phases import Phase
+from wizard.platforms import with_capability
 
 if TYPE_CHECKING:
+    from wizard.platforms.plan import PushPlan
+    from wizard.push import FrontEnd
     from wizard.values import Answers
 
-#: the phases whose values also go to a platform (``wizard.platforms.DESTINATIONS``, named
-#: here so that choosing a screen does not import the platforms' HTTP clients)
-LABELS = {"render": "Render", "vercel": "Vercel"}
 TABS = Binding.Group("Tabs")
+PUSH = "push"
 
 
 def pushes(phase: Phase) -> bool:
-    """Whether the phase's screen has a Platform tab (its id is a push destination)."""
-    return phase.id in LABELS
+    """Whether the phase's screen has a Platform tab (a platform that receives pushes)."""
+    return any(p.phase == phase.id for p in with_capability("push"))
 
 
-@dataclass
-class PushPlanned(Message):
-    """The plan for this phase's platform (``plan`` is a ``wizard.push.DestPlan``)."""
-
-    plan: Any = None
-    error: str = ""
-
-
-@dataclass
-class PushProgress(Message):
-    line: str
-
-
-@dataclass
-class PushFinished(Message):
-    ok: bool
-    lines: list[str] = field(default_factory=list)
-
-
-def plan_text(plan: Any) -> str:
+def plan_text(plan: PushPlan) -> str:
     """The plan as the CLI prints it (values masked)."""
-    from wizard.commands.push import plan_rows
     from wizard.console import table
+    from wizard.platforms.plan import plan_rows
+    from wizard.platforms.plan import plan_text as head
 
-    head = f"{LABELS[plan.destination]}: {plan.target}"
-    if plan.create:
-        head += "\ncreate with: " + ", ".join(
-            f"{k} {v if v is not None else './'}" for k, v in plan.create.items()
-        )
-    return "\n".join([head, table(["ACTION", "VARIABLE", "VALUE"], plan_rows(plan)), *plan.notes])
+    rows = table(["ACTION", "VARIABLE", "VALUE"], plan_rows(plan))
+    return "\n".join([*head(plan), rows, *plan.notes])
 
 
 class PushScreen(FilesScreen):
@@ -84,27 +63,32 @@ class PushScreen(FilesScreen):
 
     def __init__(self, phase: Phase, answers: Answers, *, validate_on_open: bool = False) -> None:
         super().__init__(phase, answers, validate_on_open=validate_on_open)
-        #: the last plan (a ``wizard.push.DestPlan``) and the lines the push reported
-        self.plan: Any = None
+        #: the lines the last push reported
         self.push_log: list[str] = []
+        self.pushing = False
 
     @property
     def destination(self) -> str:
-        return self.phase.id
+        return next(p.id for p in with_capability("push") if p.phase == self.phase.id)
+
+    @property
+    def label(self) -> str:
+        from wizard.platforms import row
+
+        return row(self.destination).label
 
     def late_tabs(self) -> Iterator[Widget]:
         # After Checks: push once the values check out (and F5 follows F4 left to right).
-        label = LABELS[self.destination]
         with TabPane("Platform", id="tab-platform"), Pane(id="platform"):
             yield Static(
-                f"Push this phase's variables to {label}: Plan shows what would change "
+                f"Push this phase's variables to {self.label}: Plan shows what would change "
                 "(masked); nothing is sent until you confirm Push.",
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):
                 yield Button("Plan", id="push-plan", compact=True)
                 yield Button(
-                    f"Push to {label}",
+                    f"Push to {self.label}",
                     id="push-apply",
                     variant="warning",
                     compact=True,
@@ -113,112 +97,76 @@ class PushScreen(FilesScreen):
             yield Static("", id="push-plan-text", markup=False)
             yield Static("", id="push-log", markup=False, classes="action-result")
 
+    def front_end(self, confirm: bool) -> FrontEnd:
+        """The operation's callbacks: the plan into the tab, lines into the log, a modal."""
+        from wizard.push import FrontEnd
+
+        def show(plan: PushPlan) -> None:
+            self.query_one("#push-plan-text", Static).update(plan_text(plan))
+            self.query_one("#push-apply", Button).disabled = not plan.has_changes
+
+        def say(line: str, level: str) -> None:
+            self.push_log = [*self.push_log, for_screen(line)]
+            self.query_one("#push-log", Static).update("\n".join(self.push_log))
+
+        async def ask(plans: list[PushPlan], extras: list[str]) -> bool:
+            count = sum(len(p.named("add", "change")) for p in plans)
+            what = [f"set {count} variable(s) on {self.label}"] if plans else []
+            if any(p.create for p in plans):
+                what = [f"create {plans[0].target} with {count} variables"]
+            question = " and ".join([*what, *extras])
+            modal = YesNoModal(f"{question[:1].upper()}{question[1:]}, then deploy?", yes="Push")
+            answer: bool = await self.app.push_screen_wait(modal)
+            return answer
+
+        return FrontEnd(ask if confirm else None, show, say)
+
     @on(Button.Pressed, "#push-plan")
     def plan_pressed(self) -> None:
         self.query_one("#push-apply", Button).disabled = True
         self.query_one("#push-plan-text", Static).update("Reading the platform…")
-        self.make_plan()
-
-    @work(thread=True, exclusive=True, group="push", exit_on_error=False)
-    def make_plan(self) -> None:
-        import asyncio
-
-        from wizard.errors import describe
-        from wizard.platforms import Platforms, choose, known
-
-        try:
-            values = self.answers.values()
-            choose(values, [self.destination])
-            salt = self.answers.store.salt()
-
-            async def run() -> Any:
-                async with Platforms(values, 20.0, known=known(self.project)) as platforms:
-                    return await platforms.plan(self.destination, salt)
-
-            self.post_message(PushPlanned(asyncio.run(run())))
-        except Exception as exc:
-            self.post_message(PushPlanned(None, describe(exc)))
-
-    @on(PushPlanned)
-    def push_planned(self, message: PushPlanned) -> None:
-        text = self.query_one("#push-plan-text", Static)
-        if message.error:
-            self.plan = None
-            text.update(Content.styled(for_screen(message.error), "$text-error"))
-            return
-        self.plan = message.plan
-        text.update(plan_text(message.plan))
-        self.query_one("#push-apply", Button).disabled = not message.plan.has_changes
-        if not message.plan.has_changes:
-            self.notify(f"{LABELS[self.destination]} already has these values.", title="Push")
+        self.push_log = []
+        self.query_one("#push-log", Static).update("")
+        self.run_push(dry_run=True)
 
     @on(Button.Pressed, "#push-apply")
     def apply_pressed(self) -> None:
-        if self.plan is None or not self.plan.has_changes:
-            return
-        plan = self.plan
-        count = len(plan.named("add", "change"))
-        what = (
-            f"create {plan.target} with {count} variables"
-            if plan.create
-            else f"set {count} variable(s) on {plan.target}"
-        )
+        self.query_one("#push-apply", Button).disabled = True
+        self.push_log = []
+        self.query_one("#push-log", Static).update("")
+        self.run_push(dry_run=False)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.query_one("#push-apply", Button).disabled = True
-                self.push_log = []
-                self.query_one("#push-log", Static).update("")
-                self.apply_plan(plan)
+    @work(exclusive=True, group=PUSH, exit_on_error=False)
+    async def run_push(self, dry_run: bool) -> None:
+        from checklists.errors import describe
+        from wizard.push import push
 
-        self.app.push_screen(
-            YesNoModal(
-                f"Push to {LABELS[self.destination]}: {what}, then deploy?", yes="Push", no="Cancel"
-            ),
-            answered,
-        )
-
-    @work(thread=True, exclusive=True, group="push", exit_on_error=False)
-    def apply_plan(self, plan: Any) -> None:
-        import asyncio
-
-        from wizard.commands.push import report_lines
-        from wizard.errors import describe
-        from wizard.platforms import Platforms, known, record, summary
-
-        def progress(line: str) -> None:
-            self.post_message(PushProgress(line))
-
-        async def run() -> PushFinished:
-            salt = self.answers.store.salt()
-            values = self.answers.values()
-            async with Platforms(values, 20.0, known=known(self.project)) as platforms:
-                applied = await platforms.apply(plan, salt)
-                record(self.project, plan.destination, summary(plan, "push", applied))
-                lines = report_lines(applied, plan)
-                if not applied.ok:
-                    return PushFinished(False, lines)
-                for line in lines:
-                    progress(line)
-                outcome = await platforms.deploy(plan, applied, progress)
-                return PushFinished(outcome.ok, [outcome.message])
-
+        self.pushing = True
         try:
-            self.post_message(asyncio.run(run()))
+            outcome = await push(
+                self.answers, [self.destination], self.front_end(not dry_run), dry_run=dry_run
+            )
         except Exception as exc:
-            self.post_message(PushFinished(False, [describe(exc)]))
-
-    @on(PushProgress)
-    def push_progress(self, message: PushProgress) -> None:
-        self.push_log = [*self.push_log, message.line]
-        self.query_one("#push-log", Static).update("\n".join(self.push_log))
-
-    @on(PushFinished)
-    def push_finished(self, message: PushFinished) -> None:
-        self.push_progress(PushProgress("\n".join(message.lines)))
-        if message.ok:
-            self.notify(message.lines[-1], title="Push")
-        else:
-            self.post_message(ErrorReported("Push", "\n".join(message.lines)))
-        self.plan = None
+            self.query_one("#push-plan-text", Static).update(
+                Content.styled(for_screen(describe(exc)), "$text-error")
+            )
+            return
+        finally:
+            self.pushing = False
+        if dry_run:
+            return
+        if outcome.confirmed and outcome.ok:
+            self.notify(self.push_log[-1] if self.push_log else "Pushed.", title="Push")
+        elif outcome.confirmed is not False and not outcome.ok:
+            self.post_message(ErrorReported("Push", "\n".join(self.push_log)))
         self.refresh_status()
+
+    def action_overview(self) -> None:
+        """Esc: stops a running push first (what was sent is reported), else the overview."""
+        if not self.pushing:
+            super().action_overview()
+            return
+        self.workers.cancel_group(self, PUSH)
+        self.pushing = False
+        self.push_log = [*self.push_log, "Stopped: what was sent is reported above."]
+        self.query_one("#push-log", Static).update("\n".join(self.push_log))

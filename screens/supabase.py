@@ -82,7 +82,7 @@ class SupabaseScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def inspect_migrations(self) -> None:
-        from wizard.errors import describe
+        from checklists.errors import describe
         from wizard.migrations import MigrationStatus, discover, inspect
 
         try:
@@ -138,7 +138,7 @@ class SupabaseScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
     def apply_migrations(self) -> None:
-        from wizard.errors import describe
+        from checklists.errors import describe
         from wizard.migrations import apply
 
         url = self.db_url()

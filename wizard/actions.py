@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from checklists.catalog import normalise, validate_format
+from checklists.errors import ValidationError
 from providers.base import CheckResult
-from wizard.errors import ValidationError
 from wizard.values import Answers
 
 

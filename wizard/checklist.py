@@ -132,7 +132,7 @@ def render_export(
     a ``destination`` (no mixing of wizard-only credentials into Render's variables).
     """
     from checklists import export
-    from wizard.errors import UsageError
+    from checklists.errors import UsageError
     from wizard.state import now_iso
 
     if fmt not in FORMATS:
@@ -176,7 +176,7 @@ def write_export(answers: Answers, result: Export, path: Path) -> tuple[Path, st
     A revealed file inside a git work tree must be git-ignored; ``keep_out_of_git`` makes it so
     or refuses before anything is written.
     """
-    from wizard.errors import UsageError
+    from checklists.errors import UsageError
     from wizard.fsutil import atomic_write
     from wizard.gitignore import keep_out_of_git
 

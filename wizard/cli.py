@@ -14,8 +14,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from checklists.errors import EXIT_USAGE, SetupError
 from wizard import __version__
-from wizard.errors import EXIT_USAGE, SetupError
 
 #: command name -> module, in the order --help lists them
 COMMANDS = {
@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
             # Read-only project, full disk, no permission: a path and a fix, not a bug report.
-            from wizard.errors import from_os_error
+            from checklists.errors import from_os_error
 
             exc = from_os_error(exc)
         if not isinstance(exc, SetupError):

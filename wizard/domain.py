@@ -1,11 +1,12 @@
-"""``domain set``: the plan's section 6.2 (custom domain), automated.
+"""``domain set``: the plan's section 6.2 (custom domain), automated, for every front end.
 
-Adds DOMAIN to the Vercel project (and API_DOMAIN, if given, to the Render service), hands the
-DNS records to create to the caller, polls both platforms until they verify the domains, then
-updates CUSTOM_DOMAIN, FRONTEND_URL and (with API_DOMAIN) APP_URL / VITE_API_URL, reports the
-phases that became stale, and calls ``push_changed_variables_and_move_webhook``: the changed
-Render / Vercel variables are pushed (after a confirmation) and the Stripe webhook endpoint moves.
-Adding is idempotent, so stopping (Ctrl-C) and re-running later is always safe.
+Adds DOMAIN to the Vercel project (and API_DOMAIN, if given, to the Render service: the one
+push writes to), hands the DNS records to create to the caller, polls both platforms until they
+verify the domains, then sets CUSTOM_DOMAIN, FRONTEND_URL and (with API_DOMAIN) APP_URL /
+VITE_API_URL here and runs the push operation (``wizard.push``) for those variables: it compares
+with what the platforms have, so running ``domain set`` again finishes a push that was declined,
+and the Stripe webhook endpoint follows APP_URL. Adding is idempotent, so stopping (Ctrl-C, Esc)
+and re-running later is always safe.
 """
 
 from __future__ import annotations
@@ -17,38 +18,34 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from checklists.catalog import normalise, validate_format
-from providers.base import CheckContext, ProviderError
-from providers.domains import (
-    DnsRecord,
-    DomainStatus,
-    MissingSetting,
-    Render,
-    Vercel,
-    vercel_records,
-)
-from wizard.errors import UsageError
+from checklists.catalog import catalog, normalise, validate_format
+from checklists.errors import ProviderError, UsageError
+from wizard.platforms import with_capability
+from wizard.platforms.base import DnsRecord, DomainStatus, HasDomains
 from wizard.values import Answers
 
-WEBHOOK_PATH = "/api/subscriptions/webhook"
-
 if TYPE_CHECKING:
-    from wizard.domain_push import Confirm, FollowUp
-    from wizard.push import DestPlan
+    from wizard.push import FrontEnd, PushOutcome
+
+Progress = Callable[[int, Sequence[DomainStatus]], None]
 
 
 @dataclass
 class DomainOutcome:
     verified: bool
     records: list[DnsRecord]
-    #: name -> new value of every variable that changed (empty unless verified)
+    #: name -> new value of every variable that changed here (empty unless verified)
     changed: dict[str, str] = field(default_factory=dict)
     #: phases that were done and are stale now
     stale: list[str] = field(default_factory=list)
     #: what the user should run next
     next_steps: list[str] = field(default_factory=list)
-    #: the push / webhook follow-ups (None: nothing changed, so nothing to follow up)
-    follow_up: FollowUp | None = None
+    #: the push of the domain's variables (None: no platform receives them)
+    pushed: PushOutcome | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.verified and (self.pushed is None or self.pushed.ok)
 
 
 def clean_domain(raw: str, what: str) -> str:
@@ -56,10 +53,8 @@ def clean_domain(raw: str, what: str) -> str:
     domain = normalise(raw).lower().removeprefix("https://").removeprefix("http://").rstrip("/.")
     problems = validate_format("CUSTOM_DOMAIN", domain)
     if problems:
-        raise UsageError(
-            f"{what} {raw!r} is not a host name: {problems[0].split(' should ', 1)[-1]}; "
-            "nothing was changed."
-        )
+        why = problems[0].split(" should ", 1)[-1]
+        raise UsageError(f"{what} {raw!r} is not a host name: {why}; nothing was changed.")
     return domain
 
 
@@ -87,139 +82,114 @@ def update_variables(
 
 
 def next_steps(changed: Mapping[str, str]) -> list[str]:
-    """What is left for the person after the follow-ups (files in git, the smoke test)."""
+    """What is left for the person after the push (files in git, the smoke test)."""
     steps: list[str] = []
     if "APP_URL" in changed:
         steps.append(
-            "convoai-setup write vercel   (vercel.json's /api rewrites follow APP_URL); "
-            "commit and push it"
+            "convoai-setup write vercel   (vercel.json's /api rewrites follow APP_URL); commit "
+            "and push it"
         )
     steps.append("convoai-setup verify --send-test-webhook   (proves the site on its new address)")
     return steps
 
 
-async def push_changed_variables_and_move_webhook(
-    answers: Answers,
-    changed: Mapping[str, str],
-    *,
-    confirm: Confirm | None = None,
-    show: Callable[[DestPlan], None] = lambda plan: None,
-    progress: Callable[[str], None] = lambda line: None,
-    deploy: bool = True,
-    env: Mapping[str, str] = os.environ,
-    timeout: float = 20.0,
-) -> FollowUp:
-    """THE call point for "push the changed variables and move the Stripe webhook".
-
-    The changed Render / Vercel variables go through ``push``'s core (masked plan via ``show``,
-    ``confirm``, upserts with read-back, deploy followed via ``progress``); the remembered
-    Stripe endpoint is moved to the new APP_URL. ``confirm`` None (no terminal, no --yes):
-    nothing is sent and ``FollowUp.commands`` holds what to run. See ``wizard.domain_push``.
-    """
-    from wizard.domain_push import follow_up
-
-    return await follow_up(
-        answers,
-        changed,
-        confirm=confirm,
-        show=show,
-        progress=progress,
-        deploy=deploy,
-        env=env,
-        timeout=timeout,
-    )
+def receivers(names: Sequence[str]) -> list[str]:
+    """The platforms that receive any of ``names``, in the registry's order."""
+    wanted = {d for n in names for d in catalog()[n].destinations}
+    return [p.id for p in with_capability("push") if p.id in wanted]
 
 
-Progress = Callable[[int, Sequence[DomainStatus]], None]
+def _require(values: Mapping[str, str | None], api_domain: str | None) -> None:
+    if not values.get("VERCEL_TOKEN") or not values.get("VERCEL_PROJECT"):
+        raise UsageError(
+            "VERCEL_TOKEN and VERCEL_PROJECT are needed to use the Vercel API; nothing was "
+            "changed.",
+            "Set them: convoai-setup vars set VERCEL_TOKEN, then convoai-setup vars set "
+            "VERCEL_PROJECT NAME",
+        )
+    if api_domain and not values.get("RENDER_API_KEY"):
+        raise UsageError(
+            "RENDER_API_KEY is needed to add the API domain on Render; nothing was changed.",
+            "Set it: convoai-setup vars set RENDER_API_KEY",
+        )
 
 
 async def set_domain(
     answers: Answers,
     domain: str,
-    api_domain: str | None = None,
+    api_domain: str | None,
+    front: FrontEnd,
     *,
     env: Mapping[str, str] = os.environ,
     timeout: float = 20.0,
     interval: float = 10.0,
     max_wait: float | None = None,
-    on_records: Callable[[list[DnsRecord]], None] | None = None,
-    on_progress: Progress | None = None,
-    confirm: Confirm | None = None,
-    show_plan: Callable[[DestPlan], None] = lambda plan: None,
-    on_deploy: Callable[[str], None] = lambda line: None,
+    on_records: Callable[[list[DnsRecord]], None] = lambda records: None,
+    on_progress: Progress = lambda attempt, statuses: None,
+    on_updated: Callable[[Mapping[str, str], list[str]], None] = lambda changed, stale: None,
     deploy: bool = True,
-    on_updated: Callable[[Mapping[str, str], list[str]], None] | None = None,
 ) -> DomainOutcome:
-    """Add, show records, poll until verified (or ``max_wait`` s), then update the variables
-    and follow up (``push_changed_variables_and_move_webhook``, with ``confirm`` etc.)."""
-    from providers.http import make_client
+    """Add, show records, poll until verified (or ``max_wait`` s), then set the variables and
+    push them (``front`` confirms, shows and says, as for ``push``)."""
+    from wizard.platforms.remembered import known
+    from wizard.platforms.session import Session
+    from wizard.push import push
 
     domain = clean_domain(domain, "DOMAIN")
     api_domain = clean_domain(api_domain, "API_DOMAIN") if api_domain else None
     if api_domain == domain:
         raise UsageError(
-            "DOMAIN and --api must differ: the site proxies /api to the API's domain; "
-            "nothing was changed."
+            "DOMAIN and --api must differ: the site proxies /api to the API's domain; nothing "
+            "was changed."
         )
-    values = answers.values()
-    async with make_client(env, timeout) as client:
-        ctx = CheckContext(values, client, timeout, env)
+    values = await asyncio.to_thread(answers.values)
+    _require(values, api_domain)
+    memory = await asyncio.to_thread(known, answers.project)
+    async with Session(values, timeout, env, memory) as session:
+        wanted: list[tuple[HasDomains, str]] = [(session.adapter("vercel"), domain)]
+        if api_domain:
+            wanted.append((session.adapter("render"), api_domain))
         try:
-            vercel = Vercel(ctx, values)
-            render = Render(ctx, values) if api_domain else None
-            added = await vercel.add_domain(domain)
-            records = vercel_records(domain, added, await vercel.config(domain))
-            if render is not None and api_domain:
-                records += render.records(api_domain, await render.add_domain(api_domain))
-            if on_records is not None:
-                on_records(records)
-            verified = await _poll(
-                vercel, render, domain, api_domain, interval, max_wait, on_progress
-            )
-        except MissingSetting as exc:
-            raise UsageError(exc.message + " Nothing was changed.", exc.hint) from None
+            records = [r for adapter, name in wanted for r in await adapter.add_domain(name)]
+            on_records(records)
+            verified = await _poll(wanted, interval, max_wait, on_progress)
         except ProviderError as exc:
             raise ProviderError(exc.message + " Nothing was changed locally.", exc.hint) from None
     if not verified:
         return DomainOutcome(False, records)
-    changed, stale = update_variables(answers, new_values(domain, api_domain))
-    if not changed:
-        return DomainOutcome(True, records)
-    if on_updated is not None:
-        on_updated(changed, stale)
-    done = await push_changed_variables_and_move_webhook(
-        answers,
-        changed,
-        confirm=confirm,
-        show=show_plan,
-        progress=on_deploy,
-        deploy=deploy,
-        env=env,
-        timeout=timeout,
-    )
-    return DomainOutcome(True, records, changed, stale, next_steps(changed), done)
+    settings = new_values(domain, api_domain)
+    changed, stale = await asyncio.to_thread(update_variables, answers, settings)
+    on_updated(changed, stale)
+    outcome = DomainOutcome(True, records, changed, stale, next_steps(settings))
+    targets = receivers(list(settings))
+    if targets:
+        outcome.pushed = await push(
+            answers,
+            targets,
+            front,
+            only=list(settings),
+            deploy=deploy,
+            create=False,
+            timeout=timeout,
+            env=env,
+            by="domain set",
+        )
+    return outcome
 
 
 async def _poll(
-    vercel: Vercel,
-    render: Render | None,
-    domain: str,
-    api_domain: str | None,
+    wanted: list[tuple[HasDomains, str]],
     interval: float,
     max_wait: float | None,
-    on_progress: Progress | None,
+    on_progress: Progress,
 ) -> bool:
     """True once every domain is verified; False when ``max_wait`` runs out first."""
     deadline = None if max_wait is None else time.monotonic() + max_wait
     attempt = 0
     while True:
         attempt += 1
-        checks = [vercel.status(domain)]
-        if render is not None and api_domain:
-            checks.append(render.status(api_domain))
-        statuses = list(await asyncio.gather(*checks))
-        if on_progress is not None:
-            on_progress(attempt, statuses)
+        statuses = list(await asyncio.gather(*(a.domain_status(d) for a, d in wanted)))
+        on_progress(attempt, statuses)
         if all(s.verified for s in statuses):
             return True
         if deadline is not None and time.monotonic() + interval > deadline:

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from wizard.errors import UsageError
+from checklists.errors import UsageError
 
 
 def _work_tree(directory: Path) -> Path | None:

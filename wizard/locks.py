@@ -16,14 +16,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from wizard.errors import WizardError
+from checklists.errors import LockTimeout
 
 #: how long to wait for another process to finish with a lock before giving up
 LOCK_WAIT_SECONDS = 10.0
-
-
-class LockTimeout(WizardError):
-    """Another process held a lock for longer than we wait (exit 2); nothing was changed."""
 
 
 class _Held:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wizard.errors import UsageError
+from checklists.errors import UsageError
 from wizard.project import Project
 
 MIGRATION_FILE = re.compile(r"^([0-9]+)_(.*)\.sql$")

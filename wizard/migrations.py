@@ -257,7 +257,8 @@ def apply(
     """Apply every pending file in order; connection problems raise ``PostgresError``."""
     import psycopg
 
-    from providers.postgres import VECTOR_FIX, PostgresError, connect, first_line, scrub
+    from checklists.errors import PostgresError
+    from providers.postgres import VECTOR_FIX, connect, first_line, scrub
 
     def emit(file: MigrationFile, stage: str, message: str = "") -> None:
         if progress is not None:

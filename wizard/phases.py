@@ -154,7 +154,7 @@ def get_phase(phase_id: str) -> Phase:
     for phase in PHASES:
         if phase.id == phase_id:
             return phase
-    from wizard.errors import UsageError
+    from checklists.errors import UsageError
 
     raise UsageError(f"{phase_id!r} is not a phase.", f"Phases are: {', '.join(PHASE_IDS)}.")
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.errors import ProjectError
+from checklists.errors import ProjectError
 from wizard.fsutil import atomic_write
 
 STATE_DIR = ".convoai-setup"

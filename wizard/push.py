@@ -1,365 +1,389 @@
-"""``push``: plan, apply and read back a platform's variables (Render here, Vercel in
-``wizard.push_vercel``). ``drift`` is the same plan without the writes.
+"""THE push operation: plan → narrow → confirm → apply → read back → record → report → deploy
+→ follow-ups. Written once; ``convoai-setup push``, ``domain set``, the TUI's Platform tab and
+``--plain``'s push step each call it with a ``FrontEnd`` (how to confirm, show and say).
 
-The plan compares each value by keyed digest (HMAC-SHA256 with the project's fingerprint salt),
-so no comparison ever needs a value printed or stored. Per variable: ``add`` (not on the
-platform), ``change`` (differs), ``same``, ``kept`` (on the platform only: never touched), and
-``unset`` (in the catalog for this platform but with no value here: not sent).
-Only variables whose destination is the platform are sent; wizard-only credentials never are.
+What is sent is decided by comparing with what each platform has (never with the last value
+sent from here), so running it again finishes whatever an earlier run did not. Each platform
+stands alone: one that cannot be planned is reported and the others go on. The Stripe webhook
+endpoint follows APP_URL whenever Render's APP_URL is pushed (or the plan says why it cannot).
+
+Cancelling (Esc in the TUI, Ctrl-C) never leaves a write half-sent and unreported: writes that
+started are finished, read back, recorded and reported before the cancellation goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Mapping
+import inspect
+import os
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from checklists.catalog import for_destination, mask
-from providers.api_call import Gone
-from providers.base import ProviderError
-from providers.render_api import RenderApi, dashboard_link
-from wizard.errors import UsageError
-from wizard.outputs.render_yaml import DEFAULT_NAME, blueprint
-from wizard.values import digest
+from checklists.errors import EXIT_FAILED, EXIT_USAGE, ProviderError, SetupError, UsageError
+from wizard.platforms import missing_tokens, row
+from wizard.platforms.plan import Applied, PushPlan, narrowed
+from wizard.platforms.remembered import known, record, summary
+from wizard.values import Answers
 
-Values = Mapping[str, str | None]
-T = TypeVar("T")
-#: Render plan used when push creates the service (render.yaml leaves it to the Blueprint)
-RENDER_PLAN = "starter"
-#: concurrent upserts: Render allows 30 writes a minute, so one push's 15 fit in one burst
-WRITE_CONCURRENCY = 16
+if TYPE_CHECKING:
+    from wizard.platforms.base import DeployOutcome
+    from wizard.platforms.session import Session
+    from wizard.platforms.stripe import WebhookMove
 
-
-@dataclass(frozen=True)
-class VarPlan:
-    name: str
-    #: add | change | same | kept | unset
-    action: str
-    #: the local value masked as everywhere else ("" for kept/unset: nothing to show)
-    shown: str = ""
+#: (the plans that change something, the follow-ups described) -> go ahead?
+Confirm = Callable[[list[PushPlan], list[str]], "bool | Awaitable[bool]"]
+#: (a line for people, its level: info | warn | error)
+Say = Callable[[str, str], None]
 
 
 @dataclass
-class DestPlan:
-    """What push would do on one platform. ``desired``/``remote`` hold values: never print them."""
+class FrontEnd:
+    """What a front end supplies: everything else is the same for all of them."""
 
-    destination: str
-    #: "service convoai-backend (srv-…)" / "project convoai (prj_…)"
-    target: str
-    #: the platform's id for the service or project ("" when it does not exist yet)
-    ref: str
-    variables: list[VarPlan]
-    #: settings of the service/project to create (None: it exists)
-    create: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)
-    desired: dict[str, str] = field(default_factory=dict, repr=False)
-    remote: dict[str, str] = field(default_factory=dict, repr=False)
-    #: the creation request body (holds values: never print it)
-    payload: dict[str, Any] | None = field(default=None, repr=False)
-    #: what the target was looked up by (name, workspace/team): the state keeps it with ``ref``
-    #: so the next push can use the id at once, but only for the same name and scope
-    scope: dict[str, str] = field(default_factory=dict)
-
-    def named(self, *actions: str) -> list[str]:
-        return [v.name for v in self.variables if v.action in actions]
-
-    @property
-    def has_changes(self) -> bool:
-        return self.create is not None or bool(self.named("add", "change"))
+    #: asked once, after the plans are shown; None: there is no way to ask (no terminal and no
+    #: --yes), so nothing is sent and ``PushOutcome.commands`` says what to run
+    confirm: Confirm | None
+    show: Callable[[PushPlan], None] = lambda plan: None
+    say: Say = lambda line, level: None
 
 
 @dataclass
-class Applied:
-    """What apply did on one platform."""
+class Landing:
+    """What happened on one platform."""
 
     destination: str
-    ref: str
-    #: variables that landed (upsert answered 2xx)
-    landed: list[str] = field(default_factory=list)
-    #: variable -> why it did not land
-    failed: dict[str, str] = field(default_factory=dict)
-    #: variables whose read-back digest differs from what was sent
-    mismatched: list[str] = field(default_factory=list)
-    created: bool = False
-    #: a deploy the platform already started (Render starts one when it creates a service)
-    deploy_id: str | None = None
+    plan: PushPlan | None = None
+    applied: Applied | None = None
+    deploy: DeployOutcome | None = None
+    error: SetupError | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.mismatched
+        done = self.applied is None or self.applied.ok
+        deployed = self.deploy is None or self.deploy.ok
+        return self.error is None and done and deployed
 
 
-def compare(
-    salt: bytes, desired: Mapping[str, str], remote: Mapping[str, str], names: list[str]
-) -> list[VarPlan]:
-    """The per-variable plan: catalog order first, then the platform's own keys (kept)."""
-    out: list[VarPlan] = []
-    for name in names:
-        if name not in desired:
-            out.append(VarPlan(name, "unset"))
-            continue
-        value = desired[name]
-        if name not in remote:
-            action = "add"
-        elif digest(salt, name, remote[name]) == digest(salt, name, value):
-            action = "same"
+@dataclass
+class PushOutcome:
+    landings: list[Landing] = field(default_factory=list)
+    #: the webhook follow-up's line ("" when there was none)
+    webhook: str = ""
+    webhook_ok: bool = True
+    #: None: nothing needed confirming; False: not confirmed (nothing sent)
+    confirmed: bool | None = None
+    #: what to run when nothing could be confirmed
+    commands: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(x.ok for x in self.landings) and self.webhook_ok
+
+    @property
+    def exit_code(self) -> int:
+        codes = [x.error.exit_code for x in self.landings if x.error is not None]
+        if EXIT_USAGE in codes:
+            return EXIT_USAGE
+        return 0 if self.ok else EXIT_FAILED
+
+    def landing(self, destination: str) -> Landing | None:
+        return next((x for x in self.landings if x.destination == destination), None)
+
+
+def report_lines(applied: Applied, plan: PushPlan) -> list[str]:
+    """What apply did on one platform, as read back, one line each."""
+    label, lines = row(plan.destination).label, []
+    if applied.created:
+        target = plan.target.replace("to create", applied.ref)
+        lines.append(f"{label}: created {target} with {len(applied.landed)} variables.")
+    elif applied.landed:
+        names = ", ".join(applied.landed)
+        lines.append(f"{label}: set {len(applied.landed)} variable(s): {names}.")
+    if applied.answer_lost:
+        names = ", ".join(applied.answer_lost)
+        lines.append(f"{label}: {names} read back as sent (the answer to the write was lost).")
+    if applied.not_landed:
+        why = "; ".join(f"{n}: {m}" for n, m in applied.not_landed.items())
+        lines.append(
+            f"{label}: {len(applied.not_landed)} variable(s) did not land ({why}); run push again "
+            "to finish the rest."
+        )
+    else:
+        lines.append(f"{label}: read back: every value matches.")
+    return lines
+
+
+async def _answer(confirm: Confirm, plans: list[PushPlan], extras: list[str]) -> bool:
+    answer = confirm(plans, extras)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    return bool(answer)
+
+
+async def _plan(session: Session, destination: str, salt: bytes) -> PushPlan:
+    adapter = session.adapter(destination)
+    plan: PushPlan = await adapter.plan(session.values, salt, session.remembered(destination))
+    return plan
+
+
+async def _plan_webhook(
+    session: Session, answers: Answers, values: Mapping[str, str | None], render: PushPlan | None
+) -> tuple[WebhookMove | None, str, bool]:
+    """The Stripe endpoint's follow-up when Render's APP_URL is pushed: (the move, or a note
+    saying why there is none, and whether the remembered endpoint cannot follow at all)."""
+    from providers.stripe import webhook_url
+
+    app_url = str(values.get("APP_URL") or "")
+    if render is None or "APP_URL" not in render.desired or not app_url:
+        return None, "", False
+    remembered = await asyncio.to_thread(answers.state_file.read)
+    endpoint = remembered.get("stripe_webhook") or {}
+    if not endpoint.get("id"):
+        if "APP_URL" not in render.named("add", "change"):
+            return None, "", False  # nothing remembered and nothing moving: no news
+        note = (
+            "Stripe: no webhook endpoint is remembered here; create one for "
+            f"{webhook_url(app_url)}: convoai-setup stripe create-webhook"
+        )
+        return None, note, False
+    if not values.get("STRIPE_SECRET_KEY"):
+        note = (
+            f"Stripe: STRIPE_SECRET_KEY is not set, so endpoint {endpoint['id']} was not checked "
+            "against APP_URL: set it, then convoai-setup stripe create-webhook"
+        )
+        return None, note, True
+    move: WebhookMove | None
+    move, gone = await session.adapter("stripe").plan_move(app_url, endpoint)
+    return move, gone, bool(gone)
+
+
+async def push(
+    answers: Answers,
+    targets: Sequence[str],
+    front: FrontEnd,
+    *,
+    only: Collection[str] | None = None,
+    deploy: bool = True,
+    create: bool = True,
+    dry_run: bool = False,
+    timeout: float = 20.0,
+    env: Mapping[str, str] = os.environ,
+    by: str = "push",
+) -> PushOutcome:
+    """Push ``targets`` (platform ids), limited to the variables ``only`` names if given;
+    ``create`` False: a missing service/project is reported, not created."""
+    from wizard.platforms.session import Session
+
+    out = PushOutcome()
+    values = await asyncio.to_thread(answers.values)
+    salt = await asyncio.to_thread(lambda: answers.store.salt())
+    ready = []
+    for target in targets:
+        missing = missing_tokens(row(target), values)
+        if missing:
+            error = UsageError(
+                f"{row(target).label}: {missing[0]} is not set, so nothing was pushed there.",
+                f"Set it, then: convoai-setup push {target}",
+            )
+            out.landings.append(Landing(target, error=error))
+            front.say(error.line(), "error")
         else:
-            action = "change"
-        out.append(VarPlan(name, action, mask(name, value)))
-    out += [VarPlan(key, "kept") for key in remote if key not in names]
+            ready.append(target)
+    if front.confirm is None and not dry_run:
+        return await _unconfirmable(answers, values, ready, only, out, front)
+    project = answers.project
+    memory = await asyncio.to_thread(known, project)
+    async with Session(values, timeout, env, memory) as session:
+        found = await asyncio.gather(
+            *(_plan(session, t, salt) for t in ready), return_exceptions=True
+        )
+        plans: list[PushPlan] = []
+        for target, plan in zip(ready, found, strict=True):
+            if isinstance(plan, BaseException):
+                if not isinstance(plan, SetupError):
+                    raise plan
+                out.landings.append(Landing(target, error=plan))
+                front.say(f"{row(target).label}: {plan.line()}", "error")
+                continue
+            if only is not None:
+                plan = narrowed(plan, only)
+            if not create and plan.create is not None:
+                what = plan.target.replace(" (to create)", "")
+                plan.create, plan.payload = None, None
+                plan.blocked = (
+                    f"{what} does not exist yet, so nothing was pushed: "
+                    f"convoai-setup push {target} creates it"
+                )
+            plans.append(plan)
+            out.landings.append(Landing(target, plan=plan))
+            front.show(plan)
+        render = next((p for p in plans if p.destination == "render" and p.exists), None)
+        try:
+            move, note, stuck = await _plan_webhook(session, answers, values, render)
+        except SetupError as exc:
+            move, note, stuck = None, f"Stripe: {exc.line()}", True
+        # APP_URL moves but the endpoint cannot follow it: Stripe's events would go nowhere.
+        out.webhook_ok = not (
+            stuck and render is not None and "APP_URL" in render.named("add", "change")
+        )
+        if note:
+            front.say(note, "warn")
+        extras = [move.describe()] if move else []
+        for plan in plans:
+            if plan.blocked:
+                landing = out.landing(plan.destination)
+                assert landing is not None
+                landing.error = UsageError(plan.blocked)
+                front.say(f"{row(plan.destination).label}: {plan.blocked}", "error")
+        pending = [p for p in plans if p.has_changes and not p.blocked]
+        if dry_run or (not pending and not move):
+            how = f"{by} --dry-run" if dry_run else by
+            for plan in plans:
+                if plan.exists:
+                    await asyncio.to_thread(record, project, plan.destination, summary(plan, how))
+            if dry_run:
+                front.say("--dry-run: nothing was sent.", "info")
+            elif plans and not any(p.blocked for p in plans):
+                front.say("Nothing to push: every platform already has these values.", "info")
+            return out
+        assert front.confirm is not None  # see _unconfirmable
+        out.confirmed = await _answer(front.confirm, pending, extras)
+        if not out.confirmed:
+            front.say("Not confirmed: nothing was pushed and the webhook was not moved.", "info")
+            out.commands = _commands(pending, move)
+            return out
+        for plan in plans:
+            if plan not in pending:
+                if plan.exists:
+                    await asyncio.to_thread(record, project, plan.destination, summary(plan, by))
+                continue
+            landing = out.landing(plan.destination)
+            assert landing is not None
+            await _apply(session, plan, salt, landing, project, front, by)
+            if deploy and landing.applied is not None and landing.applied.ok:
+                landing.deploy = await _deploy(session, plan, landing.applied, front)
+        if move is not None:
+            await _move(session, move, out, front, answers)
     return out
 
 
-def mismatches(salt: bytes, sent: Mapping[str, str], found: Mapping[str, str]) -> list[str]:
-    """Variables whose read-back value is not what was sent (compared by keyed digest)."""
-    return [
-        n
-        for n, v in sent.items()
-        if n not in found or digest(salt, n, found[n]) != digest(salt, n, v)
-    ]
+def _commands(pending: list[PushPlan], move: WebhookMove | None) -> list[str]:
+    """What to run later for what was not confirmed."""
+    out = [f"convoai-setup push {' '.join(p.destination for p in pending)}"] if pending else []
+    if move is not None:
+        out.append(f"convoai-setup stripe create-webhook   ({move.describe()})")
+    return out
 
 
-def unset_required(plan: DestPlan) -> None:
-    """Say which required variables have no value here (they are not sent)."""
-    from checklists.catalog import catalog
+async def _unconfirmable(
+    answers: Answers,
+    values: Mapping[str, str | None],
+    targets: list[str],
+    only: Collection[str] | None,
+    out: PushOutcome,
+    front: FrontEnd,
+) -> PushOutcome:
+    """No way to confirm (no terminal, no --yes): nothing is read or sent; say what to run.
+    The commands compare with the platforms themselves when they run."""
+    from providers.stripe import webhook_url
+    from wizard.platforms.stripe import WebhookMove
 
-    for name in plan.named("unset"):
-        if catalog()[name].required and name not in plan.remote:
-            plan.notes.append(
-                f"{name} is required but has no value here, so it is not sent: "
-                f"convoai-setup vars set {name}"
+    out.confirmed = False
+    if targets:
+        out.commands.append(f"convoai-setup push {' '.join(targets)}")
+    app_url = str(values.get("APP_URL") or "")
+    if "render" in targets and app_url and (only is None or "APP_URL" in only):
+        endpoint = (await asyncio.to_thread(answers.state_file.read)).get("stripe_webhook") or {}
+        url = webhook_url(app_url)
+        if not endpoint.get("id"):
+            front.say(
+                f"Stripe: no webhook endpoint is remembered here; create one for {url}: "
+                "convoai-setup stripe create-webhook",
+                "warn",
             )
+        elif endpoint.get("url") != url:
+            move = WebhookMove(str(endpoint["id"]), str(endpoint.get("url", "")), url)
+            out.commands.append(f"convoai-setup stripe create-webhook   ({move.describe()})")
+    return out
 
 
-def remembered(known: Mapping[str, Any] | None, scope: Mapping[str, str], key: str) -> str | None:
-    """The id ``known`` (the state's record of this platform) holds for the same ``scope``."""
-    if not known or any(known.get(k, "") != v for k, v in scope.items()):
-        return None
-    ref = known.get(key)
-    return ref if isinstance(ref, str) and ref else None
-
-
-async def unless_gone(pending: Awaitable[T]) -> T | Gone:
-    """``pending``'s result, or the ``Gone`` it raised (a remembered id that no longer works)."""
+async def _apply(
+    session: Session,
+    plan: PushPlan,
+    salt: bytes,
+    landing: Landing,
+    project: Any,
+    front: FrontEnd,
+    by: str,
+) -> None:
+    """Apply one plan; a cancellation waits for the writes under way, then reports them."""
+    task = asyncio.ensure_future(session.adapter(plan.destination).apply(plan, salt))
     try:
-        return await pending
-    except Gone as exc:
-        return exc
+        applied = await asyncio.shield(task)
+    except asyncio.CancelledError:
+        try:
+            applied = await task
+        except SetupError:
+            raise asyncio.CancelledError() from None
+        _landed(applied, plan, landing, project, front, by)
+        raise
+    except SetupError as exc:
+        landing.error = exc
+        front.say(f"{row(plan.destination).label}: {exc.line()}", "error")
+        return
+    _landed(applied, plan, landing, project, front, by)
 
 
-def desired_for(destination: str, values: Values) -> tuple[dict[str, str], list[str]]:
-    """The values this platform gets (set ones only) and every catalog name it could get."""
-    names = [v.name for v in for_destination(destination)]
-    return {n: str(values[n]) for n in names if values.get(n)}, names
+def _landed(
+    applied: Applied, plan: PushPlan, landing: Landing, project: Any, front: FrontEnd, by: str
+) -> None:
+    landing.applied = applied
+    record(project, plan.destination, summary(plan, by, applied))
+    for line in report_lines(applied, plan):
+        front.say(line, "info")
 
 
-# -- Render ----------------------------------------------------------------------------------
-def _owner_text(owners: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{o.get('name', '?')} ({o.get('id', '?')})" for o in owners) or "none"
+async def _deploy(
+    session: Session, plan: PushPlan, applied: Applied, front: FrontEnd
+) -> DeployOutcome:
+    from wizard.platforms.base import DeployOutcome
 
-
-def _pick_owner(owners: list[dict[str, Any]], wanted: str) -> dict[str, Any] | None:
-    """RENDER_OWNER by id or name; without it, the only workspace (None: ambiguous)."""
-    if wanted:
-        for test in (
-            lambda o: o.get("id") == wanted,
-            lambda o: o.get("name") == wanted,
-            lambda o: str(o.get("name", "")).lower() == wanted.lower(),
-        ):
-            hits = [o for o in owners if test(o)]
-            if len(hits) == 1:
-                return hits[0]
-        raise UsageError(
-            f"RENDER_OWNER={wanted} is not a workspace this API key can use (it sees: "
-            f"{_owner_text(owners)}).",
-            "Set RENDER_OWNER to one of those ids or names: convoai-setup vars set RENDER_OWNER",
+    try:
+        outcome: DeployOutcome = await session.adapter(plan.destination).deploy(
+            plan, applied, lambda line: front.say(line, "info")
         )
-    return owners[0] if len(owners) == 1 else None
+    except ProviderError as exc:
+        outcome = DeployOutcome(plan.destination, False, "unknown", "", "", exc.line())
+    front.say(outcome.message, "info" if outcome.ok else "error")
+    return outcome
 
 
-def render_payload(values: Values, owner_id: str, desired: Mapping[str, str]) -> dict[str, Any]:
-    """``POST /services`` from the same data as render.yaml (the plan's Phase 3.1)."""
-    spec = blueprint(values)["services"][0]
-    repo = values.get("GITHUB_REPOSITORY")
-    if not repo:
-        raise UsageError(
-            f"The Render service {spec['name']} does not exist, and creating it needs the "
-            "GitHub repository.",
-            "Set it: convoai-setup vars set GITHUB_REPOSITORY owner/name (or create the "
-            "service in Render and re-run push).",
+async def _move(
+    session: Session, move: WebhookMove, out: PushOutcome, front: FrontEnd, answers: Answers
+) -> None:
+    """Move the endpoint once Render has the APP_URL it points at (read back)."""
+    render = out.landing("render")
+    if render is None or render.plan is None:
+        return
+    applied = render.applied
+    if applied is not None and "APP_URL" in applied.not_landed:
+        out.webhook = (
+            f"Stripe: endpoint {move.endpoint_id} was not moved: APP_URL did not land on Render."
         )
-    return {
-        "type": "web_service",
-        "name": spec["name"],
-        "ownerId": owner_id,
-        "repo": f"https://github.com/{repo}",
-        "branch": spec["branch"],
-        "autoDeploy": "yes",
-        "envVars": [{"key": k, "value": v} for k, v in desired.items()],
-        "serviceDetails": {
-            "runtime": spec["runtime"],
-            "plan": RENDER_PLAN,
-            "region": spec["region"],
-            "envSpecificDetails": {
-                "buildCommand": spec["buildCommand"],
-                "startCommand": spec["startCommand"],
-            },
-            # HEALTHCHECK_PATH (catalog default "/"), as render.yaml's healthCheckPath
-            "healthCheckPath": spec["healthCheckPath"],
-        },
-    }
+        out.webhook_ok = False
+        front.say(out.webhook, "error")
+        return
+    try:
+        out.webhook = await session.adapter("stripe").move(move)
+    except SetupError as exc:
+        out.webhook, out.webhook_ok = f"Stripe: {exc.line()}", False
+        front.say(out.webhook, "error")
+        return
 
+    def remember() -> None:
+        with answers.state_file.update() as state:
+            state["stripe_webhook"] = {"id": move.endpoint_id, "url": move.new_url}
 
-def settings_of(payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The creation settings without the variables (safe to print)."""
-    details = payload["serviceDetails"]
-    return {
-        "type": payload["type"],
-        "name": payload["name"],
-        "owner": payload["ownerId"],
-        "repo": payload["repo"],
-        "branch": payload["branch"],
-        "runtime": details["runtime"],
-        "plan": details["plan"],
-        "region": details["region"],
-        **details["envSpecificDetails"],
-        "healthCheckPath": details["healthCheckPath"],
-    }
-
-
-def _render_plan(
-    name: str, sid: str, remote: dict[str, str], values: Values, salt: bytes
-) -> DestPlan:
-    desired, names = desired_for("render", values)
-    target = f"service {name} ({sid})"
-    plan = DestPlan("render", target, sid, compare(salt, desired, remote, names))
-    plan.desired, plan.remote = desired, remote
-    plan.notes.append(f"dashboard: {dashboard_link(sid)}")
-    unset_required(plan)
-    return plan
-
-
-async def plan_render(
-    api: RenderApi, values: Values, salt: bytes, known: Mapping[str, Any] | None = None
-) -> DestPlan:
-    """Find (or plan to create) the service and compare its variables; sends no write.
-
-    ``known`` is what the state remembers (``platforms.render``): with the service id found
-    last time for the same name and workspace, its variables are read at once, while the name
-    search runs alongside to confirm the id still is the service named RENDER_SERVICE_NAME.
-    """
-    name = values.get("RENDER_SERVICE_NAME") or DEFAULT_NAME
-    wanted = (values.get("RENDER_OWNER") or "").strip()
-    scope = {"service_name": name, "owner": wanted}
-    # An owner id narrows the search at once; a name needs the owner list first.
-    by_id = wanted if wanted.startswith(("tea-", "usr-", "own-")) else None
-    found: list[dict[str, Any]] | None = None
-    notes: list[str] = []
-    sid = remembered(known, scope, "service_id")
-    if sid is not None:
-        found, remote = await asyncio.gather(
-            api.services(name, by_id), unless_gone(api.env_vars(sid))
-        )
-        if isinstance(remote, dict) and any(s.get("id") == sid for s in found):
-            plan = _render_plan(name, sid, remote, values, salt)
-            plan.scope = scope
-            return plan
-        why = (
-            f"Render answered {remote.status}"
-            if isinstance(remote, Gone)
-            else f"no service {name} has that id now"
-        )
-        notes.append(
-            f"the remembered service {sid} was not found ({why}): looked {name} up by name again"
-        )
-    if found is None:
-        owners, services = await asyncio.gather(api.owners(), api.services(name, by_id))
-    else:
-        owners, services = await api.owners(), found
-    owner = _pick_owner(owners, wanted)
-    if owner is not None:
-        services = [s for s in services if s.get("ownerId") in (None, owner.get("id"))]
-    if len(services) > 1:
-        where = ", ".join(str(s.get("id")) for s in services)
-        raise UsageError(
-            f"Several Render services are named {name} ({where}) in the workspaces this "
-            f"key sees: {_owner_text(owners)}.",
-            "Set RENDER_OWNER to the workspace id or name to use: convoai-setup vars set "
-            "RENDER_OWNER",
-        )
-    if services:
-        sid = str(services[0]["id"])
-        plan = _render_plan(name, sid, await api.env_vars(sid), values, salt)
-    elif owner is None:
-        raise UsageError(
-            f"No Render service named {name}, and this API key sees several workspaces "
-            f"({_owner_text(owners)}) to create it in.",
-            "Set RENDER_OWNER to the workspace id or name: convoai-setup vars set RENDER_OWNER",
-        )
-    else:
-        desired, names = desired_for("render", values)
-        payload = render_payload(values, str(owner.get("id")), desired)
-        plan = DestPlan(
-            "render", f"service {name} (to create)", "", compare(salt, desired, {}, names)
-        )
-        plan.create, plan.payload, plan.desired = settings_of(payload), payload, desired
-        unset_required(plan)
-    plan.scope, plan.notes = scope, notes + plan.notes
-    return plan
-
-
-async def apply_render(api: RenderApi, plan: DestPlan, salt: bytes) -> Applied:
-    """Create the service or upsert each changed key concurrently, then read everything back."""
-    done = Applied("render", plan.ref)
-    if plan.payload is not None:
-        service, done.deploy_id = await api.create_service(plan.payload)
-        done.ref, done.created = str(service["id"]), True
-        done.landed = list(plan.desired)
-    else:
-        todo = plan.named("add", "change")
-        gate = asyncio.Semaphore(WRITE_CONCURRENCY)
-
-        async def put(name: str) -> None:
-            async with gate:
-                try:
-                    await api.put_env_var(plan.ref, name, plan.desired[name])
-                except ProviderError as exc:
-                    done.failed[name] = exc.line()
-                    return
-            done.landed.append(name)
-
-        await asyncio.gather(*(put(n) for n in todo))
-        done.landed.sort(key=todo.index)
-    found = await api.env_vars(done.ref)
-    sent = {n: plan.desired[n] for n in plan.desired if n not in done.failed}
-    done.mismatched = mismatches(salt, sent, found)
-    return done
-
-
-def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
-    """What apply did on one platform, one line each (``push`` and ``domain set`` print them)."""
-    label, lines = plan.destination.capitalize(), []
-    if applied.created:
-        lines.append(
-            f"{label}: created {plan.target.replace('to create', applied.ref)} with "
-            f"{len(applied.landed)} variables."
-        )
-    elif applied.landed:
-        lines.append(
-            f"{label}: set {len(applied.landed)} variable(s): {', '.join(applied.landed)}."
-        )
-    if applied.failed:
-        why = "; ".join(f"{n}: {m}" for n, m in applied.failed.items())
-        lines.append(
-            f"{label}: {len(applied.failed)} variable(s) did not land ({why}); run push "
-            "again to finish the rest."
-        )
-    if applied.mismatched:
-        lines.append(
-            f"{label}: read-back differs for {', '.join(applied.mismatched)}; run push "
-            "again, and check the platform's dashboard."
-        )
-    elif not applied.failed:
-        lines.append(f"{label}: read back: every value matches.")
-    return lines
+    await asyncio.to_thread(remember)
+    front.say(out.webhook, "info")

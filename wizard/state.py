@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from wizard.errors import StateError
+from checklists.errors import StateError
 from wizard.fsutil import atomic_write
 from wizard.project import STATE_DIR as STATE_DIR_NAME
 from wizard.project import Project

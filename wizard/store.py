@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from wizard.errors import StoreError, UsageError, WizardError
+from checklists.errors import SetupError, StoreError, UsageError
 
 SERVICE_PREFIX = "convoai-setup:"
 SALT_KEY = "__fingerprint_salt__"
@@ -130,7 +130,7 @@ def probe_system() -> tuple[Any | None, str]:
             _retrying(lambda: backend.set_password(service, user, token))
             ok = _retrying(lambda: backend.get_password(service, user)) == token
             _retrying(lambda: backend.delete_password(service, user))
-    except WizardError:
+    except SetupError:  # a lock timeout: said as it is, not as a refusing keyring
         raise
     except Exception as exc:
         return (

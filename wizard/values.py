@@ -17,7 +17,7 @@ from typing import Any
 
 from checklists.catalog import Variable, catalog, normalise_for, validate_format
 from checklists.chars import unsafe_problem
-from wizard.errors import UsageError, ValidationError
+from checklists.errors import UsageError, ValidationError
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
 from wizard.store import PassphraseFn, SecretStore, open_store, terminal_passphrase

@@ -26,7 +26,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from wizard.errors import StoreError
+from checklists.errors import StoreError
 from wizard.fsutil import atomic_write
 from wizard.locks import file_lock
 from wizard.store import PASSPHRASE_TRIES, PassphraseFn

@@ -12,7 +12,8 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from providers.base import CheckContext, CheckResult, ProviderError, Stopwatch
+from checklists.errors import ProviderError, UsageError
+from providers.base import CheckContext, CheckResult, Stopwatch
 from providers.smoke import (
     PHASE,
     SERVICE,
@@ -24,7 +25,6 @@ from providers.smoke import (
     check_webhook,
     check_widget,
 )
-from wizard.errors import UsageError
 
 Values = Mapping[str, str | None]
 SmokeCheck = Callable[[CheckContext, Site], Awaitable[list[CheckResult]]]
@@ -75,10 +75,10 @@ async def frontend_url(ctx: CheckContext, values: Values) -> tuple[str, str]:
     if domain:
         return f"https://{domain}", "CUSTOM_DOMAIN"
     if values.get("VERCEL_TOKEN") and values.get("VERCEL_PROJECT"):
-        from providers.domains import Vercel
+        from wizard.platforms.vercel import VercelAdapter
 
         try:
-            return await Vercel(ctx, values).production_url(), "Vercel API"
+            return await VercelAdapter(ctx, values).production_url(), "Vercel API"
         except ProviderError as exc:
             raise UsageError(
                 f"FRONTEND_URL is not set and Vercel could not tell it: {exc.message}",

@@ -73,9 +73,9 @@ def test_a_phase_without_checks_is_done_by_its_current_file(project: Path) -> No
 
 
 def test_the_api_domain_moves_app_url_and_makes_vercel_stale(project: Path) -> None:
+    from checklists.errors import ValidationError
     from tests.evidence import prove
     from wizard.actions import set_api_domain
-    from wizard.errors import ValidationError
 
     answers = Answers(Project(project), use_environment=False)
     answers.set("APP_URL", "https://convoai-backend.onrender.com")

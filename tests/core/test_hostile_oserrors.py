@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from checklists.errors import from_os_error
 from tests.conftest import EXAMPLE, REPO, run_cli
-from wizard.errors import from_os_error
 
 NOBODY = 65534
 

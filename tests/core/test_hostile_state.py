@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from checklists.errors import StateError
 from tests.conftest import run_cli
 from wizard.cli import main
-from wizard.errors import StateError
 from wizard.project import find_project
 from wizard.state import StateFile, empty_state
 

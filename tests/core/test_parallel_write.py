@@ -89,7 +89,8 @@ def test_write_racing_vars_set_records_what_it_wrote(project: Path) -> None:
 
 
 def test_apply_refuses_a_plan_whose_values_or_file_changed(project: Path) -> None:
-    from wizard.outputs import PlanOutdated, apply, snapshot_plan
+    from checklists.errors import PlanOutdated
+    from wizard.outputs import apply, snapshot_plan
     from wizard.values import Answers
 
     proj = Project(project)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.errors import StateError
+from checklists.errors import StateError
 from wizard.project import find_project
 from wizard.state import LOCK_WAIT_SECONDS, StateFile
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from checklists.errors import StoreError
 from tests.conftest import FAKE_SECRETS, TEST_PASSPHRASE, run_cli, scan_for_secrets
-from wizard.errors import StoreError
 from wizard.store import SecretStore
 
 KEY = FAKE_SECRETS["STRIPE_SECRET_KEY"]

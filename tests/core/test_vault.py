@@ -13,8 +13,8 @@ import pexpect
 import pytest
 from keyring.errors import PasswordDeleteError
 
+from checklists.errors import StoreError
 from tests.conftest import FAKE_SECRETS, REPO, TEST_PASSPHRASE, run_cli
-from wizard.errors import StoreError
 from wizard.vault import Vault
 from wizard.vault_keyring import VaultKeyring
 

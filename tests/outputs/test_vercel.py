@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from checklists.errors import UsageError
 from tests.conftest import run_cli
 from tests.outputs.conftest import plant
-from wizard.errors import UsageError
 from wizard.outputs.vercel import backend_url, render_text
 
 BACKEND = "https://convoai-backend.onrender.com"

@@ -8,6 +8,7 @@ the credential the way the vendor does and answer with the vendor's documented e
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import socket
 import threading
@@ -128,9 +129,23 @@ class FakeStripe:
         self.created.append(endpoint)
         return json_response(endpoint)
 
+    def webhook_endpoint(self, request: Request) -> Response:
+        """``GET /v1/webhook_endpoints/{id}``: the endpoint without its secret, or 404."""
+        if denied := self._auth(request):
+            return denied
+        endpoint_id = request.path.rsplit("/", 1)[-1]
+        for e in self.endpoints:
+            if e["id"] == endpoint_id:
+                return json_response({k: v for k, v in e.items() if k != "secret"})
+        message = f"No such webhook endpoint: '{endpoint_id}'"
+        return json_response({"error": {"code": "resource_missing", "message": message}}, 404)
+
     def install(self, server: HTTPServer) -> None:
         server.expect_request("/v1/balance").respond_with_handler(self.balance)
         server.expect_request("/v1/webhook_endpoints").respond_with_handler(self.webhook_endpoints)
+        server.expect_request(
+            re.compile(r"^/v1/webhook_endpoints/we_\w+$"), method="GET"
+        ).respond_with_handler(self.webhook_endpoint)
         for pid in [*self.prices, *self.other_mode, "price_missing0000"]:
             server.expect_request(f"/v1/prices/{pid}").respond_with_handler(self.get_price)
 

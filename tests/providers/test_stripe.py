@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pytest_httpserver import HTTPServer
 
-from providers.base import CheckContext, ProviderError
+from checklists.errors import ProviderError
+from providers.base import CheckContext
 from providers.http import make_client
-from providers.stripe import EVENTS, check_stripe, check_stripe_webhook, create_webhook
+from providers.stripe import EVENTS, check_stripe, check_stripe_webhook
 from tests.conftest import FAKE_SECRETS
 from tests.providers.conftest import one, run_provider
 from tests.providers.fakes import FakeStripe, price
+from wizard.platforms.stripe import StripeAdapter
 
 TEST_KEY = FAKE_SECRETS["STRIPE_SECRET_KEY"]
 LIVE_KEY = "sk_live_FAKEstripeLiveKey0123456789abcdef"
@@ -148,8 +150,8 @@ async def test_create_webhook_then_noop(https_server: HTTPServer, tls_env: dict[
     values = {"STRIPE_SECRET_KEY": TEST_KEY, "APP_URL": APP_URL}
     async with make_client(env, 5) as client:
         ctx = CheckContext(values, client, 5, env)
-        first = await create_webhook(ctx)
-        second = await create_webhook(ctx)
+        first = await StripeAdapter(ctx, values).ensure(APP_URL)
+        second = await StripeAdapter(ctx, values).ensure(APP_URL)
     assert first.secret is not None and first.secret.startswith("whsec_")
     assert fake.created[0]["url"] == APP_URL + "/api/subscriptions/webhook"
     assert fake.created[0]["enabled_events"] == list(EVENTS)
@@ -161,11 +163,10 @@ async def test_create_webhook_bad_key(https_server: HTTPServer, tls_env: dict[st
     FakeStripe(TEST_KEY).install(https_server)
     env = _env(https_server, tls_env)
     async with make_client(env, 5) as client:
-        ctx = CheckContext(
-            {"STRIPE_SECRET_KEY": "sk_test_wrong000000000000", "APP_URL": APP_URL}, client, 5, env
-        )
+        wrong = {"STRIPE_SECRET_KEY": "sk_test_wrong000000000000", "APP_URL": APP_URL}
+        ctx = CheckContext(wrong, client, 5, env)
         try:
-            await create_webhook(ctx)
+            await StripeAdapter(ctx, wrong).ensure(APP_URL)
         except ProviderError as exc:
             assert "401" in exc.line() and "nothing was created" in exc.line()
         else:

@@ -16,7 +16,8 @@ KEY = FAKE_SECRETS["STRIPE_SECRET_KEY"]
 
 
 def install(server: HTTPServer) -> tuple[FakeStripe, list[str]]:
-    """FakeStripe plus ``POST /v1/webhook_endpoints/{id}`` (update), as Stripe documents it."""
+    """FakeStripe plus ``GET`` (read) and ``POST /v1/webhook_endpoints/{id}`` (update), as Stripe
+    documents them (PUSH-CONTRACTS, Stripe)."""
     fake = FakeStripe(KEY)
     updates: list[str] = []
 
@@ -35,14 +36,16 @@ def install(server: HTTPServer) -> tuple[FakeStripe, list[str]]:
                 },
                 404,
             )
+        if request.method == "GET":
+            return json_response({k: v for k, v in endpoint.items() if k != "secret"})
         if "url" in request.form:
             endpoint["url"] = request.form["url"]
         updates.append(endpoint_id)
         return json_response({k: v for k, v in endpoint.items() if k != "secret"})
 
-    server.expect_request(
-        re.compile(r"^/v1/webhook_endpoints/we_\w+$"), method="POST"
-    ).respond_with_handler(update)
+    server.expect_request(re.compile(r"^/v1/webhook_endpoints/we_\w+$")).respond_with_handler(
+        update
+    )
     fake.install(server)
     return fake, updates
 

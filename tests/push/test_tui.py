@@ -65,8 +65,8 @@ async def test_render_phase_plans_then_pushes(
 def test_the_platform_tab_is_on_the_push_destinations(ui_project: Path) -> None:
     from screens.phase import phase_screen
     from wizard.phases import PHASES
-    from wizard.platforms import DESTINATIONS
+    from wizard.platforms import with_capability
 
     answers = prepare_answers(ui_project)
     with_tab = {p.id for p in PHASES if isinstance(phase_screen(p.id, answers), PushScreen)}
-    assert with_tab == set(DESTINATIONS)
+    assert with_tab == {p.id for p in with_capability("push")}

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from providers.base import CheckContext, ProviderError
-from providers.domains import Vercel
+from checklists.errors import ProviderError
+from providers.base import CheckContext
 from providers.http import make_client
+from providers.vercel import VercelClient
 from tests.conftest import FAKE_SECRETS, run_cli, scan_for_secrets
 from tests.verify.conftest import store
 from tests.verify.fakes import FakeRender, FakeVercel
@@ -178,9 +179,9 @@ def test_vercel_calls_carry_the_team(platforms: Any, ca_file: Path) -> None:
 
     async def add(extra: dict[str, str]) -> dict[str, Any]:
         async with make_client(env, 5) as client:
-            return await Vercel(
-                CheckContext({**values, **extra}, client, 5, env), {**values, **extra}
-            ).add_domain("app.example.com")
+            team = extra.get("VERCEL_TEAM")
+            api = VercelClient(CheckContext(values, client, 5, env), values["VERCEL_TOKEN"], team)
+            return await api.add_domain("convoai", "app.example.com")
 
     with pytest.raises(ProviderError, match="404"):
         asyncio.run(add({}))

@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import os
 
+    from checklists.errors import EXIT_FAILED, UsageError
     from wizard.checks import record_results, run_checks, select_services
-    from wizard.errors import EXIT_FAILED, UsageError
     from wizard.phases import PHASE_IDS
     from wizard.signals import install
     from wizard.values import Answers

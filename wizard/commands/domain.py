@@ -73,10 +73,11 @@ def run_set(args: argparse.Namespace) -> int:
     import sys
     from collections.abc import Mapping, Sequence
 
-    from providers.domains import DnsRecord, DomainStatus
+    from checklists.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
+    from wizard.commands.push import front_end
     from wizard.console import info, table
     from wizard.domain import set_domain
-    from wizard.errors import EXIT_FAILED, EXIT_INTERRUPTED, UsageError
+    from wizard.platforms.base import DnsRecord, DomainStatus
     from wizard.values import Answers
 
     for flag in ("interval", "timeout"):
@@ -84,6 +85,7 @@ def run_set(args: argparse.Namespace) -> int:
             raise UsageError(f"--{flag} must be a positive number of seconds.")
     if args.wait is not None and args.wait < 0:
         raise UsageError("--wait must be 0 or more seconds.")
+    args.json = False
     answers = Answers(project_of(args))
     live = sys.stderr.isatty()
     last: list[str] = []
@@ -115,31 +117,33 @@ def run_set(args: argparse.Namespace) -> int:
     def updated(changed: Mapping[str, str], stale: list[str]) -> None:
         end_progress_line()
         set_here[:] = list(changed)
+        if not changed:
+            info("Verified; the variables already had these values.")
+            return
         info("Set " + ", ".join(f"{n}={v}" for n, v in changed.items()) + ".")
         if stale:
             info(f"Now stale: {', '.join(stale)}.")
 
+    front = front_end(args, plan_to_stderr=True)
     try:
         outcome = asyncio.run(
             set_domain(
                 answers,
                 args.domain,
                 args.api,
+                front,
                 timeout=args.timeout,
                 interval=args.interval,
                 max_wait=args.wait,
                 on_records=show_records,
                 on_progress=progress,
-                confirm=_confirmer(args),
-                show_plan=_show_plan,
-                on_deploy=info,
-                deploy=args.deploy,
                 on_updated=updated,
+                deploy=args.deploy,
             )
         )
     except KeyboardInterrupt:
         end_progress_line()
-        if set_here:  # interrupted during the follow-ups: the variables are already set
+        if set_here:  # interrupted during the push: the variables are already set
             info(
                 f"Stopped. The domain is verified and {', '.join(set_here)} are set here; "
                 "finish with: convoai-setup push (and convoai-setup stripe create-webhook)."
@@ -147,8 +151,7 @@ def run_set(args: argparse.Namespace) -> int:
         else:
             info(
                 "Stopped waiting. The domains stay added on the platforms; nothing changed "
-                "locally. "
-                "Once the DNS records are in place, run the same command again."
+                "locally. Once the DNS records are in place, run the same command again."
             )
         return EXIT_INTERRUPTED
     end_progress_line()
@@ -158,45 +161,13 @@ def run_set(args: argparse.Namespace) -> int:
             "Run the same command again later: adding is idempotent."
         )
         return EXIT_FAILED
-    if not outcome.changed:
-        info("Verified; the variables already had these values.")
-    done = outcome.follow_up
-    steps = [*(done.commands if done else []), *outcome.next_steps]
-    if done and done.commands:
+    pushed = outcome.pushed
+    commands = pushed.commands if pushed else []
+    if commands and pushed is not None and pushed.confirmed is False and not front.confirm:
         info(
-            "Not pushed: no terminal to confirm on and no --yes (add --yes to do it here "
-            "next time)."
+            "Not pushed: no terminal to confirm on and no --yes (add --yes to do it here next "
+            "time)."
         )
-    if steps:
-        info("Next:\n" + "\n".join(f"  {step}" for step in steps))
-    return 0 if done is None or done.ok else EXIT_FAILED
-
-
-def _show_plan(plan: Any) -> None:
-    """The masked plan, as ``convoai-setup push`` prints it (on stderr: stdout stays quiet)."""
-    import contextlib
-    import sys
-
-    from wizard.commands.push import show_plan
-
-    with contextlib.redirect_stdout(sys.stderr):
-        show_plan(plan)
-
-
-def _confirmer(args: argparse.Namespace) -> Any:
-    """--yes: always; a terminal: ask; neither: None (nothing is pushed, the command is printed)."""
-    import sys
-
-    if args.yes:
-        return lambda plans, move: True
-    if not sys.stdin.isatty():
-        return None
-
-    def ask(plans: list[Any], move: str | None) -> bool:
-        what = [f"push to {', '.join(p.destination.capitalize() for p in plans)}"] if plans else []
-        question = " and ".join([*what, *([move] if move else [])])
-        sys.stderr.write(f"{question[:1].upper()}{question[1:]}? [y/N] ")
-        sys.stderr.flush()
-        return sys.stdin.readline().strip().lower() in ("y", "yes")
-
-    return ask
+    steps = [*commands, *outcome.next_steps]
+    info("Next:\n" + "\n".join(f"  {step}" for step in steps))
+    return 0 if pushed is None else (pushed.exit_code or (0 if outcome.ok else EXIT_FAILED))

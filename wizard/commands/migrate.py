@@ -33,7 +33,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _db_url(project: Any) -> str:
-    from wizard.errors import UsageError
+    from checklists.errors import UsageError
     from wizard.values import Answers
 
     url = Answers(project).resolve("SUPABASE_DB_URL").value
@@ -79,7 +79,7 @@ def _db_url_while_importing(project: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.errors import UsageError
+    from checklists.errors import UsageError
     from wizard.signals import install
 
     # SIGTERM like SIGINT: psycopg cancels the running statement on the server, the file's

@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from wizard.errors import EXIT_USAGE
+from checklists.errors import EXIT_USAGE
 
 NO_TERMINAL = (
     "convoai-setup: no terminal for the interactive wizard; use the non-interactive commands: "

@@ -1,5 +1,5 @@
 """``convoai-setup push [render] [vercel] [--dry-run] [--yes] [--no-deploy] [--json]
-[--timeout S]``."""
+[--timeout S]``: the push operation (``wizard.push``) with a terminal for a front end."""
 
 from __future__ import annotations
 
@@ -9,24 +9,23 @@ from typing import TYPE_CHECKING, Any
 from wizard.commands import print_json, project_of
 
 if TYPE_CHECKING:
-    from wizard.deploys import DeployOutcome
-    from wizard.platforms import Platforms
-    from wizard.push import Applied, DestPlan
+    from wizard.platforms.plan import PushPlan
+    from wizard.push import Confirm, FrontEnd, PushOutcome
 
 DESCRIPTION = """\
 Push the values to the platforms: Render (the backend's variables; the web service is created
 from render.yaml's settings when it does not exist) and Vercel (VITE_API_URL for production and
 preview; the project is created when missing). No platform named: every one whose token is set.
 
-First a plan, values masked: per variable add / change / same / kept (on the platform only:
-never touched) / unset (no value here: not sent). Then a confirmation: a prompt on a terminal,
-or --yes; without either the exit code is 2. --dry-run sends no write request at all.
-Render gets one upsert per changed variable (never the replace-all call, never a delete);
-wizard-only credentials never leave this machine. Everything written is read back and compared.
-Then, unless --no-deploy, a deploy is started and followed to the end (Render: live; Vercel:
-READY). Exit 1 when a variable did not land, a read-back differs or a deploy failed."""
-
-LABELS = {"render": "Render", "vercel": "Vercel"}
+First a plan, values masked: per variable add / change (with what the platform has now) / same /
+kept (on the platform only: never touched) / unset (no value here: not sent). Then a
+confirmation: a prompt on a terminal, or --yes; without either the exit code is 2. --dry-run
+sends no write request at all. Render gets one upsert per changed variable (never the
+replace-all call, never a delete); wizard-only credentials never leave this machine. Everything
+written is read back, and what the read-back shows is what is reported. When Render's APP_URL
+is pushed, the Stripe webhook endpoint remembered by `stripe create-webhook` follows it. Then,
+unless --no-deploy, a deploy is started and followed to the end (Render: live; Vercel: READY).
+Exit 1 when a variable did not land or a deploy failed; 2 for a setting that is missing."""
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -60,173 +59,123 @@ def platform_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def plan_rows(plan: DestPlan) -> list[list[str]]:
-    where = LABELS[plan.destination]
-    notes = {"kept": f"(on {where} only; never touched)", "unset": "(no value here; not sent)"}
-    return [[v.action, v.name, v.shown or notes.get(v.action, "")] for v in plan.variables]
-
-
-def plan_doc(plan: DestPlan) -> dict[str, Any]:
-    return {
-        "destination": plan.destination,
-        "target": plan.target,
-        "create": plan.create,
-        "variables": [
-            {"name": v.name, "action": v.action, "value": v.shown} for v in plan.variables
-        ],
-        "notes": plan.notes,
-    }
-
-
-def show_plan(plan: DestPlan) -> None:
+def show_plan(plan: PushPlan) -> None:
+    """The masked plan on stdout (``domain set`` sends it to stderr)."""
     from wizard.console import paint, table
+    from wizard.platforms.plan import plan_rows, plan_text
 
-    print(paint(f"{LABELS[plan.destination]}: {plan.target}", "bold"))
-    if plan.create:
-        settings = ", ".join(f"{k} {v if v is not None else './'}" for k, v in plan.create.items())
-        print(f"  create with: {settings}")
+    head, *rest = plan_text(plan)
+    print(paint(head, "bold"))
+    for line in rest:
+        print(line)
     print(table(["ACTION", "VARIABLE", "VALUE"], plan_rows(plan)))
     for note in plan.notes:
         print(f"  {note}")
     print()
 
 
+def say(line: str, level: str) -> None:
+    from wizard.console import error, info, warn
+
+    {"error": error, "warn": warn}.get(level, info)(line)
+
+
+def terminal_confirm(yes: bool, refuse: bool) -> Confirm | None:
+    """--yes: always; a terminal: ask; neither: ``refuse`` (exit 2) or None (say what to run)."""
+    import sys
+
+    from checklists.errors import UsageError
+
+    if yes:
+        return lambda plans, extras: True
+
+    def ask(plans: list[PushPlan], extras: list[str]) -> bool:
+        from wizard.platforms import row
+
+        what = [f"push to {', '.join(row(p.destination).label for p in plans)}"] if plans else []
+        question = " and ".join([*what, *extras])
+        question = f"{question[:1].upper()}{question[1:]}"
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"Nothing was pushed: there is no terminal to confirm on ({question}).",
+                "Read the plan above, then run again with --yes (or --dry-run to only look).",
+            )
+        sys.stderr.write(f"{question}? [y/N] ")
+        sys.stderr.flush()
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+    return ask if refuse or sys.stdin.isatty() else None
+
+
+def front_end(args: argparse.Namespace, plan_to_stderr: bool = False) -> FrontEnd:
+    import contextlib
+    import sys
+
+    from wizard.push import FrontEnd
+
+    def show(plan: PushPlan) -> None:
+        if args.json:
+            return
+        if plan_to_stderr:
+            with contextlib.redirect_stdout(sys.stderr):
+                show_plan(plan)
+        else:
+            show_plan(plan)
+
+    return FrontEnd(terminal_confirm(args.yes, refuse=not plan_to_stderr), show, say)
+
+
+def outcome_doc(outcome: PushOutcome) -> dict[str, Any]:
+    from wizard.platforms.plan import plan_doc
+
+    docs = []
+    for x in outcome.landings:
+        doc: dict[str, Any] = plan_doc(x.plan) if x.plan else {"destination": x.destination}
+        if x.error is not None:
+            doc["error"] = x.error.line()
+        if x.applied is not None:
+            doc["applied"] = {
+                "ref": x.applied.ref,
+                "created": x.applied.created,
+                "landed": x.applied.landed,
+                "failed": x.applied.not_landed,
+                "answer_lost": x.applied.answer_lost,
+            }
+        if x.deploy is not None:
+            d = x.deploy
+            doc["deploy"] = {
+                "ok": d.ok,
+                "status": d.status,
+                "id": d.deploy_id,
+                "link": d.link,
+                "message": d.message,
+            }
+        docs.append(doc)
+    return {"ok": outcome.ok, "platforms": docs, "webhook": outcome.webhook or None}
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from wizard.errors import UsageError
+    from checklists.errors import UsageError
     from wizard.platforms import choose
+    from wizard.push import push
     from wizard.values import Answers
 
     if not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds.")
-    project = project_of(args)
-    answers = Answers(project)
-    values = answers.values()
-    destinations = choose(values, args.targets)
-    salt = answers.store.salt()
-    return asyncio.run(_push(project, values, destinations, salt, args))
-
-
-def _confirm(args: argparse.Namespace, plans: list[DestPlan]) -> None:
-    import sys
-
-    from wizard.errors import UsageError
-
-    if args.yes:
-        return
-    where = " and ".join(LABELS[p.destination] for p in plans)
-    if not sys.stdin.isatty():
-        raise UsageError(
-            f"Nothing was pushed: there is no terminal to confirm the changes to {where} on.",
-            "Read the plan above, then run again with --yes (or --dry-run to only look).",
+    answers = Answers(project_of(args))
+    destinations = choose(answers.values(), args.targets)
+    outcome = asyncio.run(
+        push(
+            answers,
+            destinations,
+            front_end(args),
+            deploy=args.deploy,
+            dry_run=args.dry_run,
+            timeout=args.timeout,
         )
-    sys.stderr.write(f"Push these changes to {where}? [y/N] ")
-    sys.stderr.flush()
-    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-        raise UsageError("Nothing was pushed (not confirmed).")
-
-
-def report_lines(applied: Applied, plan: DestPlan) -> list[str]:
-    """What apply did, one line each (kept here for the TUI; the core is ``wizard.push``)."""
-    from wizard.push import report_lines as lines
-
-    return lines(applied, plan)
-
-
-async def _push(
-    project: Any, values: Any, destinations: list[str], salt: bytes, args: argparse.Namespace
-) -> int:
-    import asyncio
-
-    from providers.base import ProviderError
-    from wizard.console import error, info
-    from wizard.platforms import Platforms, known, record, summary
-
-    async with Platforms(values, args.timeout, known=known(project)) as platforms:
-        plans = list(await asyncio.gather(*(platforms.plan(d, salt) for d in destinations)))
-        if not args.json:
-            for plan in plans:
-                show_plan(plan)
-        docs = [plan_doc(p) for p in plans]
-        pending = [p for p in plans if p.has_changes]
-        if args.dry_run or not pending:
-            for plan in plans:
-                record(
-                    project,
-                    plan.destination,
-                    summary(plan, "push --dry-run" if args.dry_run else "push"),
-                )
-            if args.json:
-                print_json({"ok": True, "dry_run": args.dry_run, "platforms": docs})
-            info(
-                "--dry-run: nothing was sent."
-                if args.dry_run
-                else "Nothing to push: every platform already has these values."
-            )
-            return 0
-        _confirm(args, pending)
-        ok = True
-        for plan, doc in zip(plans, docs, strict=True):
-            if not plan.has_changes:
-                record(project, plan.destination, summary(plan, "push"))
-                continue
-            try:
-                applied = await platforms.apply(plan, salt)
-            except ProviderError as exc:
-                error(f"{LABELS[plan.destination]}: {exc.line()}")
-                doc["error"], ok = exc.line(), False
-                continue
-            for line in report_lines(applied, plan):
-                info(line)
-            if "APP_URL" in applied.landed:
-                _webhook_hint(project, values)
-            record(project, plan.destination, summary(plan, "push", applied))
-            doc["applied"] = {
-                "ref": applied.ref,
-                "created": applied.created,
-                "landed": applied.landed,
-                "failed": applied.failed,
-                "mismatched": applied.mismatched,
-            }
-            ok = ok and applied.ok
-            if applied.ok and args.deploy:
-                outcome = await _deploy(platforms, plan, applied)
-                doc["deploy"] = {
-                    "ok": outcome.ok,
-                    "status": outcome.status,
-                    "id": outcome.deploy_id,
-                    "link": outcome.link,
-                    "message": outcome.message,
-                }
-                ok = ok and outcome.ok
+    )
     if args.json:
-        print_json({"ok": ok, "dry_run": False, "platforms": docs})
-    return 0 if ok else 1
-
-
-async def _deploy(platforms: Platforms, plan: DestPlan, applied: Applied) -> DeployOutcome:
-    from providers.base import ProviderError
-    from wizard.console import error, info
-    from wizard.deploys import DeployOutcome
-
-    try:
-        outcome = await platforms.deploy(plan, applied, info)
-    except ProviderError as exc:
-        outcome = DeployOutcome(plan.destination, False, "unknown", "", "", exc.line())
-    (info if outcome.ok else error)(outcome.message)
-    return outcome
-
-
-def _webhook_hint(project: Any, values: Any) -> None:
-    """APP_URL moved on Render: the Stripe webhook endpoint should follow it (the same one)."""
-    from providers.stripe import webhook_url
-    from wizard.console import warn
-    from wizard.state import StateFile
-
-    remembered = StateFile(project).read().get("stripe_webhook") or {}
-    if remembered.get("url") and remembered["url"] != webhook_url(str(values.get("APP_URL") or "")):
-        warn(
-            f"APP_URL changed: move the Stripe webhook endpoint {remembered.get('id')} to "
-            "it (its secret stays): convoai-setup stripe create-webhook"
-        )
+        print_json({**outcome_doc(outcome), "dry_run": args.dry_run})
+    return outcome.exit_code

@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from checklists.errors import EXIT_FAILED, UsageError, ValidationError
 from wizard.commands import print_json, project_of
-from wizard.errors import EXIT_FAILED, UsageError, ValidationError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from checklists.catalog import validate_format
+    from checklists.errors import EXIT_FAILED, UsageError
     from wizard.checks import record_results
-    from wizard.errors import EXIT_FAILED, UsageError
     from wizard.values import Answers
     from wizard.verify import run_verify
 

@@ -49,8 +49,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from checklists.errors import PlanOutdated
     from wizard.console import info
-    from wizard.outputs import PlanOutdated
 
     project = project_of(args)
     # Another convoai-setup may change a value while we write: then nothing is written and we

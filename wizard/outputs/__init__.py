@@ -19,14 +19,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.errors import EXIT_FAILED, UsageError, WizardError
+from checklists.errors import OutputConflict, OutputError, PlanOutdated, UsageError
 from wizard.outputs import vercel
 from wizard.outputs.env_example import render_env_example
 from wizard.outputs.render_yaml import render_render_yaml
 from wizard.outputs.workflow import read_package_json, render_ci_workflow
 from wizard.outputs.writer import (
-    OutputConflict,
-    OutputError,
     check_writable,
     classify,
     read_existing,
@@ -43,19 +41,10 @@ __all__ = [
     "PATHS",
     "TARGETS",
     "FileChange",
-    "OutputConflict",
-    "OutputError",
-    "PlanOutdated",
     "apply",
     "plan",
     "snapshot_plan",
 ]
-
-
-class PlanOutdated(WizardError):
-    """A file or an input changed between ``plan`` and ``apply`` (exit 1); nothing was written."""
-
-    exit_code = EXIT_FAILED
 
 
 #: CLI names of the outputs, in the order they are written

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from wizard.errors import UsageError
+from checklists.errors import VercelConfigError
 
 SCHEMA = "https://openapi.vercel.sh/vercel.json"
 SPA_SOURCES = frozenset({"/(.*)", "/:path*", "/:path(.*)"})
@@ -23,10 +23,6 @@ WIDGET_HEADERS = [
     {"key": "Access-Control-Allow-Origin", "value": "*"},
     {"key": "Cache-Control", "value": "public, max-age=3600"},
 ]
-
-
-class VercelConfigError(UsageError):
-    """The backend URL or the existing vercel.json can't be used (exit 2, nothing written)."""
 
 
 def backend_url(values: Mapping[str, str | None]) -> str:

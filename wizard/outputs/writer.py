@@ -15,18 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from wizard.errors import EXIT_FAILED, WizardError
+from checklists.errors import OutputError
 from wizard.fsutil import atomic_write
-
-
-class OutputError(WizardError):
-    """A file can't be read or written where it should be (exit 2); nothing was written."""
-
-
-class OutputConflict(WizardError):
-    """Files were edited by hand since the wizard wrote them (exit 1); nothing was written."""
-
-    exit_code = EXIT_FAILED
 
 
 def sha256(text: str) -> str:
