@@ -10,8 +10,9 @@ Retries: a request the vendor treats as idempotent (GET, PUT, DELETE; a POST the
 documents as an upsert, or one that carries an ``Idempotency-Key``) is sent again after a
 dropped connection or a 502/503/504 (``providers.http.send``). Any request answered 429 was not
 processed, so it is sent again after the wait the answer asks for (``Retry-After``, else
-``Ratelimit-Reset`` / ``X-RateLimit-Reset``, seconds or an epoch time). Other POSTs are never
-sent blindly twice: the caller looks the resource up instead.
+``Ratelimit-Reset`` / ``X-RateLimit-Reset``, seconds or an epoch time) when that wait fits in
+the request's time budget (``--timeout``); a longer one is reported as it is. Other POSTs are
+never sent blindly twice: the caller looks the resource up instead.
 """
 
 from __future__ import annotations
@@ -118,7 +119,10 @@ class ApiClient:
             )
             if response.status_code != 429 or attempt == TRIES - 1:
                 return response
-            await self.sleep(retry_delay(response.headers))
+            wait = retry_delay(response.headers)
+            if wait > self.ctx.timeout:  # longer than a request may take: say it instead
+                return response
+            await self.sleep(wait)
         raise AssertionError("unreachable")  # the loop always returns
 
     def status_line(self, response: httpx.Response) -> str:

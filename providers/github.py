@@ -15,9 +15,10 @@ from typing import Any
 
 import httpx
 
-from checklists.errors import ProviderError
+from checklists.errors import ProviderError, SetupError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
-from providers.http import base_url, error_text, get_json, json_body, send, status_message
+from providers.client import ApiClient
+from providers.http import error_text
 
 VARIABLES = ("GITHUB_TOKEN", "GITHUB_REPOSITORY")
 AUTH_HINT = (
@@ -46,37 +47,82 @@ def rate_limit_message(response: httpx.Response) -> str | None:
     return f"GitHub's {kind} was reached ({response.status_code}), not a permission problem; {when}"
 
 
-def _failure(response: httpx.Response) -> ProviderError:
-    return ProviderError(
-        rate_limit_message(response) or status_message(response, "GitHub", AUTH_HINT)
-    )
+class GitHubClient(ApiClient):
+    """One token against ``CONVOAI_SETUP_GITHUB_API`` (default ``https://api.github.com``).
 
+    A 403/429 that is a rate limit is said as one (``rate_limit_message``), not as a permission
+    problem; a renamed repository (301) is followed on the same API host only.
+    """
 
-async def _repository(
-    ctx: CheckContext, base: str, repo: str, headers: dict[str, str]
-) -> dict[str, Any]:
-    """The repository document, following GitHub's 301 for a renamed or moved repository."""
-    response = await send(ctx, "GitHub", "GET", f"{base}/repos/{repo}", headers=headers)
-    if response.status_code in (301, 302, 307):
-        location = response.headers.get("Location", "")
-        if not location.startswith(base + "/"):
+    label = "GitHub"
+    base_env = "CONVOAI_SETUP_GITHUB_API"
+    base_default = "https://api.github.com"
+    auth_hint = AUTH_HINT
+
+    def __init__(self, ctx: CheckContext, token: str) -> None:
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+        }
+        super().__init__(ctx, headers)
+
+    def status_line(self, response: httpx.Response) -> str:
+        return rate_limit_message(response) or super().status_line(response)
+
+    async def repository(self, repo: str) -> dict[str, Any]:
+        """The repository document, following GitHub's 301 for a renamed or moved repository."""
+        response = await self.request("GET", f"/repos/{repo}")
+        if response.status_code in (301, 302, 307):
+            location = response.headers.get("Location", "")
+            if not location.startswith(self.base + "/"):
+                raise ProviderError(
+                    f"GitHub moved {repo} to a location outside its API; open it on github.com "
+                    "and set GITHUB_REPOSITORY to its new owner/name"
+                )
+            response = await self.request("GET", location)
+        if response.status_code == 404:
+            # GitHub answers 404, not 403, for private repositories a token cannot see.
             raise ProviderError(
-                f"GitHub moved {repo} to a location outside its API; open it on github.com "
-                "and set GITHUB_REPOSITORY to its new owner/name"
+                f"repository {repo} not found, or the token has no access to it; check "
+                "GITHUB_REPOSITORY and the token's repository access"
             )
-        response = await send(ctx, "GitHub", "GET", location, headers=headers)
-    if response.status_code == 404:
-        # GitHub answers 404, not 403, for private repositories a token cannot see.
-        raise ProviderError(
-            f"repository {repo} not found, or the token has no access to it; check "
-            "GITHUB_REPOSITORY and the token's repository access"
+        if not response.is_success:
+            raise ProviderError(self.status_line(response))
+        doc = self.json(response)
+        if not isinstance(doc, dict):
+            raise self.unexpected("a repository request without a repository")
+        return doc
+
+    async def file(self, repo: str, path: str, ref: str | None = None) -> str | None:
+        """A file's text on the default branch (or ``ref``); None when it is not there."""
+        params = {"ref": ref} if ref else None
+        response = await self.request("GET", f"/repos/{repo}/contents/{path}", params)
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise ProviderError(self.status_line(response))
+        doc = self.json(response)
+        content = doc.get("content") if isinstance(doc, dict) else None
+        if not isinstance(content, str):
+            raise ProviderError(f"GitHub answered {path} without its content")
+        return base64.b64decode("".join(content.split())).decode("utf-8", "replace")
+
+    async def latest_run(self, repo: str, workflow: str, branch: str) -> dict[str, Any] | None:
+        """The newest run of ``workflow`` on ``branch``; None when it never ran (or is absent)."""
+        response = await self.request(
+            "GET",
+            f"/repos/{repo}/actions/workflows/{workflow}/runs",
+            {"branch": branch, "per_page": 1},
         )
-    if not response.is_success:
-        raise _failure(response)
-    doc = json_body(response, "GitHub")
-    if not isinstance(doc, dict):
-        raise ProviderError("GitHub answered a repository request without a repository")
-    return doc
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise ProviderError(self.status_line(response))
+        doc = self.json(response)
+        runs = doc.get("workflow_runs") if isinstance(doc, dict) else None
+        first = runs[0] if isinstance(runs, list) and runs else None
+        return first if isinstance(first, dict) else {}
 
 
 def _local_workflow(ctx: CheckContext) -> str | None:
@@ -88,36 +134,26 @@ def _local_workflow(ctx: CheckContext) -> str | None:
 
 
 async def _workflow(
-    ctx: CheckContext, out: Results, base: str, repo: str, branch: str, headers: dict[str, str]
+    ctx: CheckContext, out: Results, api: GitHubClient, repo: str, branch: str
 ) -> None:
     watch, push = Stopwatch(), f"git push origin {branch}"
     add = f"git add {WORKFLOW} && git commit -m 'CI workflow from convoai-setup' && {push}"
     local = _local_workflow(ctx)
     try:
-        response = await send(
-            ctx, "GitHub", "GET", f"{base}/repos/{repo}/contents/{WORKFLOW}", headers=headers
-        )
-        if response.status_code == 404:
-            first = "" if local is not None else "convoai-setup write ci, then "
-            out.add(
-                "workflow",
-                "warn",
-                f"{WORKFLOW} is not on {branch}; run: {first}{add}",
-                VARIABLES,
-                watch,
-            )
-            return
-        if not response.is_success:
-            raise _failure(response)
-        doc = json_body(response, "GitHub")
-        content = doc.get("content") if isinstance(doc, dict) else None
-        if not isinstance(content, str):
-            raise ProviderError(f"GitHub answered {WORKFLOW} without its content")
-        remote = base64.b64decode("".join(content.split())).decode("utf-8", "replace")
+        remote = await api.file(repo, WORKFLOW)
     except ProviderError as exc:
         out.error("workflow", exc, VARIABLES, watch)
         return
-    if local is None:
+    if remote is None:
+        first = "" if local is not None else "convoai-setup write ci, then "
+        out.add(
+            "workflow",
+            "warn",
+            f"{WORKFLOW} is not on {branch}; run: {first}{add}",
+            VARIABLES,
+            watch,
+        )
+    elif local is None:
         out.add(
             "workflow",
             "warn",
@@ -144,37 +180,23 @@ async def _workflow(
         )
 
 
-async def _latest_run(
-    ctx: CheckContext, out: Results, base: str, repo: str, headers: dict[str, str]
-) -> None:
+async def _latest_run(ctx: CheckContext, out: Results, api: GitHubClient, repo: str) -> None:
     watch = Stopwatch()
     try:
-        response = await send(
-            ctx,
-            "GitHub",
-            "GET",
-            f"{base}/repos/{repo}/actions/workflows/ci.yml/runs",
-            headers=headers,
-            params={"branch": "main", "per_page": 1},
-        )
-        if response.status_code == 404:
-            out.add(
-                "latest run",
-                "warn",
-                "no CI workflow has run on main yet (push the workflow first)",
-                VARIABLES,
-                watch,
-            )
-            return
-        if not response.is_success:
-            raise _failure(response)
-        doc = json_body(response, "GitHub")
+        run = await api.latest_run(repo, "ci.yml", "main")
     except ProviderError as exc:
         out.error("latest run", exc, VARIABLES, watch)
         return
-    runs = doc.get("workflow_runs") if isinstance(doc, dict) else None
-    run = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else None
     if run is None:
+        out.add(
+            "latest run",
+            "warn",
+            "no CI workflow has run on main yet (push the workflow first)",
+            VARIABLES,
+            watch,
+        )
+        return
+    if not run:
         out.add(
             "latest run",
             "warn",
@@ -208,15 +230,10 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
         out.add("repository", "skip", "set GITHUB_TOKEN to check the GitHub repository", VARIABLES)
         return out.items
     repo = ctx.value("GITHUB_REPOSITORY")
-    headers = {
-        "Authorization": f"Bearer {ctx.value('GITHUB_TOKEN')}",
-        "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28",
-    }
     try:
-        base = base_url(ctx.env, "CONVOAI_SETUP_GITHUB_API", "https://api.github.com")
+        api = GitHubClient(ctx, ctx.value("GITHUB_TOKEN"))
         if not repo:
-            await get_json(ctx, "GitHub", f"{base}/user", AUTH_HINT, headers)
+            await api.get("/user", "Reading the GitHub user failed")
             out.add(
                 "repository",
                 "warn",
@@ -225,8 +242,8 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
                 watch,
             )
             return out.items
-        doc = await _repository(ctx, base, repo, headers)
-    except ProviderError as exc:
+        doc = await api.repository(repo)
+    except SetupError as exc:
         out.error("repository", exc, VARIABLES, watch)
         return out.items
     current = str(doc.get("full_name") or repo)
@@ -244,7 +261,7 @@ async def check_github(ctx: CheckContext) -> list[CheckResult]:
     # The two read-backs are independent: one round trip for both, results in a fixed order.
     workflow, run = Results(out.service, out.phase), Results(out.service, out.phase)
     await asyncio.gather(
-        _workflow(ctx, workflow, base, current, branch, headers),
-        _latest_run(ctx, run, base, current, headers),
+        _workflow(ctx, workflow, api, current, branch),
+        _latest_run(ctx, run, api, current),
     )
     return [*out.items, *workflow.items, *run.items]
