@@ -22,9 +22,9 @@ from textual.widgets import Button, Input, Static
 from screens.messages import ActionDone
 
 if TYPE_CHECKING:
+    from wizard.frontend import FrontEnd
     from wizard.platforms.base import DnsRecord, DomainStatus
     from wizard.platforms.plan import PushPlan
-    from wizard.push import FrontEnd
     from wizard.values import Answers
 
 ACTION = "custom-domain"
@@ -150,11 +150,11 @@ class CustomDomain(Vertical):
         self.pushed_lines = []
         self._say("#custom-domain-result", "✓ " + set_line(changed, stale))
 
-    def front_end(self) -> FrontEnd:
+    def front_end(self) -> FrontEnd[PushPlan]:
         """The push operation's callbacks: a modal to confirm, progress into the row."""
         from screens.modals import YesNoModal
+        from wizard.frontend import FrontEnd
         from wizard.platforms import row
-        from wizard.push import FrontEnd
 
         async def ask(plans: list[PushPlan], extras: list[str]) -> bool:
             names = [n for p in plans for n in p.named("add", "change")]

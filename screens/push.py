@@ -26,8 +26,8 @@ from wizard.phases import Phase
 from wizard.platforms import with_capability
 
 if TYPE_CHECKING:
+    from wizard.frontend import FrontEnd
     from wizard.platforms.plan import PushPlan
-    from wizard.push import FrontEnd
     from wizard.values import Answers
 
 TABS = Binding.Group("Tabs")
@@ -97,9 +97,9 @@ class PushScreen(FilesScreen):
             yield Static("", id="push-plan-text", markup=False)
             yield Static("", id="push-log", markup=False, classes="action-result")
 
-    def front_end(self, confirm: bool) -> FrontEnd:
+    def front_end(self, confirm: bool) -> FrontEnd[PushPlan]:
         """The operation's callbacks: the plan into the tab, lines into the log, a modal."""
-        from wizard.push import FrontEnd
+        from wizard.frontend import FrontEnd
 
         def show(plan: PushPlan) -> None:
             self.query_one("#push-plan-text", Static).update(plan_text(plan))

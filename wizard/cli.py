@@ -32,6 +32,7 @@ COMMANDS = {
     "drift": "wizard.commands.drift",
     "verify": "wizard.commands.verify",
     "domain": "wizard.commands.domain",
+    "provision": "wizard.commands.provision",
 }
 #: top-level options that take a value (to find the command word in argv)
 _OPTIONS_WITH_VALUE = {"--project"}

@@ -25,7 +25,9 @@ from wizard.platforms.base import DnsRecord, DomainStatus, HasDomains
 from wizard.values import Answers
 
 if TYPE_CHECKING:
-    from wizard.push import FrontEnd, PushOutcome
+    from wizard.frontend import FrontEnd
+    from wizard.platforms.plan import PushPlan
+    from wizard.push import PushOutcome
 
 Progress = Callable[[int, Sequence[DomainStatus]], None]
 
@@ -118,7 +120,7 @@ async def set_domain(
     answers: Answers,
     domain: str,
     api_domain: str | None,
-    front: FrontEnd,
+    front: FrontEnd[PushPlan],
     *,
     env: Mapping[str, str] = os.environ,
     timeout: float = 20.0,

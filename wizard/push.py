@@ -14,13 +14,13 @@ started are finished, read back, recorded and reported before the cancellation g
 from __future__ import annotations
 
 import asyncio
-import inspect
 import os
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from checklists.errors import EXIT_FAILED, EXIT_USAGE, ProviderError, SetupError, UsageError
+from wizard.frontend import FrontEnd, confirmed
 from wizard.platforms import missing_tokens, row
 from wizard.platforms.plan import Applied, PushPlan, narrowed
 from wizard.platforms.remembered import known, record, summary
@@ -30,22 +30,6 @@ if TYPE_CHECKING:
     from wizard.platforms.base import DeployOutcome
     from wizard.platforms.session import Session
     from wizard.platforms.stripe import WebhookMove
-
-#: (the plans that change something, the follow-ups described) -> go ahead?
-Confirm = Callable[[list[PushPlan], list[str]], "bool | Awaitable[bool]"]
-#: (a line for people, its level: info | warn | error)
-Say = Callable[[str, str], None]
-
-
-@dataclass
-class FrontEnd:
-    """What a front end supplies: everything else is the same for all of them."""
-
-    #: asked once, after the plans are shown; None: there is no way to ask (no terminal and no
-    #: --yes), so nothing is sent and ``PushOutcome.commands`` says what to run
-    confirm: Confirm | None
-    show: Callable[[PushPlan], None] = lambda plan: None
-    say: Say = lambda line, level: None
 
 
 @dataclass
@@ -114,13 +98,6 @@ def report_lines(applied: Applied, plan: PushPlan) -> list[str]:
     return lines
 
 
-async def _answer(confirm: Confirm, plans: list[PushPlan], extras: list[str]) -> bool:
-    answer = confirm(plans, extras)
-    if inspect.isawaitable(answer):
-        answer = await answer
-    return bool(answer)
-
-
 async def _plan(session: Session, destination: str, salt: bytes) -> PushPlan:
     adapter = session.adapter(destination)
     plan: PushPlan = await adapter.plan(session.values, salt, session.remembered(destination))
@@ -161,7 +138,7 @@ async def _plan_webhook(
 async def push(
     answers: Answers,
     targets: Sequence[str],
-    front: FrontEnd,
+    front: FrontEnd[PushPlan],
     *,
     only: Collection[str] | None = None,
     deploy: bool = True,
@@ -248,7 +225,7 @@ async def push(
                 front.say("Nothing to push: every platform already has these values.", "info")
             return out
         assert front.confirm is not None  # see _unconfirmable
-        out.confirmed = await _answer(front.confirm, pending, extras)
+        out.confirmed = await confirmed(front, pending, extras)
         if not out.confirmed:
             front.say("Not confirmed: nothing was pushed and the webhook was not moved.", "info")
             out.commands = _commands(pending, move)
@@ -282,7 +259,7 @@ async def _unconfirmable(
     targets: list[str],
     only: Collection[str] | None,
     out: PushOutcome,
-    front: FrontEnd,
+    front: FrontEnd[PushPlan],
 ) -> PushOutcome:
     """No way to confirm (no terminal, no --yes): nothing is read or sent; say what to run.
     The commands compare with the platforms themselves when they run."""
@@ -314,7 +291,7 @@ async def _apply(
     salt: bytes,
     landing: Landing,
     project: Any,
-    front: FrontEnd,
+    front: FrontEnd[PushPlan],
     by: str,
 ) -> None:
     """Apply one plan; a cancellation waits for the writes under way, then reports them."""
@@ -336,7 +313,12 @@ async def _apply(
 
 
 def _landed(
-    applied: Applied, plan: PushPlan, landing: Landing, project: Any, front: FrontEnd, by: str
+    applied: Applied,
+    plan: PushPlan,
+    landing: Landing,
+    project: Any,
+    front: FrontEnd[PushPlan],
+    by: str,
 ) -> None:
     landing.applied = applied
     record(project, plan.destination, summary(plan, by, applied))
@@ -345,7 +327,7 @@ def _landed(
 
 
 async def _deploy(
-    session: Session, plan: PushPlan, applied: Applied, front: FrontEnd
+    session: Session, plan: PushPlan, applied: Applied, front: FrontEnd[PushPlan]
 ) -> DeployOutcome:
     from wizard.platforms.base import DeployOutcome
 
@@ -360,7 +342,11 @@ async def _deploy(
 
 
 async def _move(
-    session: Session, move: WebhookMove, out: PushOutcome, front: FrontEnd, answers: Answers
+    session: Session,
+    move: WebhookMove,
+    out: PushOutcome,
+    front: FrontEnd[PushPlan],
+    answers: Answers,
 ) -> None:
     """Move the endpoint once Render has the APP_URL it points at (read back)."""
     render = out.landing("render")

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from wizard.commands import print_json, project_of
 
 if TYPE_CHECKING:
+    from wizard.frontend import Confirm, FrontEnd
     from wizard.platforms.plan import PushPlan
-    from wizard.push import Confirm, FrontEnd, PushOutcome
+    from wizard.push import PushOutcome
 
 DESCRIPTION = """\
 Push the values to the platforms: Render (the backend's variables; the web service is created
@@ -80,7 +81,7 @@ def say(line: str, level: str) -> None:
     {"error": error, "warn": warn}.get(level, info)(line)
 
 
-def terminal_confirm(yes: bool, refuse: bool) -> Confirm | None:
+def terminal_confirm(yes: bool, refuse: bool) -> Confirm[PushPlan] | None:
     """--yes: always; a terminal: ask; neither: ``refuse`` (exit 2) or None (say what to run)."""
     import sys
 
@@ -107,11 +108,11 @@ def terminal_confirm(yes: bool, refuse: bool) -> Confirm | None:
     return ask if refuse or sys.stdin.isatty() else None
 
 
-def front_end(args: argparse.Namespace, plan_to_stderr: bool = False) -> FrontEnd:
+def front_end(args: argparse.Namespace, plan_to_stderr: bool = False) -> FrontEnd[PushPlan]:
     import contextlib
     import sys
 
-    from wizard.push import FrontEnd
+    from wizard.frontend import FrontEnd
 
     def show(plan: PushPlan) -> None:
         if args.json:

@@ -108,6 +108,8 @@ def choose(values: Values, named: Sequence[str], capability: str = "push") -> li
     """The platforms named (each needs its tokens), or every one with ``capability`` whose
     tokens are set."""
     able = [p.id for p in with_capability(capability)]
+    if not able:
+        raise UsageError(f"No platform can {capability} yet.")
     unknown = [n for n in named if n not in able]
     if unknown:
         raise UsageError(f"{unknown[0]!r} is not a platform.", f"Choose from: {', '.join(able)}.")

@@ -1,0 +1,131 @@
+"""``convoai-setup provision [supabase] [upstash] [stripe] [sentry] [--dry-run] [--yes] [--json]
+[--timeout S]``: the provision operation (``wizard.provision``) on a terminal."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from wizard.commands import print_json, project_of
+
+if TYPE_CHECKING:
+    from wizard.frontend import FrontEnd
+    from wizard.platforms.provisioning import ResourcePlan
+    from wizard.provision import ProvisionOutcome
+
+DESCRIPTION = """\
+Find or create, from each vendor's token, the resources the app needs, and store their values:
+the Supabase project (SUPABASE_URL, SUPABASE_SERVICE_KEY, SUPABASE_DB_URL), the Upstash database
+(REDIS_URL), the three Stripe prices (STRIPE_*_PRICE_ID) and the Sentry project (SENTRY_DSN).
+No vendor named: every one whose token is set.
+
+First a plan per resource, values masked: found (with its id), create (with its settings) or
+blocked (why, and what to set). Then a confirmation when anything would be created: a prompt on
+a terminal, or --yes; without either the exit code is 2. --dry-run sends no write and stores
+nothing. A second run with nothing changed sends no write. Exit 0 when every resource asked for
+is ready and its values stored; 1 when one is not (each named, with what is left); 2 for a
+missing token or a choice to make (an organization, a team)."""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "provision",
+        parents=[common],
+        help="find or create the Supabase, Upstash, Stripe and Sentry resources",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("vendors", nargs="*", metavar="VENDOR", help="supabase, upstash, stripe, sentry")
+    p.add_argument("--dry-run", action="store_true", help="show the plan; send no write request")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.add_argument(
+        "--timeout", type=float, default=20.0, metavar="S", help="seconds per request (default 20)"
+    )
+    p.set_defaults(handler=run)
+
+
+def show_plan(plan: ResourcePlan) -> None:
+    from wizard.platforms import row
+
+    head = f"{row(plan.vendor).label} {plan.resource}: {plan.action}"
+    if plan.ref:
+        head += f" ({plan.ref})"
+    print(head)
+    if plan.settings:
+        print("  " + ", ".join(f"{k} {v}" for k, v in plan.settings.items()))
+    for note in plan.notes:
+        print(f"  {note}")
+
+
+def front_end(args: argparse.Namespace) -> FrontEnd[ResourcePlan]:
+    import sys
+
+    from checklists.errors import UsageError
+    from wizard.commands.push import say
+    from wizard.frontend import FrontEnd
+    from wizard.platforms import row
+
+    def ask(plans: list[ResourcePlan], extras: list[str]) -> bool:
+        what = ", ".join(f"{row(p.vendor).label} {p.resource}" for p in plans)
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"Nothing was created: there is no terminal to confirm on ({what}).",
+                "Read the plan above, then run again with --yes (or --dry-run to only look).",
+            )
+        sys.stderr.write(f"Create {what}? [y/N] ")
+        sys.stderr.flush()
+        return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+    confirm = (lambda plans, extras: True) if args.yes else ask
+    return FrontEnd(confirm, (lambda plan: None) if args.json else show_plan, say)
+
+
+def outcome_doc(outcome: ProvisionOutcome) -> dict[str, Any]:
+    return {
+        "ok": outcome.ok,
+        "resources": [
+            {
+                "vendor": p.vendor,
+                "resource": p.resource,
+                "action": p.action,
+                "ref": p.ref or None,
+                "settings": p.settings,
+                "why": p.why or None,
+                "stores": list(p.stores),
+                "notes": p.notes,
+            }
+            for p in outcome.plans
+        ],
+        "results": [
+            {
+                "vendor": r.vendor,
+                "resource": r.resource,
+                "ok": r.ok,
+                "stored": r.stored,
+                "left": r.left or None,
+            }
+            for r in outcome.results
+        ],
+        "errors": [{"vendor": v, "error": e.line()} for v, e in outcome.errors],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from checklists.errors import UsageError
+    from wizard.platforms import choose
+    from wizard.provision import provision
+    from wizard.values import Answers
+
+    if not args.timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds.")
+    answers = Answers(project_of(args))
+    vendors = choose(answers.values(), args.vendors, capability="provision")
+    outcome = asyncio.run(
+        provision(answers, vendors, front_end(args), dry_run=args.dry_run, timeout=args.timeout)
+    )
+    if args.json:
+        print_json({**outcome_doc(outcome), "dry_run": args.dry_run})
+    return outcome.exit_code
