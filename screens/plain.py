@@ -15,24 +15,10 @@ import questionary
 
 from checklists.catalog import Variable, for_phase, mask, normalise, normalise_for, validate_format
 from checklists.errors import EXIT_INTERRUPTED
+from screens.plain_prompts import confirm, fail
 from wizard.done import all_status, stale_after_change
 from wizard.phases import PHASES, TODOS, Phase
 from wizard.values import Answers
-
-
-def confirm(question: str, default: bool = True) -> bool:
-    """A yes/no question answered with Enter.
-
-    questionary's ``auto_enter`` submits on the ``y`` key alone, so a habitual ``y`` + Enter
-    answered the *next* question too.
-    """
-    return bool(questionary.confirm(question, default=default, auto_enter=False).unsafe_ask())
-
-
-def fail(line: str) -> str:
-    """Print a failure as it happens (one line) and return it for the phase's summary."""
-    print(f"  ✗ {line}")
-    return line
 
 
 def wrong_kind(var: Variable, value: str, context: dict[str, str]) -> list[str]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import questionary
 
 from checklists.errors import describe
-from screens.plain import confirm, fail
+from screens.plain_prompts import confirm, fail
 from wizard.phases import Phase
 
 if TYPE_CHECKING:

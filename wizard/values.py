@@ -18,9 +18,10 @@ from typing import Any
 from checklists.catalog import Variable, catalog, normalise_for, validate_format
 from checklists.chars import unsafe_problem
 from checklists.errors import UsageError, ValidationError
+from wizard.passphrase import PassphraseFn
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
-from wizard.store import PassphraseFn, SecretStore, open_store, terminal_passphrase
+from wizard.store import SecretStore, open_store, terminal_passphrase
 
 
 @dataclass(frozen=True)
