@@ -2,7 +2,8 @@
 
 Test and live mode must agree everywhere: a live key with test prices fails at the first
 checkout, so it is a failure here. ``StripeClient`` is the one client: the checks use it, and
-the Stripe adapter (``wizard.platforms.stripe``) creates and moves the webhook endpoint with it.
+the Stripe adapter (``wizard.platforms.stripe``) creates and moves the webhook endpoint and
+finds or creates the plan prices with it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,35 @@ class StripeClient(ApiClient):
 
     async def price(self, price_id: str) -> httpx.Response:
         return await self.request("GET", f"/prices/{price_id}")
+
+    async def prices(self, lookup_keys: Sequence[str], active: bool) -> list[dict[str, Any]]:
+        """Prices holding any of ``lookup_keys`` (at most 10), active or inactive: Stripe lists
+        only active prices unless ``active=false`` is asked (PROVISION-CONTRACTS §3)."""
+        out: list[dict[str, Any]] = []
+        params: dict[str, Any] = {
+            "lookup_keys[]": list(lookup_keys),
+            "active": "true" if active else "false",
+            "limit": 100,
+        }
+        while True:
+            doc = await self.get("/prices", "Listing Stripe prices failed", params)
+            data = doc.get("data") if isinstance(doc, dict) else None
+            if not isinstance(data, list):
+                raise self.unexpected("the price list without data")
+            out += [p for p in data if isinstance(p, dict)]
+            if not doc.get("has_more") or not data or not isinstance(data[-1], dict):
+                return out
+            params = {**params, "starting_after": data[-1].get("id")}
+
+    async def create_price(self, form: Mapping[str, Any], doing: str) -> dict[str, Any]:
+        """``POST /v1/prices`` (form-encoded, deepObject keys such as ``recurring[interval]``)."""
+        response = await self.post("/prices", form, doing)
+        if not response.is_success:
+            raise self.fail(response, f"{doing} failed; nothing was created")
+        doc = self.json(response)
+        if not isinstance(doc, dict) or not str(doc.get("id", "")).startswith("price_"):
+            raise self.unexpected("the price's creation without a price")
+        return doc
 
     async def webhook_endpoints(self) -> list[dict[str, Any]]:
         doc = await self.get(

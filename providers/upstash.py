@@ -1,4 +1,5 @@
-"""Upstash Redis: TLS handshake, AUTH and PING over the ``rediss://`` URL BullMQ will use.
+"""Upstash: the Redis check (TLS, AUTH, PING over the ``rediss://`` URL BullMQ will use) and the
+one Developer API client (``UpstashClient``: list, read and create databases).
 
 The URL carries the password, so no message here ever includes it (or the host, to be safe
 against odd URLs that put credentials elsewhere).
@@ -14,14 +15,24 @@ import asyncio
 import contextlib
 import ssl
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+from checklists.errors import ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
+from providers.client import ApiClient
 
 SERVICE = "upstash"
 PHASE = "upstash"
 VARIABLES = ("REDIS_URL",)
 COPY_AGAIN = "Copy the rediss:// URL again from the Upstash console > Connect"
+PASTE = (
+    "or paste the database's rediss:// URL from the Upstash console instead: "
+    "convoai-setup vars set REDIS_URL"
+)
+API_HINT = (
+    "Create a Developer API key in the Upstash console > Account > Management API, set "
+    "UPSTASH_EMAIL to the account's email and UPSTASH_API_KEY to the key"
+)
 
 
 def _failure(exc: BaseException, timeout: float) -> str:
@@ -113,3 +124,73 @@ async def check_upstash(ctx: CheckContext) -> list[CheckResult]:
         with contextlib.suppress(Exception):
             await client.aclose()
     return out.items
+
+
+class UpstashClient(ApiClient):
+    """The Developer API (PROVISION-CONTRACTS §2) against ``CONVOAI_SETUP_UPSTASH_API`` (default
+    ``https://api.upstash.com``), paths under ``/v2``, HTTP Basic with ``email:api-key``.
+
+    Databases carry their credentials (``password``) although the spec's schema omits them, so
+    nothing read here is ever put into a message.
+    """
+
+    label = "Upstash"
+    base_env = "CONVOAI_SETUP_UPSTASH_API"
+    base_default = "https://api.upstash.com"
+    base_path = "/v2"
+    auth_hint = API_HINT
+
+    def __init__(self, ctx: CheckContext, email: str, api_key: str) -> None:
+        import base64
+
+        token = base64.b64encode(f"{email}:{api_key}".encode()).decode()
+        super().__init__(ctx, {"Authorization": f"Basic {token}", "Accept": "application/json"})
+
+    async def databases(self) -> list[dict[str, Any]]:
+        """Every database of the account (the API has neither a name filter nor paging)."""
+        response = await self.request("GET", "/redis/databases")
+        if response.status_code in (401, 403):
+            raise ProviderError(
+                f"Upstash refused the Developer API credentials ({response.status_code}). The "
+                "Developer API works only for native Upstash accounts: an account created "
+                "through Vercel or Fly.io is not supported.",
+                f"{API_HINT}; {PASTE}",
+            )
+        if not response.is_success:
+            raise self.fail(response, "Listing the Upstash databases failed")
+        doc = self.json(response)
+        if doc is None:  # an account without databases may answer null
+            return []
+        if not isinstance(doc, list):
+            raise self.unexpected("the database list with something else than a list")
+        return [d for d in doc if isinstance(d, dict)]
+
+    async def database(self, database_id: str) -> dict[str, Any] | None:
+        """One database with its credentials; None when it is gone (404)."""
+        response = await self.request("GET", f"/redis/database/{quote(database_id, safe='')}")
+        if response.status_code == 404:
+            return None
+        if not response.is_success:
+            raise self.fail(response, "Reading the Upstash database failed")
+        doc = self.json(response)
+        if not isinstance(doc, dict):
+            raise self.unexpected("a database request with something else than a database")
+        return doc
+
+    async def create_database(self, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /redis/database``: never sent twice (it is not idempotent): after a lost
+        answer the caller lists the databases instead."""
+        response = await self.request("POST", "/redis/database", json=body)
+        if response.status_code in (401, 403):
+            raise ProviderError(
+                f"Upstash refused to create the database ({response.status_code}): a read-only "
+                "API key cannot create one, and accounts created through Vercel or Fly.io "
+                "cannot use the Developer API; nothing was created.",
+                f"{API_HINT} (full access); {PASTE}",
+            )
+        if not response.is_success:
+            raise self.fail(response, "Creating the Upstash database failed; nothing was created")
+        doc = self.json(response)
+        if not isinstance(doc, dict):
+            raise self.unexpected("the creation with something else than a database")
+        return doc

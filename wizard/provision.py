@@ -107,7 +107,8 @@ async def provision(
                 named = sorted({p.vendor for p in creating})
                 out.commands.append(f"convoai-setup provision {' '.join(named)} --yes")
                 return out
-            out.confirmed = await confirmed(front, creating, [])
+            changes = [f"{row(p.vendor).label}: {p.replaces}" for p in creating if p.replaces]
+            out.confirmed = await confirmed(front, creating, changes)
             if not out.confirmed:
                 front.say("Not confirmed: nothing was created.", "info")
                 return out

@@ -28,6 +28,18 @@ def spawn(project: Path, *args: str) -> pexpect.spawn:
     )
 
 
+#: the optional provisioning answers each phase asks after its own values (issue 17)
+PROVISION_UPSTASH = ("UPSTASH_EMAIL", "UPSTASH_API_KEY", "UPSTASH_DATABASE", "UPSTASH_REGION")
+PROVISION_SENTRY = ("SENTRY_AUTH_TOKEN", "SENTRY_ORG", "SENTRY_TEAM", "SENTRY_PROJECT")
+
+
+def skip_optional(child: pexpect.spawn, names: tuple[str, ...]) -> None:
+    """Press Enter at each of ``names`` (an optional value, or its default kept)."""
+    for name in names:
+        child.expect(rf"{name}.*:")
+        child.sendline("")
+
+
 def test_upstash_phase_saves_secret_but_unverified_is_not_done(project: Path) -> None:
     child = spawn(project, "phase", "upstash")
     child.expect("REDIS_URL")
@@ -37,6 +49,7 @@ def test_upstash_phase_saves_secret_but_unverified_is_not_done(project: Path) ->
     child.send("\x15")  # Ctrl-U clears the line
     child.sendline(FAKE_SECRETS["REDIS_URL"])
     child.expect("saved REDIS_URL")
+    skip_optional(child, PROVISION_UPSTASH)
     child.expect("Verify Upstash Redis now")
     child.sendline("n")
     child.expect(r"Upstash Redis: not done yet \(pending\): run the upstash check")
@@ -100,6 +113,7 @@ def test_a_required_value_can_be_skipped_and_the_phase_stays_unfinished(project:
     child.expect(r"REDIS_URL.*:")
     child.sendline("")
     child.expect("skipped REDIS_URL for now")
+    skip_optional(child, PROVISION_UPSTASH)
     child.expect("Verify Upstash Redis now")
     child.sendline("n")
     child.expect(r"Upstash Redis: not done yet \(pending\): enter REDIS_URL")

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import FAKE_SECRETS
 from tests.fixtures.redis_tls import free_port
-from tests.plain.test_plain import spawn
+from tests.plain.test_plain import PROVISION_SENTRY, skip_optional, spawn
 from wizard.project import Project
 from wizard.values import Answers
 
@@ -48,6 +48,7 @@ def test_webhook_failure_is_printed_and_confirms_wait_for_enter(
     child.sendline("")
     child.expect(r"FRONTEND_URL.*:")
     child.sendline("")
+    skip_optional(child, PROVISION_SENTRY)
     child.expect(r"API domain.*:")
     child.sendline("")
     child.expect(r"Create the Stripe webhook endpoint through the API\?")
@@ -79,6 +80,7 @@ def test_each_domain_is_asked_once(project: Path) -> None:
     child.expect("saved CUSTOM_DOMAIN")
     child.expect(r"FRONTEND_URL.*:")
     child.sendline("")
+    skip_optional(child, PROVISION_SENTRY)
     child.expect(r"API domain, e\.g\. api\.example\.com \(Enter keeps them\):")
     asked = child.before or ""
     child.sendline("API.example.com/")

@@ -38,6 +38,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("vendors", nargs="*", metavar="VENDOR", help="supabase, upstash, stripe, sentry")
     p.add_argument("--dry-run", action="store_true", help="show the plan; send no write request")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument(
+        "--replace-prices",
+        action="store_true",
+        help="a Stripe price that differs from its STRIPE_*_AMOUNT (or is archived) gets a new "
+        "price that takes its lookup key (confirmed first; the old price is never edited)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.add_argument(
         "--timeout", type=float, default=20.0, metavar="S", help="seconds per request (default 20)"
@@ -73,6 +79,8 @@ def front_end(args: argparse.Namespace) -> FrontEnd[ResourcePlan]:
                 f"Nothing was created: there is no terminal to confirm on ({what}).",
                 "Read the plan above, then run again with --yes (or --dry-run to only look).",
             )
+        for change in extras:
+            sys.stderr.write(f"  {change}\n")
         sys.stderr.write(f"Create {what}? [y/N] ")
         sys.stderr.flush()
         return sys.stdin.readline().strip().lower() in ("y", "yes")
@@ -92,6 +100,7 @@ def outcome_doc(outcome: ProvisionOutcome) -> dict[str, Any]:
                 "ref": p.ref or None,
                 "settings": p.settings,
                 "why": p.why or None,
+                "replaces": p.replaces or None,
                 "stores": list(p.stores),
                 "notes": p.notes,
             }
@@ -123,8 +132,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--timeout must be a positive number of seconds.")
     answers = Answers(project_of(args))
     vendors = choose(answers.values(), args.vendors, capability="provision")
+    options = {"replace_prices": True} if args.replace_prices else {}
     outcome = asyncio.run(
-        provision(answers, vendors, front_end(args), dry_run=args.dry_run, timeout=args.timeout)
+        provision(
+            answers,
+            vendors,
+            front_end(args),
+            dry_run=args.dry_run,
+            timeout=args.timeout,
+            options=options,
+        )
     )
     if args.json:
         print_json({**outcome_doc(outcome), "dry_run": args.dry_run})

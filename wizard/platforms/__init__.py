@@ -22,7 +22,8 @@ Values = Mapping[str, str | None]
 #: deploy: builds and follows a deploy; create: creates its service/project when missing
 #: domains: adds a custom domain and says when it is verified
 #: webhook: keeps an endpoint pointed at APP_URL; files: reads back the generated files
-CAPABILITIES = ("push", "deploy", "create", "domains", "webhook", "files")
+#: provision: finds or creates the resource the app needs and stores its values (provisioning.py)
+CAPABILITIES = ("push", "deploy", "create", "domains", "webhook", "files", "provision")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ PLATFORMS: tuple[Platform, ...] = (
         "post-deploy",
         "wizard.platforms.stripe:StripeAdapter",
         "providers.stripe",
-        frozenset({"webhook"}),
+        frozenset({"webhook", "provision"}),
     ),
     Platform(
         "github",
@@ -87,6 +88,24 @@ PLATFORMS: tuple[Platform, ...] = (
         "wizard.platforms.github:GitHubAdapter",
         "providers.github",
         frozenset({"files"}),
+    ),
+    Platform(
+        "upstash",
+        "Upstash",
+        ("UPSTASH_EMAIL", "UPSTASH_API_KEY"),
+        "upstash",
+        "wizard.platforms.upstash:UpstashAdapter",
+        "providers.upstash",
+        frozenset({"provision"}),
+    ),
+    Platform(
+        "sentry",
+        "Sentry",
+        ("SENTRY_AUTH_TOKEN",),
+        "post-deploy",
+        "wizard.platforms.sentry:SentryAdapter",
+        "providers.sentry",
+        frozenset({"provision"}),
     ),
 )
 BY_ID = {p.id: p for p in PLATFORMS}

@@ -41,6 +41,9 @@ class ResourcePlan:
     stores: tuple[str, ...] = ()
     #: what the plan should also say (a live/test mode, a differing price)
     notes: list[str] = field(default_factory=list)
+    #: what creating it also changes of what exists (a lookup key moved off an old price): said
+    #: again when asking for confirmation
+    replaces: str = ""
     #: usage (2) or failure (1) when blocked
     exit_code: int = 2
     #: adapter-private data carried from plan to provision (never printed)

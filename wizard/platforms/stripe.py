@@ -1,4 +1,5 @@
-"""Stripe's adapter: the plan's webhook endpoint (``APP_URL/api/subscriptions/webhook``).
+"""Stripe's adapter: the plan's webhook endpoint (``APP_URL/api/subscriptions/webhook``), and the
+plan prices (the provision capability, ``wizard.platforms.stripe_prices``).
 
 The endpoint's id is remembered in the state (``stripe_webhook``: id and URL, never the secret).
 When APP_URL changes, that same endpoint is pointed at the new URL (its signing secret stays
@@ -16,6 +17,7 @@ from checklists.errors import ProviderError
 from providers.base import CheckContext
 from providers.stripe import EVENTS, StripeClient, find_endpoint, missing_events, webhook_url
 from wizard.platforms.base import Values
+from wizard.platforms.stripe_prices import StripePrices
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ class WebhookMove:
         return f"move Stripe webhook endpoint {self.endpoint_id} to {self.new_url}"
 
 
-class StripeAdapter:
-    """The webhook endpoint, on the one Stripe client."""
+class StripeAdapter(StripePrices):
+    """The webhook endpoint and the plan prices, on the one Stripe client."""
 
     def __init__(self, ctx: CheckContext, values: Values) -> None:
         self.api = StripeClient(ctx, str(values.get("STRIPE_SECRET_KEY") or ""))
