@@ -1,4 +1,4 @@
-"""What the stand-ins record of each request, and a validator of those requests against a vendor's
+"""What the stand-ins record of each request (and how they drop a connection), and a validator of those requests against a vendor's
 OpenAPI document (Stripe's: the only one of Upstash's, Sentry's and Stripe's that ships in a
 package CI can install, see ``.ci/install``).
 
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 from urllib.parse import parse_qsl
 
-from werkzeug import Request
+from werkzeug import Request, Response
 
 from tests.conftest import REPO
 
@@ -52,6 +53,14 @@ def record(request: Request) -> Recorded:
     data = json.loads(body) if kind == "application/json" and body else None
     query = parse_qsl(request.query_string.decode(), keep_blank_values=True)
     return Recorded(request.method, request.path, query, dict(request.headers), form, data)
+
+
+def drop_connection(request: Request) -> Response:
+    """Close the connection without an answer (the request was processed: the answer is lost)."""
+    sock = request.environ["werkzeug.socket"]
+    sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
+    return Response("", 500)  # never reaches the client
 
 
 def load_spec(name: str) -> dict[str, Any]:

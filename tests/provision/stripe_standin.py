@@ -24,7 +24,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.providers.fakes import json_response
-from tests.provision.openapi_check import Recorded, decode, record
+from tests.provision.openapi_check import Recorded, decode, drop_connection, record
 
 PRICE_PARAMS = {
     "active",
@@ -78,6 +78,8 @@ class StripeStandIn:
     log: list[Recorded] = field(default_factory=list)
     #: Idempotency-Key -> (form, status, body)
     replays: dict[str, tuple[list[tuple[str, str]], int, Any]] = field(default_factory=dict)
+    #: the first price creation is carried out, then its connection dropped (answer lost)
+    drop_once: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- setup ---------------------------------------------------------------------------------
@@ -143,7 +145,11 @@ class StripeStandIn:
             if rec.method == "GET" and rec.path == "/v1/prices":
                 return self.list_prices(rec)
             if rec.method == "POST" and rec.path == "/v1/prices":
-                return self.idempotent(rec, self.create_price)
+                answer = self.idempotent(rec, self.create_price)
+                if self.drop_once:
+                    self.drop_once = False
+                    return drop_connection(request)
+                return answer
             found = re.fullmatch(r"/v1/prices/(price_\w+)", rec.path)
             if rec.method == "GET" and found:
                 price = self.prices.get(found.group(1))

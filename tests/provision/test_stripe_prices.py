@@ -176,3 +176,17 @@ def test_vars_set_checks_the_amount_format(project: Path, value: str, ok: bool) 
     result = run_cli("vars", "set", "STRIPE_GROWTH_AMOUNT", value, project=project)
     assert (result.returncode == 0) is ok, result.stderr
     assert stored(project, "STRIPE_GROWTH_AMOUNT") == (value if ok else "")
+
+
+def test_a_lost_answer_is_retried_under_the_same_idempotency_key(
+    project: Path, stripe: StripeStandIn, env: dict[str, str]
+) -> None:
+    stripe.drop_once = True  # the first price is created, its answer never arrives
+    store(project, {"STRIPE_SECRET_KEY": KEY, **AMOUNTS})
+    code, _out, err = provision(project, env, "--yes")
+    assert code == 0, err
+    posts = [r for r in stripe.log if r.writes]
+    assert len(posts) == 4  # three prices, one of them sent twice
+    keys = [r.headers["Idempotency-Key"] for r in posts]
+    assert len(set(keys)) == 3  # the retry carried the first attempt's key: Stripe replayed it
+    assert len(stripe.prices) == 3 and all(stripe.holder(k) for k in KEYS)

@@ -152,3 +152,15 @@ def test_without_the_email_the_token_variable_is_named(project: Path, env: dict[
     result = run_cli("provision", "upstash", "--yes", project=project, env=env)
     assert result.returncode == 2
     assert "UPSTASH_EMAIL is not set" in result.stderr
+
+
+def test_a_lost_creation_answer_is_settled_by_the_list_not_a_second_post(
+    project: Path, upstash: UpstashStandIn, env: dict[str, str]
+) -> None:
+    upstash.drop_create = True  # created, but the answer never arrives
+    store(project, TOKENS)
+    code, _out, err = provision(project, env, "--yes")
+    assert code == 0, err
+    assert upstash.writes() == [("POST", "/v2/redis/database")]  # never sent twice
+    assert "the answer was lost" in err and len(upstash.databases) == 1
+    assert "@127.0.0.1:" in redis_url(project)

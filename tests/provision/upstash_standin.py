@@ -24,7 +24,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.providers.fakes import json_response
-from tests.provision.openapi_check import Recorded, record
+from tests.provision.openapi_check import Recorded, drop_connection, record
 
 AWS = "us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-central-1 eu-west-1 eu-west-2"
 AWS += " sa-east-1 ap-south-1 ap-northeast-1 ap-southeast-1 ap-southeast-2 af-south-1"
@@ -46,6 +46,8 @@ class UpstashStandIn:
     native: bool = True
     #: "" | "create" (the creation answer names a slug, a read names the host) | "always"
     slug: str = ""
+    #: the first creation is carried out, then its connection dropped (answer lost)
+    drop_create: bool = False
     databases: dict[str, dict[str, Any]] = field(default_factory=dict)
     log: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -91,7 +93,11 @@ class UpstashStandIn:
             if rec.method == "GET" and rec.path == "/v2/redis/databases":
                 return json_response(list(self.databases.values()))
             if rec.method == "POST" and rec.path == "/v2/redis/database":
-                return self.create(rec.json)
+                answer = self.create(rec.json)
+                if self.drop_create:
+                    self.drop_create = False
+                    return drop_connection(request)
+                return answer
             found = re.fullmatch(r"/v2/redis/database/([0-9a-f-]+)", rec.path)
             if rec.method == "GET" and found:
                 db = self.databases.get(found.group(1))
