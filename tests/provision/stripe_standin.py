@@ -142,6 +142,8 @@ class StripeStandIn:
             auth = rec.headers.get("Authorization", "")
             if auth != f"Bearer {self.key}":
                 return error("Invalid API Key provided: sk_test_****1234", 401)
+            if rec.method == "GET" and rec.path == "/v1/balance":  # what the key check reads
+                return json_response({"object": "balance", "livemode": self.live})
             if rec.method == "GET" and rec.path == "/v1/prices":
                 return self.list_prices(rec)
             if rec.method == "POST" and rec.path == "/v1/prices":

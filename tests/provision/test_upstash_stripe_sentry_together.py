@@ -85,6 +85,14 @@ def test_every_vendor_with_a_token_is_provisioned_and_a_second_run_only_reads(
     assert [len(log) for log in again] == [1, 2, 3]  # reads only, and few of them
     assert {r["action"] for r in json.loads(second.stdout)["resources"]} == {"found"}
 
+    # what was stored passes the live checks: Redis PING over TLS, the prices, the DSN's shape
+    check = run_cli("check", "upstash", "render", "post-deploy", "--json", project=project, env=env)
+    outcome = {(r["service"], r["check"]): r for r in json.loads(check.stdout)["results"]}
+    assert outcome[("upstash", "ping")]["outcome"] == "ok"
+    for name in ("STARTER", "GROWTH", "BUSINESS"):
+        price = outcome[("stripe", f"price STRIPE_{name}_PRICE_ID")]
+        assert price["message"] == "active recurring test-mode price"
+    assert outcome[("sentry", "test event")]["message"].startswith("DSN looks right")
     for text in (first.stdout, first.stderr, second.stdout, second.stderr):
         assert [n for n, v in SECRETS.items() if v in text] == []
     assert scan_for_secrets(project, SECRETS) == []
