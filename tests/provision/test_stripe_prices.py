@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
+import pexpect
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import FAKE_SECRETS, run_cli, scan_for_secrets
+from tests.conftest import FAKE_SECRETS, REPO, run_cli, scan_for_secrets
 from tests.provision.openapi_check import decode
 from tests.provision.stripe_standin import StripeStandIn
 from tests.push.conftest import store
@@ -124,6 +127,7 @@ def test_an_archived_price_holding_the_key_is_reported(
     code, _out, err = provision(project, env, "--yes")
     assert code == 1
     assert f"archived (inactive) price {old['id']} holds convoai_starter_monthly" in err
+    assert "unarchive it in the Dashboard" in err  # same amount: bringing it back is enough
     # Stripe hides it from the default (active-only) list: the wizard asked for inactive ones too
     asked = [dict(r.query) for r in stripe.log if r.path == "/v1/prices" and r.method == "GET"]
     assert {q.get("active") for q in asked} == {"true", "false"}
@@ -190,3 +194,23 @@ def test_a_lost_answer_is_retried_under_the_same_idempotency_key(
     keys = [r.headers["Idempotency-Key"] for r in posts]
     assert len(set(keys)) == 3  # the retry carried the first attempt's key: Stripe replayed it
     assert len(stripe.prices) == 3 and all(stripe.holder(k) for k in KEYS)
+
+
+def test_replacing_asks_first_on_a_terminal_saying_what_moves(
+    project: Path, stripe: StripeStandIn, env: dict[str, str]
+) -> None:
+    old = stripe.add_price("convoai_growth_monthly", 7900)
+    store(project, {"STRIPE_SECRET_KEY": KEY, **AMOUNTS})
+    argv = ["-m", "wizard", "provision", "stripe", "--replace-prices", "--project", str(project)]
+    for answer, created in (("n", 0), ("y", 3)):
+        child = pexpect.spawn(
+            sys.executable, argv, cwd=str(REPO), env={**os.environ, **env}, encoding="utf-8"
+        )
+        child.expect(f"the new price takes convoai_growth_monthly from the price {old['id']}")
+        child.expect(r"Create Stripe price convoai_starter_monthly, .*\? \[y/N\] ")
+        child.sendline(answer)
+        child.expect(pexpect.EOF, timeout=30)
+        child.close()
+        assert child.exitstatus == (0 if created else 1)
+        assert len(stripe.writes()) == created
+    assert stripe.holder("convoai_growth_monthly")["id"] != old["id"]  # type: ignore[index]

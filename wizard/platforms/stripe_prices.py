@@ -126,17 +126,19 @@ class StripePrices:
             )
         state = "" if holder is not None else "archived (inactive) "
         if not replace:
+            same = matches(old, amount)
             differs = f"the {state}price {old['id']} holds {key} at {price_text(old)}" + (
-                "" if holder is None else f", not {amount}/month"
+                "" if same else f", not {amount}/month"
             )
-            fix = (
-                f"set {name} to match it"
-                if holder is not None
-                else "reactivate it in the Dashboard (Product catalog > the price)"
-            )
+            if holder is not None:
+                fix = f"set {name} to match it, or create a new price that takes the key"
+            elif same:
+                fix = "unarchive it in the Dashboard (Product catalog), or create a new price"
+            else:
+                fix = "create a new price that takes the key"
             return blocked(
-                f"{differs}: it is not used and not changed (a price cannot be edited); {fix}, "
-                f"or create a new price that takes the key: {REPLACE}",
+                f"{differs}: it is not used and not changed (a price cannot be edited); {fix}: "
+                f"{REPLACE}",
                 EXIT_FAILED,
             )
         product = old.get("product")
