@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
+from checklists.advice import do
 from checklists.errors import ProviderError, SetupError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.client import ApiClient
@@ -43,7 +44,7 @@ class VercelClient(ApiClient):
     base_default = "https://api.vercel.com"
     auth_hint = (
         "Create a token at Vercel > Account Settings > Tokens (scoped to the team that owns the "
-        "project), then: convoai-setup vars set VERCEL_TOKEN"
+        f"project), then: {do('vars set', 'VERCEL_TOKEN')}"
     )
 
     def __init__(self, ctx: CheckContext, token: str, team: str | None = None) -> None:

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
+from checklists.advice import do
 from checklists.catalog import catalog
 from checklists.errors import Gone, ProviderError, UsageError
 from providers.base import CheckContext
@@ -100,7 +101,7 @@ class VercelAdapter:
         if not self.name:
             raise UsageError(
                 "VERCEL_PROJECT is not set, so there is no Vercel project to use.",
-                "Set it: convoai-setup vars set VERCEL_PROJECT convoai",
+                f"Set it: {do('vars set', 'VERCEL_PROJECT', 'convoai')}",
             )
         return self.name
 
@@ -174,7 +175,7 @@ class VercelAdapter:
             plan.blocked = (
                 f"The Vercel project {name} does not exist (or is owned by a team: set "
                 "VERCEL_TEAM), and creating it needs the GitHub repository. Set it: "
-                "convoai-setup vars set GITHUB_REPOSITORY owner/name"
+                f"{do('vars set', 'GITHUB_REPOSITORY', 'owner/name')}"
             )
             return plan
         plan.payload = {
