@@ -186,6 +186,17 @@ class VercelClient(ApiClient):
             raise self.unexpected("a deployment request without a deployment")
         return doc
 
+    async def production_domains(self, project: str) -> list[dict[str, Any]]:
+        """The project's production domains (``GET /v9/projects/{p}/domains?production=true``,
+        Vercel's REST reference: its ``.vercel.app`` domain and any custom one)."""
+        doc = await self.get(
+            f"/v9/projects/{_quoted(project)}/domains",
+            "Listing the Vercel project's domains failed",
+            {"production": "true"},
+        )
+        domains = doc.get("domains") if isinstance(doc, dict) else None
+        return [d for d in domains if isinstance(d, dict)] if isinstance(domains, list) else []
+
     # -- custom domains -----------------------------------------------------------------------
     async def add_domain(self, project: str, domain: str) -> dict[str, Any]:
         """Add ``domain`` to the project; one it already has is fine (idempotent)."""

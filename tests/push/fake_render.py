@@ -51,6 +51,8 @@ class FakeRender:
     keep_wrong: set[str] = field(default_factory=set)
     #: repositories Render's GitHub app can reach (None: all)
     reachable: set[str] | None = None
+    #: names already taken on onrender.com: a new service there gets a suffixed URL, as on Render
+    taken: set[str] = field(default_factory=set)
     #: seconds to wait before every answer (the benchmark's latency)
     delay: float = 0.0
     #: (method, path) of every request
@@ -75,7 +77,7 @@ class FakeRender:
             "ownerId": owner,
             "type": "web_service",
             "repo": "https://github.com/acme/convoai",
-            "serviceDetails": {"url": f"https://{name}.onrender.com"},
+            "serviceDetails": {"url": f"https://{host}.onrender.com"},
         }
         self.env[sid] = dict(env or {})
         self.deploys[sid] = []
