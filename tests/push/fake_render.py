@@ -71,6 +71,7 @@ class FakeRender:
     ) -> str:
         self._n += 1
         sid = f"srv-{name}-{self._n}"
+        host = f"{name}-x7k{self._n}" if name in self.taken else name
         self.services[sid] = {
             "id": sid,
             "name": name,
