@@ -58,7 +58,8 @@ async def _provision(run: Run, dry_run: bool) -> Any:
     vendors = _vendors(values)
     if not vendors:
         return None
-    front: FrontEnd[ResourcePlan] = FrontEnd(lambda plans, extras: True, say=run.front.say)
+    say = (lambda line, level: None) if dry_run else run.front.say  # the plan says it in one line
+    front: FrontEnd[ResourcePlan] = FrontEnd(lambda plans, extras: True, say=say)
     return await provision(
         run.answers, vendors, front, dry_run=dry_run, timeout=run.timeout, env=run.env
     )
@@ -131,7 +132,16 @@ async def run_checks(run: Run) -> tuple[str, str]:
 
 # -- 4. migrations ----------------------------------------------------------------------------
 async def describe_migrations(run: Run) -> tuple[str, bool]:
-    return "apply the pending migrations, then the Data API grants", True
+    from wizard.migrations import inspect
+
+    url = (await run.values()).get("SUPABASE_DB_URL")
+    if not url:
+        return "apply the migrations and the Data API grants (once provisioned)", True
+    statuses = await asyncio.to_thread(inspect, url, run.answers.project, run.timeout)
+    pending = [s for s in statuses if s.status == "pending"]
+    if pending:
+        return f"apply {len(pending)} pending migration(s), then the Data API grants", True
+    return "the migrations are applied; check the Data API grants", False
 
 
 async def run_migrations(run: Run) -> tuple[str, str]:
@@ -275,7 +285,14 @@ async def run_vercel(run: Run) -> tuple[str, str]:
 
 # -- 7. files ---------------------------------------------------------------------------------
 async def describe_files(run: Run) -> tuple[str, bool]:
-    return "write .env.example, vercel.json (proxying to APP_URL), ci.yml and render.yaml", True
+    from wizard.outputs import plan
+
+    values = await run.values()
+    changes = await asyncio.to_thread(plan, run.answers.project, values)
+    todo = [c.relpath for c in changes if c.status != "unchanged"]
+    if not todo:
+        return "the files are up to date", False
+    return f"write {', '.join(todo)} (vercel.json proxies to the APP_URL found above)", True
 
 
 async def run_files(run: Run) -> tuple[str, str]:
@@ -323,7 +340,17 @@ async def run_github(run: Run) -> tuple[str, str]:
 
 # -- 9. the Stripe webhook --------------------------------------------------------------------
 async def describe_webhook(run: Run) -> tuple[str, bool]:
-    return "create or move the webhook endpoint at APP_URL/api/subscriptions/webhook", True
+    from providers.stripe import webhook_url
+
+    values = await run.values()
+    state = await asyncio.to_thread(run.answers.state_file.read)
+    endpoint = state.get("stripe_webhook") or {}
+    url = webhook_url(str(values.get("APP_URL") or "")) if values.get("APP_URL") else ""
+    if endpoint.get("id") and url and endpoint.get("url") == url:
+        return f"endpoint {endpoint['id']} is at {url}", False
+    if endpoint.get("id"):
+        return f"move endpoint {endpoint['id']} to APP_URL/api/subscriptions/webhook", True
+    return "create the endpoint at APP_URL/api/subscriptions/webhook, store its secret", True
 
 
 async def run_webhook(run: Run) -> tuple[str, str]:
@@ -339,6 +366,11 @@ async def run_webhook(run: Run) -> tuple[str, str]:
 # -- 10. push and deploy ----------------------------------------------------------------------
 async def describe_deploy(run: Run) -> tuple[str, bool]:
     then = ", deploy both and follow them" if run.deploy else " (--no-deploy: no deploy)"
+    state = await asyncio.to_thread(run.answers.state_file.read)
+    platforms = state.get("platforms") or {}
+    synced = all((platforms.get(p) or {}).get("in_sync") for p in ("render", "vercel"))
+    if synced:  # the last push or drift found them in sync: the push compares again
+        return "push what differs on Render and Vercel (last seen in sync)", False
     return f"push Render's and Vercel's variables (read back){then}", True
 
 
