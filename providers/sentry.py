@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.client import ApiClient, Params
@@ -100,7 +101,7 @@ async def check_sentry(ctx: CheckContext) -> list[CheckResult]:
 
 TOKEN_HINT = (
     "Create a user auth token in Sentry > User settings > Personal Tokens with Organization Read "
-    "and Project Read & Write, then: convoai-setup vars set SENTRY_AUTH_TOKEN"
+    f"and Project Read & Write, then: {do('vars set', 'SENTRY_AUTH_TOKEN')}"
 )
 #: pages of one list followed at most (100 items each)
 MAX_PAGES = 50
@@ -244,7 +245,7 @@ class SentryClient(ApiClient):
                 "only admins to create projects, or the token lacks project:write; nothing was "
                 "created.",
                 "Use a token of an owner/manager with Project Read & Write (or create the project "
-                "in Sentry), then run provision sentry again.",
+                f"in Sentry), then run {do('provision', 'sentry')} again.",
             )
         if response.status_code not in (200, 201):
             raise self.fail(response, f"Creating the Sentry project {slug} failed")

@@ -17,6 +17,7 @@ import ssl
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.client import ApiClient
@@ -27,7 +28,7 @@ VARIABLES = ("REDIS_URL",)
 COPY_AGAIN = "Copy the rediss:// URL again from the Upstash console > Connect"
 PASTE = (
     "or paste the database's rediss:// URL from the Upstash console instead: "
-    "convoai-setup vars set REDIS_URL"
+    f"{do('vars set', 'REDIS_URL')}"
 )
 API_HINT = (
     "Create a Developer API key in the Upstash console > Account > Management API, set "

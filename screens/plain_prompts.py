@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import questionary
 
+from checklists.advice import render
+
 
 def confirm(question: str, default: bool = True) -> bool:
     """A yes/no question answered with Enter.
@@ -17,7 +19,13 @@ def confirm(question: str, default: bool = True) -> bool:
     return bool(questionary.confirm(question, default=default, auto_enter=False).unsafe_ask())
 
 
+def say(text: str) -> None:
+    """Print a line of the core's (advice in it is written as the command that does it)."""
+    print(render(text))
+
+
 def fail(line: str) -> str:
     """Print a failure as it happens (one line) and return it for the phase's summary."""
+    line = render(line)
     print(f"  ✗ {line}")
     return line

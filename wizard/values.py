@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checklists.advice import do
 from checklists.catalog import Variable, catalog, normalise_for, validate_format
 from checklists.chars import unsafe_problem
 from checklists.errors import UsageError, ValidationError
@@ -43,7 +44,7 @@ def lookup(name: str) -> Variable:
         from difflib import get_close_matches
 
         close = get_close_matches(name.upper(), list(catalog()), n=3, cutoff=0.6)
-        hint = f"Did you mean {', '.join(close)}?" if close else "See: convoai-setup vars list"
+        hint = f"Did you mean {', '.join(close)}?" if close else f"See: {do('vars list')}"
         raise UsageError(f"{name!r} is not a variable convoai-setup knows.", hint) from None
 
 
@@ -164,8 +165,7 @@ class Answers:
         if not value:
             raise ValidationError(
                 f"{name} is empty; nothing was stored.",
-                f"Paste the value (find it at: {var.where}), or run 'convoai-setup vars "
-                f"unset {name}'.",
+                f"Paste the value (find it at: {var.where}), or run {do('vars unset', name)}.",
             )
         unsafe = unsafe_problem(name, value)
         if unsafe:  # never stored, not even with --allow-invalid

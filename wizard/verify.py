@@ -12,6 +12,7 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
+from checklists.advice import do
 from checklists.errors import ProviderError, UsageError
 from providers.base import CheckContext, CheckResult, Stopwatch
 from providers.smoke import (
@@ -39,7 +40,7 @@ NO_FRONTEND = (
     "FRONTEND_URL is not known: it is not set, CUSTOM_DOMAIN is not set, and there is no "
     "VERCEL_TOKEN + VERCEL_PROJECT to ask Vercel for the production URL."
 )
-NO_FRONTEND_HINT = "Set it: convoai-setup vars set FRONTEND_URL https://your-site.vercel.app"
+NO_FRONTEND_HINT = f"Set it: {do('vars set', 'FRONTEND_URL', 'https://your-site.vercel.app')}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def site_of(values: Values, frontend: str, source: str) -> Site:
     if not app_url:
         raise UsageError(
             "APP_URL is not set, so there is no backend to verify.",
-            "Set it: convoai-setup vars set APP_URL https://convoai-backend.onrender.com",
+            f"Set it: {do('vars set', 'APP_URL', 'https://convoai-backend.onrender.com')}",
         )
     health = (values.get("HEALTHCHECK_PATH") or "/").strip() or "/"
     return Site(app_url, frontend, health, source)

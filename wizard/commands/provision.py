@@ -52,16 +52,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def show_plan(plan: ResourcePlan) -> None:
+    from wizard.console import shown
     from wizard.platforms import row
 
+    # Ids, endpoints and notes come from the vendor's answers: escaped, advice as commands.
     head = f"{row(plan.vendor).label} {plan.resource}: {plan.action}"
     if plan.ref:
         head += f" ({plan.ref})"
-    print(head)
+    print(shown(head))
     if plan.settings:
-        print("  " + ", ".join(f"{k} {v}" for k, v in plan.settings.items()))
+        print(shown("  " + ", ".join(f"{k} {v}" for k, v in plan.settings.items())))
     for note in plan.notes:
-        print(f"  {note}")
+        print(shown(f"  {note}"))
 
 
 def front_end(args: argparse.Namespace) -> FrontEnd[ResourcePlan]:
@@ -79,8 +81,10 @@ def front_end(args: argparse.Namespace) -> FrontEnd[ResourcePlan]:
                 f"Nothing was created: there is no terminal to confirm on ({what}).",
                 "Read the plan above, then run again with --yes (or --dry-run to only look).",
             )
+        from wizard.console import shown
+
         for change in extras:
-            sys.stderr.write(f"  {change}\n")
+            sys.stderr.write(shown(f"  {change}") + "\n")
         sys.stderr.write(f"Create {what}? [y/N] ")
         sys.stderr.flush()
         return sys.stdin.readline().strip().lower() in ("y", "yes")

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext
 from providers.sentry import SentryClient
@@ -33,7 +34,7 @@ def pick(kind: str, variable: str, items: Sequence[Mapping[str, Any]], wanted: s
         return (
             f"{variable}={wanted} is not a Sentry {kind} the token sees (it sees: "
             f"{', '.join(slugs) or 'none'}); set {variable} to one of them: "
-            f"convoai-setup vars set {variable}"
+            f"{do('vars set', variable)}"
         )
     if len(items) == 1:
         return items[0]
@@ -41,7 +42,7 @@ def pick(kind: str, variable: str, items: Sequence[Mapping[str, Any]], wanted: s
         return None
     return (
         f"the token sees several Sentry {kind}s ({', '.join(slugs)}); choose one: "
-        f"convoai-setup vars set {variable}"
+        f"{do('vars set', variable)}"
     )
 
 
@@ -165,7 +166,7 @@ class SentryAdapter:
             raise ProviderError(
                 f"Sentry's client key of {slug} has no public DSN, so SENTRY_DSN was not stored.",
                 "Copy the DSN from Sentry > Settings > Projects > Client Keys: "
-                "convoai-setup vars set SENTRY_DSN",
+                f"{do('vars set', 'SENTRY_DSN')}",
             )
         await store({"SENTRY_DSN": dsn})
         return ProvisionResult(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from checklists.advice import do
 from checklists.errors import ValidationError
 
 #: Stripe's zero-decimal currencies (docs.stripe.com/currencies#zero-decimal)
@@ -43,6 +44,8 @@ ZERO_DECIMAL = frozenset(
 THREE_DECIMAL = frozenset(["bhd", "jod", "kwd", "omr", "tnd"])
 #: whole units only: the zero-decimal currencies, and ISK (two-decimal, fractions refused)
 WHOLE_UNITS = ZERO_DECIMAL | {"isk"}
+#: a value to show in advice, quoted for a shell
+EXAMPLE = "'29 usd'"
 SHAPE = re.compile(r"^(0|[1-9][0-9]{0,11})(?:\.([0-9]{1,2}))? ([A-Za-z]{3})$")
 
 
@@ -80,7 +83,7 @@ def parse_amount(name: str, text: str) -> Amount:
         raise ValidationError(
             f"{name} should be an amount and a currency such as 29 usd or 149.95 eur (at most 2 "
             "decimals; whole units for jpy and other zero-decimal currencies).",
-            f"Set it again: convoai-setup vars set {name} '29 usd'",
+            f"Set it again: {do('vars set', name, EXAMPLE)}",
         )
     value = Decimal(found.group(1) + (f".{found.group(2)}" if found.group(2) else ""))
     minor = value.scaleb(exponent(currency))

@@ -17,14 +17,15 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
+from checklists.advice import do
 from checklists.errors import EXIT_FAILED, ValidationError
 from providers.stripe import StripeClient
 from wizard.platforms.provisioning import Progress, ProvisionResult, ResourcePlan, Store, Values
-from wizard.platforms.stripe_amounts import matches, parse_amount, price_text
+from wizard.platforms.stripe_amounts import EXAMPLE, matches, parse_amount, price_text
 
 #: (plan id, its name in the app)
 PLANS = (("starter", "Starter"), ("growth", "Growth"), ("business", "Business"))
-REPLACE = "convoai-setup provision stripe --replace-prices"
+REPLACE = do("provision", "stripe", "--replace-prices")
 
 
 def lookup_key(plan: str) -> str:
@@ -89,7 +90,7 @@ class StripePrices:
             seen = f"; {old['id']} holds the key at {price_text(old)}" if old else ""
             return blocked(
                 f"{name} is not set (the price is yours to decide){seen}; set it: "
-                f"convoai-setup vars set {name} '29 usd'"
+                f"{do('vars set', name, EXAMPLE)}"
             )
         try:
             amount = parse_amount(name, text)
@@ -180,7 +181,7 @@ class StripePrices:
                 False,
                 left=(
                     f"Stripe created {created['id']}, but {key} is held by {holder}; look at "
-                    "Product catalog in the Dashboard, then run provision stripe again"
+                    f"Product catalog in the Dashboard, then {do('provision', 'stripe')}"
                 ),
             )
         await store({name: str(created["id"])})

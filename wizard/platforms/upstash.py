@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext
 from providers.upstash import PASTE, UpstashClient
@@ -135,7 +136,7 @@ class UpstashAdapter:
                     why=(
                         f"{len(same)} Upstash databases are named {name} ({ids}); rename one in "
                         "the console, or set UPSTASH_DATABASE to another name: "
-                        "convoai-setup vars set UPSTASH_DATABASE"
+                        f"{do('vars set', 'UPSTASH_DATABASE')}"
                     ),
                     stores=STORES,
                 )
@@ -207,7 +208,7 @@ class UpstashAdapter:
                 list(STORES),
                 [f"{done}; REDIS_URL stored"],
                 f"the database is {state}, not active; resume it in the Upstash console, then "
-                "convoai-setup check upstash",
+                f"{do('check', 'upstash')}",
             )
         region = db.get("primary_region") or db.get("region") or ""
         return ProvisionResult(
@@ -230,13 +231,13 @@ class UpstashAdapter:
         if not database_id:
             raise ProviderError(
                 f"Upstash answered the creation of {name} without a database_id; look for it in "
-                "the console and run provision upstash again (it will be found by name)."
+                f"the console and run {do('provision', 'upstash')} again (it will be found by name)."
             )
         progress(f"Upstash database {name}: created ({database_id}); reading it back")
         back = await self.api.database(database_id)
         if back is None:
             raise ProviderError(
                 f"Upstash created the database {name} ({database_id}) but reading it back "
-                "answered 404; run provision upstash again in a minute."
+                f"answered 404; run {do('provision', 'upstash')} again in a minute."
             )
         return {**created, **back}
