@@ -151,6 +151,28 @@ def test_an_unset_amount_blocks_its_price_naming_the_variable(
     assert len(stripe.writes()) == 1  # the starter price, which has its amount
 
 
+def test_price_ids_pasted_by_hand_are_kept_when_no_amount_is_set(
+    project: Path, stripe: StripeStandIn, env: dict[str, str]
+) -> None:
+    """The key alone (every deployment has it) must not block ``provision``/``up``: the ids a
+    person pasted stay, untouched and not re-attributed to the API."""
+    pasted = {f"STRIPE_{n}_PRICE_ID": f"price_pasted{n.lower()}" for n in ("STARTER", "GROWTH")}
+    store(project, {"STRIPE_SECRET_KEY": KEY, **pasted})
+    code, out, err = provision(project, env, "--yes")
+    assert code == 2  # the business price has neither an id nor an amount
+    assert "price_pastedstarter" in out and "kept" in out
+    assert "set it (convoai-setup vars set STRIPE_BUSINESS_AMOUNT '29 usd')" in err
+    assert "or paste the price id (convoai-setup vars set STRIPE_BUSINESS_PRICE_ID)" in err
+    assert stripe.writes() == []
+    state = json.loads((project / ".convoai-setup" / "state.json").read_text())
+    assert state["values"]["STRIPE_STARTER_PRICE_ID"]["source"] != "created by API"
+
+    store(project, {"STRIPE_BUSINESS_PRICE_ID": "price_pastedbusiness"})
+    code, _out, err = provision(project, env, "--yes")
+    assert code == 0, err
+    assert stripe.writes() == []
+
+
 def test_a_live_key_says_live_mode(
     project: Path, https_server: HTTPServer, env: dict[str, str]
 ) -> None:

@@ -86,11 +86,24 @@ class StripePrices:
             )
 
         text = str(values.get(name) or "")
+        stored = str(values.get(price_var(plan)) or "")
+        if not text and stored:
+            # A price id pasted by hand stays as it is: there is no answer to compare it with
+            # (the live check reads it), and nothing is written or stored again.
+            return ResourcePlan(
+                "stripe",
+                resource,
+                "found",
+                ref=stored,
+                settings={"kept": f"{price_var(plan)} as stored ({name} is not set)"},
+                carry={"kept": True},
+            )
         if not text:
             seen = f"; {old['id']} holds the key at {price_text(old)}" if old else ""
             return blocked(
-                f"{name} is not set (the price is yours to decide){seen}; set it: "
-                f"{do('vars set', name, EXAMPLE)}"
+                f"{name} is not set (the price is yours to decide){seen}; set it "
+                f"({do('vars set', name, EXAMPLE)}), or paste the price id "
+                f"({do('vars set', price_var(plan))})"
             )
         try:
             amount = parse_amount(name, text)
@@ -163,6 +176,9 @@ class StripePrices:
         self, plan: ResourcePlan, progress: Progress, store: Store
     ) -> ProvisionResult:
         key = plan.resource.removeprefix("price ")
+        if plan.carry.get("kept"):
+            line = f"Stripe price {key}: {plan.ref} kept as stored"
+            return ProvisionResult("stripe", plan.resource, True, [], [line])
         [name] = plan.stores
         if plan.action == "found":
             await store({name: plan.ref})
