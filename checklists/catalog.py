@@ -6,11 +6,7 @@ and ``check`` all call it, so a value is judged the same way everywhere.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import sys
-from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,26 +63,19 @@ class Variable:
         return any(d in ("render", "vercel") for d in self.destinations)
 
 
-#: what decides the validated catalog besides its own text: the rules (``checklists.schema``)
-#: and the live checks an entry may name (``providers.registry``); see ``_cache_key``
-RULE_FILES = (
-    Path(__file__).with_name("schema.py"),
-    Path(__file__).parent.parent / "providers" / "registry.py",
-)
-#: bump when the cache file's layout changes
-CACHE_FORMAT = 1
-
-
 @cache
 def catalog() -> dict[str, Variable]:
     """All variables by name, in the order of the plan's checklist (validated on load).
 
     Parsing and validating the TOML costs more than a command's whole start-up, so the
     validated entries are kept in the user's cache directory under a hash of everything that
-    decides them (``_cache_key``): a changed catalog, rule or Python is parsed again.
+    decides them (``checklists.catalog_cache``): a changed catalog, rule or Python is parsed
+    again.
     """
-    key = _cache_key()
-    raw = _read_cache(key) if key else None
+    from checklists import catalog_cache
+
+    key = catalog_cache.key(CATALOG_FILE)
+    raw = catalog_cache.read(key) if key else None
     if raw is not None:
         try:
             return _variables(raw)
@@ -94,7 +83,7 @@ def catalog() -> dict[str, Variable]:
             pass  # an entry of another shape: parse the catalog itself
     raw = _parse(CATALOG_FILE)
     if key:
-        _write_cache(key, raw)
+        catalog_cache.write(key, raw)
     return _variables(raw)
 
 
@@ -120,61 +109,6 @@ def _parse(path: Path) -> dict[str, Any]:
     validate(document, str(path))
     vars_: dict[str, Any] = document["vars"]
     return vars_
-
-
-def _cache_key() -> str | None:
-    """A hash of the catalog's text, the files of its rules, the cache format and the Python
-    that parses it; None when one can't be read (then nothing is cached)."""
-    import hashlib
-
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{sys.version}\0".encode())
-    try:
-        for path in (CATALOG_FILE, *RULE_FILES):
-            digest.update(path.read_bytes() + b"\0")
-    except OSError:
-        return None
-    return digest.hexdigest()
-
-
-def _cache_path() -> Path:
-    """In the user's cache directory (as the migration parse cache), never in a project."""
-    if sys.platform.startswith("linux"):  # platformdirs' own rule, without its import time
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
-        return Path(base) / "convoai-setup" / "catalog.json"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("convoai-setup")) / "catalog.json"
-
-
-def _read_cache(key: str) -> dict[str, Any] | None:
-    """The cached entries when the cache was written for ``key``; None otherwise."""
-    try:
-        document = json.loads(_cache_path().read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return None
-    if not isinstance(document, dict) or document.get("key") != key:
-        return None
-    raw = document.get("vars")
-    return raw if isinstance(raw, dict) and raw else None
-
-
-def _write_cache(key: str, raw: dict[str, Any]) -> None:
-    """Replace the cache (temp file + rename: a reader sees the old file or the new one).
-
-    Best effort: a read-only or full disk only means the next run parses again.
-    """
-    path = _cache_path()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        text = json.dumps({"key": key, "vars": raw})
-        if json.loads(text)["vars"] != raw:  # a TOML type JSON would change (a date): no cache
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except (OSError, TypeError, ValueError):
-        with suppress(OSError):
-            tmp.unlink()
 
 
 def _variables(raw: dict[str, Any]) -> dict[str, Variable]:
