@@ -1,28 +1,33 @@
 """``convoai-setup check`` concurrency: ten loopback HTTP services, each answering after 200 ms.
 
-Run: python -m bench.check_bench [--runs N] [--delay S]
+Run: python -m bench.check_bench [--runs N] [--delay S] [--python PATH]
 Ten services (Supabase, Stripe key + prices, Stripe webhook, OpenAI, Anthropic, Sentry test
 event, Render, Vercel, GitHub, the app) each get their own threaded HTTP server on 127.0.0.1 that
-sleeps ``--delay`` before every answer. Printed: the median wall time of one ``run_checks`` over
-all ten, the median of the slowest single service run alone, and their ratio.
+sleeps ``--delay`` before every answer; ``run_checks`` itself runs in the benchmark venv
+(``bench.venv``: ``pip install .``, see ``check_client.py``). Printed: the median wall time of
+one ``run_checks`` over all ten, the median of the slowest single service run alone, and their
+ratio.
 Target (issue 3): ratio <= 1.3, i.e. the checks really run concurrently.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import statistics
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from bench.common import compile_project
-from wizard.checks import run_checks
+from bench.startup import interpreter
+
+CLIENT = Path(__file__).with_name("check_client.py")
 
 PRICES = ("price_starter01", "price_growth001", "price_business1")
 EVENTS = [
@@ -70,6 +75,8 @@ def _answer(path: str, app_url: str) -> Any:
         return {"object": "list", "data": [{"id": "m"}]}
     if path == "/v1/services":
         return [{"cursor": "c", "service": {"id": "srv-1", "name": "convoai-backend"}}]
+    if path.startswith("/v9/projects/"):
+        return {"id": "prj_bench", "name": path.rsplit("/", 1)[-1]}
     if path.endswith("/actions/workflows/ci.yml/runs"):
         return {"total_count": 0, "workflow_runs": []}  # no CI run yet
     return {"ok": True}
@@ -147,34 +154,34 @@ def _world(
     return list(servers.values()), env, values, names
 
 
-def _timed(values: dict[str, str | None], env: dict[str, str], services: list[str]) -> float:
-    start = time.perf_counter()
-    results = asyncio.run(run_checks(values, None, 10.0, env, True, services=services))
-    elapsed = time.perf_counter() - start
-    live = [r for r in results if r.ms > 0]
-    failed = [f"{r.service}.{r.check}: {r.message}" for r in live if r.outcome == "fail"]
-    if failed:
-        raise SystemExit("benchmark world is broken: " + "; ".join(failed))
-    return elapsed
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
     args = parser.parse_args()
-    compile_project()
+    py = interpreter(args.python)
+    print(py.describe())
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     servers, env, values, names = _world(args.delay)
+    job = json.dumps({"values": values, "env": env, "names": names, "runs": args.runs})
     try:
-        _timed(values, env, names)  # warm-up: imports, first TLS contexts
-        full = statistics.median(_timed(values, env, names) for _ in range(args.runs))
-        singles = {
-            n: statistics.median(_timed(values, env, [n]) for _ in range(args.runs)) for n in names
-        }
+        with tempfile.TemporaryDirectory(prefix="convoai-bench-") as scratch:
+            done = subprocess.run(
+                [str(py.python), str(CLIENT)],
+                input=job,
+                cwd=scratch,
+                capture_output=True,
+                text=True,
+            )
     finally:
         for server in servers:
             server.stop()
+    if done.returncode != 0:
+        raise SystemExit(f"check client failed: {done.stderr.strip()}")
+    timings = json.loads(done.stdout)
+    full = statistics.median(timings["full"])
+    singles = {n: statistics.median(t) for n, t in timings["singles"].items()}
     slowest = max(singles, key=lambda n: singles[n])
     print(
         f"services            {len(names)} on loopback, each answering after "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -14,39 +14,47 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def compile_project() -> None:
-    """Write the project's bytecode, as ``pip install`` does for a regular install.
-
-    An editable install in an environment with PYTHONDONTWRITEBYTECODE (this one has it) would
-    otherwise recompile every project module from source on every run, a cost real users of an
-    installed convoai-setup never pay and the hello-world/psql baselines don't pay either.
-    """
-    import compileall
-
-    for package in ("wizard", "screens", "providers", "checklists"):
-        compileall.compile_dir(REPO / package, quiet=1)
-
-
-def console_script(name: str = "convoai-setup") -> str:
-    """The installed entry point beside this interpreter (not a pyenv shim: it adds its own
-    cost)."""
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else name
-
-
-def median_wall(
-    argv: Sequence[str], runs: int, env: Mapping[str, str] | None = None, warmup: int = 2
-) -> float:
-    """Median wall time in seconds of running ``argv`` to completion."""
-    samples = []
+def interleaved(
+    cases: Mapping[str, Sequence[str]],
+    runs: int,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    warmup: int = 2,
+) -> dict[str, list[float]]:
+    """Wall seconds of each command's runs, the commands taking turns (A B C A B C ...), so a
+    machine that slows down or speeds up affects every command alike. Each must exit 0."""
+    samples: dict[str, list[float]] = {name: [] for name in cases}
     for i in range(warmup + runs):
-        start = time.perf_counter()
-        subprocess.run(
-            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
-        )
-        if i >= warmup:
-            samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        for name, argv in cases.items():
+            start = time.perf_counter()
+            subprocess.run(
+                argv,
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+            )
+            if i >= warmup:
+                samples[name].append(time.perf_counter() - start)
+    return samples
+
+
+def ratio(samples: Sequence[float], base: Sequence[float]) -> float:
+    """The median of the per-round ratios (pairs from ``interleaved``)."""
+    return statistics.median(a / b for a, b in zip(samples, base, strict=True))
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """The environment a benchmark runs its commands in: this one, with HOME and the XDG
+    directories in ``home`` (the user's cache and vault stay untouched), no PYTHONPATH."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env["HOME"] = str(home)
+    for name in ("CACHE", "CONFIG", "DATA", "STATE"):
+        env[f"XDG_{name}_HOME"] = str(home / name.lower())
+    return env
 
 
 @contextmanager

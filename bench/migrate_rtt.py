@@ -1,15 +1,16 @@
 """Migrations over a slow network: the wizard, psql and the Supabase CLI at 0 and 100 ms RTT.
 
-Run: python3 -m bench.migrate_rtt [--runs 3] [--rtt-ms 100] [--wizard-repo DIR]
+Run: python3 -m bench.migrate_rtt [--runs 3] [--rtt-ms 100] [--wizard-repo DIR] [--python PATH]
 
 All three apply the example project (schema.sql + migrations 001–004) to a freshly created
 database (created outside the timing) on PostgreSQL 18 + pgvector listening on loopback TCP with
 scram-sha-256, as Supabase does, through ``bench.latency_proxy`` (half the RTT each way, plus
 one RTT for each TCP handshake). Every tool gets the same URL, ``…?sslmode=disable``:
 
-- ``convoai-setup migrate``: ``python3 -m wizard --project COPY migrate`` with cwd
-  ``--wizard-repo`` (default: this checkout), so another worktree's runner can be measured
-  without touching it; SUPABASE_DB_URL sits in an encrypted vault, as in bench.migrate_bench.
+- ``convoai-setup migrate``: ``convoai-setup --project COPY migrate``, the console script of a
+  venv made with ``pip install`` of ``--wizard-repo`` (default: this checkout; ``bench.venv``),
+  so another worktree's runner can be measured without touching it; or of ``--python``.
+  SUPABASE_DB_URL sits in an encrypted vault, as in bench.migrate_bench.
 - ``psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f FILE``, once per file.
 - ``supabase db push --db-url URL --yes`` (the real CLI, ``npm i -E supabase@2.117.0`` into
   bench/.cache/) on a copy whose schema.sql is ``supabase/migrations/000_schema.sql``.
@@ -36,8 +37,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import REPO, tcp_postgres
+from bench.common import REPO, clean_env, tcp_postgres
 from bench.latency_proxy import LatencyProxy
+from bench.venv import bench_venv, check_interpreter
 
 PSQL = "/usr/bin/psql"
 DB = "bench_rtt"
@@ -96,18 +98,13 @@ def supabase_cli() -> tuple[Path | None, str]:
     return shim, version
 
 
-def wizard_origin(repo: Path, env: dict[str, str]) -> str:
-    """Where ``python3 -m wizard`` with cwd ``repo`` imports the wizard from (and its commit)."""
-    code = "import wizard, pathlib; print(pathlib.Path(wizard.__file__).resolve().parent.parent)"
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True
-    )
-    origin = done.stdout.strip()
+def wizard_origin(repo: Path) -> str:
+    """The commit of the checkout the venv was built from (the venv has its files as they are)."""
     git = ["git", "--no-optional-locks", "-C", str(repo)]  # reads only: no index refresh
     rev = subprocess.run([*git, "log", "-1", "--format=%h %s"], capture_output=True, text=True)
     dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
     changes = " + uncommitted changes" if dirty.stdout.strip() else ""
-    return f"{origin} @ {rev.stdout.strip()[:70]}{changes}"
+    return f"{repo} @ {rev.stdout.strip()[:70]}{changes}"
 
 
 def _median(values: list[float]) -> float:
@@ -147,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--wizard-repo", type=Path, default=REPO, help="checkout whose wizard to run (read only)"
     )
+    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
     parser.add_argument("--no-supabase", action="store_true", help="skip the Supabase CLI")
     parser.add_argument(
         "--trace", type=Path, help="write every chunk the proxy relays to this file (per run)"
@@ -155,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     wizard_repo = args.wizard_repo.resolve()
     if not (wizard_repo / "wizard" / "__main__.py").exists():
         parser.error(f"{wizard_repo} has no wizard/__main__.py")
+    py = check_interpreter(args.python) if args.python else bench_venv(wizard_repo)
+    print(py.describe())
 
     cli, cli_note = (None, "skipped (--no-supabase)") if args.no_supabase else supabase_cli()
     with tempfile.TemporaryDirectory(prefix="bench-rtt-") as tmp:
@@ -166,8 +166,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 where = f"{proxy.host}:{proxy.port}/{DB}"
                 url = f"postgresql://postgres:{password}@{where}?sslmode=disable"
-                tools = _tools(base, url, wizard_repo, cli, cli_note)
-                print(f"wizard code: {wizard_origin(wizard_repo, _wizard_env(base))}")
+                tools = _tools(base, url, py.script(), cli, cli_note)
+                if not args.python:
+                    print(f"wizard code: {wizard_origin(wizard_repo)}")
                 print(f"supabase CLI: {cli_note}")
                 _measure(tools, proxy, admin, args.runs, args.rtt_ms / 2)
             finally:
@@ -182,32 +183,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _wizard_env(base: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = clean_env(base)
     env.update(
         CONVOAI_SETUP_KEYRING="vault",
         CONVOAI_SETUP_VAULT=str(base / "vault.json"),
         CONVOAI_SETUP_PASSPHRASE="bench passphrase",
-        HOME=str(base),
         NO_COLOR="1",
-        # Bytecode as an installed package has it, kept out of the (read-only) wizard repo.
-        PYTHONPYCACHEPREFIX=str(CACHE / "pycache"),
     )
     return env
 
 
-def _tools(base: Path, url: str, wizard_repo: Path, cli: Path | None, cli_note: str) -> list[Tool]:
+def _tools(base: Path, url: str, script: str, cli: Path | None, cli_note: str) -> list[Tool]:
     example = REPO / "examples" / "convoai"
     project = base / "convoai"
     shutil.copytree(example, project)
     env = _wizard_env(base)
-    wizard = [sys.executable, "-m", "wizard", "--project", str(project)]
-    _call([*wizard, "vars", "set", "SUPABASE_DB_URL"], cwd=wizard_repo, env=env, stdin=url)
+    wizard = [script, "--project", str(project)]
+    _call([*wizard, "vars", "set", "SUPABASE_DB_URL"], cwd=base, env=env, stdin=url)
     files = [example / "supabase" / "schema.sql"]
     files += sorted((example / "supabase" / "migrations").glob("*.sql"))
 
     def run_wizard() -> None:
-        _call([*wizard, "migrate"], cwd=wizard_repo, env=env)
+        _call([*wizard, "migrate"], cwd=base, env=env)
 
     def run_psql() -> None:
         for f in files:

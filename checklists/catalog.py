@@ -7,10 +7,10 @@ and ``check`` all call it, so a value is judged the same way everywhere.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from checklists.advice import do
@@ -66,13 +66,37 @@ class Variable:
 
 @cache
 def catalog() -> dict[str, Variable]:
-    """All variables by name, in the order of the plan's checklist (validated on load)."""
-    return load_catalog(CATALOG_FILE)
+    """All variables by name, in the order of the plan's checklist (validated on load).
+
+    Parsing and validating the TOML costs more than a command's whole start-up, so the
+    validated entries are kept in the user's cache directory under a hash of everything that
+    decides them (``checklists.catalog_cache``): a changed catalog, rule or Python is parsed
+    again.
+    """
+    from checklists import catalog_cache
+
+    key = catalog_cache.key(CATALOG_FILE)
+    raw = catalog_cache.read(key) if key else None
+    if raw is not None:
+        try:
+            return _variables(raw)
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry of another shape: parse the catalog itself
+    raw = _parse(CATALOG_FILE)
+    if key:
+        catalog_cache.write(key, raw)
+    return _variables(raw)
 
 
 def load_catalog(path: Path) -> dict[str, Variable]:
     """Read and validate a catalog file; ``CatalogError`` says what is wrong in it."""
-    from checklists.advice import from_text
+    return _variables(_parse(path))
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    """The validated ``[vars.*]`` tables of a catalog file (tomllib: only when parsing)."""
+    import tomllib
+
     from checklists.errors import CatalogError
     from checklists.schema import validate
 
@@ -84,7 +108,14 @@ def load_catalog(path: Path) -> dict[str, Variable]:
             f"{path}: cannot be read as TOML ({exc}).", "Restore the file from the package."
         ) from None
     validate(document, str(path))
-    raw = document["vars"]
+    vars_: dict[str, Any] = document["vars"]
+    return vars_
+
+
+def _variables(raw: dict[str, Any]) -> dict[str, Variable]:
+    """``Variable`` rows from validated ``[vars.*]`` tables, in their order."""
+    from checklists.advice import from_text
+
     out: dict[str, Variable] = {}
     for name, entry in raw.items():
         out[name] = Variable(

@@ -17,18 +17,26 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
-from screens.commands import WizardCommands
 from screens.messages import ErrorReported, ExportRequested, OpenStep, PhaseCompleted, ShowOverview
 from screens.nav import FINISH, phase_statuses, resume_step
 from screens.overview import OverviewScreen
-from wizard.done import PhaseStatus
 from wizard.phases import PHASE_IDS
 
 if TYPE_CHECKING:
+    from wizard.done import PhaseStatus
     from wizard.values import Answers
 
 #: the order Ctrl+N / Ctrl+B walk: every phase, then the summary
 STEPS = (*PHASE_IDS, FINISH)
+
+
+def wizard_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (not for the first frame)."""
+    from screens.commands import WizardCommands
+
+    return WizardCommands
+
+
 #: errors longer than this open a dialog instead of a notification
 LONG_ERROR = 160
 
@@ -39,7 +47,7 @@ class WizardApp(App[int], inherit_bindings=False):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "convoai-setup"
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
-        WizardCommands
+        wizard_commands
     }
     #: below 90 columns the phase list beside each screen is hidden (see app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]  # noqa: RUF012 (Textual's own type)

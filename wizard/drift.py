@@ -6,16 +6,17 @@ so ``status`` never imports httpx (the operation imports its adapters when it ru
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checklists.advice import do
 from checklists.errors import SetupError
 from wizard.platforms import PLATFORMS
-from wizard.values import Answers
+
+if TYPE_CHECKING:  # asyncio and the store only when ``drift`` runs: ``status`` imports this
+    from wizard.values import Answers
 
 #: push plan action -> drift status
 STATUS = {"same": "in sync", "change": "different", "add": "missing", "kept": "extra"}
@@ -46,6 +47,8 @@ async def drift(
 ) -> list[Drift]:
     """Compare each target's variables with what is stored here; sends no write. Each result
     is remembered in the state (names only) for ``status``."""
+    import asyncio
+
     from wizard.platforms.remembered import known, record, summary
     from wizard.platforms.session import Session
 

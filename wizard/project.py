@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
-
-from checklists.errors import ProjectError
-from wizard.fsutil import atomic_write
 
 STATE_DIR = ".convoai-setup"
 
@@ -56,7 +52,11 @@ class Project:
         existing = self.existing_id()
         if existing:
             return existing
-        from wizard.locks import file_lock  # only when creating: keeps it off the start-up path
+        # Only when creating: keeps locks, tempfile and secrets off the start-up path.
+        import secrets
+
+        from wizard.fsutil import atomic_write
+        from wizard.locks import file_lock
 
         self.ensure_state_dir()
         # Many processes may start on a fresh project at once: one creates the id, under the
@@ -73,6 +73,8 @@ class Project:
         self.state_dir.mkdir(mode=0o700, exist_ok=True)
         gitignore = self.state_dir / ".gitignore"
         if not gitignore.exists():
+            from wizard.fsutil import atomic_write
+
             # The directory holds no secrets, but it is per-machine state: keep it out of git.
             atomic_write(gitignore, b"*\n")
 
@@ -84,6 +86,8 @@ def _slug(text: str) -> str:
 
 def find_project(start: Path | str | None = None) -> Project:
     """The ConvoAI checkout at ``start`` or its nearest parent; a ``ProjectError`` if none."""
+    from checklists.errors import ProjectError  # typing: only an error needs it
+
     origin = Path(start or ".").expanduser()
     try:
         origin = origin.resolve(strict=True)

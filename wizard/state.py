@@ -13,11 +13,9 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from checklists.errors import StateError
-from wizard.fsutil import atomic_write
 from wizard.project import STATE_DIR as STATE_DIR_NAME
 from wizard.project import Project
 from wizard.state_schema import problem
@@ -30,6 +28,8 @@ StateData = dict[str, Any]
 
 def now_iso() -> str:
     """UTC timestamp used everywhere in the state (second precision, ``Z`` suffix)."""
+    from datetime import UTC, datetime  # not on the start-up path of the read-only commands
+
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -165,6 +165,8 @@ class StateFile:
 
         If the block raises, nothing is written: the file stays as it was.
         """
+        from wizard.fsutil import atomic_write  # tempfile, shutil: only when writing
+
         with self.lock():
             data = self.read()
             before = json.dumps(data, sort_keys=True)

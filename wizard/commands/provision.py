@@ -31,7 +31,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "provision",
         parents=[common],
-        help="find or create the Supabase, Upstash, Stripe and Sentry resources",
+        help="find or create Supabase, Upstash, Stripe and Sentry resources",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

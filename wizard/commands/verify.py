@@ -13,7 +13,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "verify",
         parents=[common],
-        help="smoke test the deployed site: backend, SPA, API proxy, widget, TLS, webhook",
+        help="smoke test the live site: API, SPA, proxy, widget, TLS",
         description="Check the live deployment as visitors, embedding sites and Stripe see it: "
         "APP_URL + HEALTHCHECK_PATH answers, a deep link on FRONTEND_URL gets the SPA, "
         "FRONTEND_URL/api reaches the backend, /widget.js has its CORS and cache headers, and "

@@ -31,7 +31,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "write",
         parents=[common],
-        help="write .env.example, vercel.json, the CI workflow and render.yaml",
+        help="write .env.example, vercel.json, ci.yml and render.yaml",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

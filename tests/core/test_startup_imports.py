@@ -1,0 +1,113 @@
+"""What ``--help`` and ``status`` import: pinned, so a heavy import on their path fails here.
+
+Start-up time is measured by ``bench.startup`` (never timed in a test); these tests pin its cause.
+Each runs the command under ``python -X importtime`` and takes the modules it imports beyond
+what bare ``python -c pass`` imports in the same environment (an editable install's finder
+loads some modules at every start; those are not the command's doing).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+#: never needed to print help or status: UI libraries, HTTP and crypto stacks, the store
+NEVER = {
+    "textual",
+    "rich",
+    "questionary",
+    "prompt_toolkit",
+    "httpx",
+    "keyring",
+    "cryptography",
+    "psycopg",
+    "redis",
+    "yaml",
+    "pglast",
+    "stamina",
+    "dotenv",
+    "asyncio",
+    "secrets",
+    "hmac",
+    "tempfile",
+    "shutil",
+    "wizard.store",
+    "wizard.values",
+    "wizard.vault",
+}
+#: ``--help`` prints text kept in ``wizard.cli_text``: not even argparse, nor any dataclass module
+NOT_FOR_HELP = {
+    "argparse",
+    "wizard.cli_parser",
+    "wizard.commands",
+    "wizard.project",
+    "wizard.phases",
+    "checklists.catalog",
+    "checklists.errors",
+    "dataclasses",
+    "inspect",
+    "typing",
+    "json",
+    "tomllib",
+    "locale",
+}
+#: ``status`` reads the state and the (cached) catalog: the TOML parser and the platform code
+#: are not needed on a project that never pushed, the clock only when something is written
+NOT_FOR_STATUS = {"tomllib", "wizard.drift", "wizard.platforms", "datetime", "checklists.schema"}
+
+
+def imported(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    """Modules ``python -X importtime ARGS`` imports that bare ``python -c pass`` does not."""
+
+    def names(argv: list[str]) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", *argv],
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        rows = [line.split("|") for line in done.stderr.splitlines()]
+        return {row[2].strip() for row in rows if len(row) == 3 and row[0].startswith("import")}
+
+    loaded = names(list(args))
+    assert loaded, "python -X importtime printed no imports"
+    return loaded - names(["-c", "pass"])
+
+
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_help_imports_no_parser_and_no_command(columns: str) -> None:
+    loaded = imported("-m", "wizard", "--help", env={"COLUMNS": columns})
+    assert {"wizard", "wizard.cli", "wizard.cli_text"} <= loaded
+    assert loaded & (NEVER | NOT_FOR_HELP) == set()
+
+
+def test_status_imports_the_state_and_the_catalog_only(project: Path) -> None:
+    argv = ("-m", "wizard", "--project", str(project), "status")
+    imported(*argv)  # the first run after an install parses the catalog and caches it
+    for extra in ((), ("--json",)):
+        loaded = imported(*argv, *extra)
+        assert {"argparse", "wizard.state", "wizard.done", "checklists.catalog"} <= loaded
+        assert loaded & (NEVER | NOT_FOR_STATUS) == set(), extra
+
+
+def test_status_reads_the_platforms_only_when_a_push_was_recorded(project: Path) -> None:
+    state = project / ".convoai-setup"
+    state.mkdir()
+    (state / "state.json").write_text(
+        '{"version": 1, "platforms": {"render": {"in_sync": false, "exists": true, '
+        '"different": ["NODE_ENV"], "missing": [], "at": "2026-01-01T00:00:00Z"}}}'
+    )
+    loaded = imported("-m", "wizard", "--project", str(project), "status")
+    assert {"wizard.drift", "wizard.platforms"} <= loaded
+    assert loaded & NEVER == set()
+    shown = run_cli("status", project=project)
+    assert "Render differs since 2026-01-01T00:00:00Z: NODE_ENV" in shown.stdout, shown.stderr
