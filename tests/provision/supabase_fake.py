@@ -20,6 +20,7 @@ import socket
 import string
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,10 +31,23 @@ from tests.providers.fakes import bearer, json_response
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 LIMIT = 120
-STATUSES = (
-    "INACTIVE ACTIVE_HEALTHY ACTIVE_UNHEALTHY COMING_UP UNKNOWN GOING_DOWN INIT_FAILED REMOVED "
-    "RESTORING UPGRADING PAUSING RESTORE_FAILED RESTARTING PAUSE_FAILED RESIZING"
-).split()
+STATUSES = [
+    "INACTIVE",
+    "ACTIVE_HEALTHY",
+    "ACTIVE_UNHEALTHY",
+    "COMING_UP",
+    "UNKNOWN",
+    "GOING_DOWN",
+    "INIT_FAILED",
+    "REMOVED",
+    "RESTORING",
+    "UPGRADING",
+    "PAUSING",
+    "RESTORE_FAILED",
+    "RESTARTING",
+    "PAUSE_FAILED",
+    "RESIZING",
+]
 
 
 def jwt(claims: dict[str, Any]) -> str:
@@ -70,6 +84,8 @@ class FakeSupabase:
     session_entry: bool = False
     #: carry out the next create, then close the connection without answering
     drop_create: bool = False
+    #: called once a create is carried out, before it is answered (a test kills the client)
+    on_create: Callable[[], None] | None = None
     #: (method, path, query string) of every request
     log: list[tuple[str, str, str]] = field(default_factory=list)
     #: bodies of the creates received (they hold the generated password)
@@ -286,9 +302,7 @@ class FakeSupabase:
                 "is_branch": False,
                 "status": p["status"],
                 "inserted_at": p["created_at"],
-                "databases": [
-                    {"identifier": p["ref"], "type": "PRIMARY", "status": p["status"]}
-                ],
+                "databases": [{"identifier": p["ref"], "type": "PRIMARY", "status": p["status"]}],
             }
             for p in page
         ]
@@ -316,6 +330,8 @@ class FakeSupabase:
         project = self.projects[ref]
         project["region"] = selection["code"]
         project["script"] = list(self.script)
+        if self.on_create is not None:
+            self.on_create()
         if self.drop_create:
             self.drop_create = False
             drop(request)

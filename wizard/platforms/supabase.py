@@ -3,11 +3,12 @@ created, waited for, and its values stored (SUPABASE_URL, SUPABASE_SERVICE_KEY, 
 
 The project is found by its exact name in the organization (every page); two of that name are
 refused, never guessed between. A new project gets a generated database password, stored before
-the create call (the API never shows it again); creation is sent once, and a lost answer is
-settled by looking the project up by name. Its ref is stored at once (as SUPABASE_URL): that is
-what ties the stored password to this project when a later run resumes the wait. The password of
-a project found without one is never invented: SUPABASE_DB_URL then stays unset, and the result
-says how to set it (paste it, or ``provision supabase --reset-db-password``).
+the create call (the API never shows it again), and the state remembers which project it is for
+(``provisioned.supabase``: the organization and name before the call, the ref after), so a later
+run that finds the project still coming up resumes with it. Creation is sent once; a lost answer
+is settled by looking the project up by name. The password of a project found without one is
+never invented: SUPABASE_DB_URL then stays unset, and the result says how to set it (paste it,
+or ``provision supabase --reset-db-password``).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class SupabaseAdapter:
         name = str(plan.carry["name"])
         result = ProvisionResult("supabase", plan.resource, False)
         if plan.action == "create":
-            ref, status = await self._create(plan, store, result)
+            ref, status = await self._create(plan, store, progress)
         else:
             ref, status = plan.ref, str(plan.carry["status"])
         fresh = plan.action == "create" or status != READY
@@ -117,8 +118,10 @@ class SupabaseAdapter:
         result.lines.append(f"SUPABASE_SERVICE_KEY is {which}.")
         result.ok = has_db_url
         if not has_db_url:
+            other = ref_of_db_url(self.values.get("SUPABASE_DB_URL"))
+            state = f"still opens project {other}" if other else "is not set"
             result.left = (
-                f"SUPABASE_DB_URL is not set: the database password of project {name} ({ref}) "
+                f"SUPABASE_DB_URL {state}: the database password of project {name} ({ref}) "
                 "is not known here, and Supabase never shows it. Paste it (convoai-setup vars "
                 "set SUPABASE_DB_PASSWORD, then convoai-setup provision supabase), or reset it: "
                 "convoai-setup provision supabase --reset-db-password (whatever uses the old "
@@ -127,7 +130,7 @@ class SupabaseAdapter:
         return result
 
     async def _create(
-        self, plan: ResourcePlan, store: Store, result: ProvisionResult
+        self, plan: ResourcePlan, store: Store, progress: Progress
     ) -> tuple[str, str]:
         """Create the project (the password stored first); its ref and status."""
         name, org = str(plan.carry["name"]), str(plan.carry["org"])
@@ -160,7 +163,7 @@ class SupabaseAdapter:
             created = after[0]
         ref = str(created["ref"])
         await store({}, {"ref": ref})
-        result.lines.append(f"Supabase project {name} created ({ref}) in organization {org}.")
+        progress(f"Supabase project {name} created ({ref}) in organization {org}.")
         return ref, str(created.get("status") or "COMING_UP")
 
     async def _wait(
