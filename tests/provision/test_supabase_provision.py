@@ -113,10 +113,18 @@ def test_a_fresh_project_is_created_waited_for_and_stored(
     assert state["provisioned"]["supabase"] == {"org": "acme", "name": "convoai", "ref": ref}
     no_leaks(tokened, fake, result.stdout, result.stderr)
 
-    writes = fake.writes()
+    # Requests of a first run (README): 6 plus the polls.
+    assert len(fake.log) - len(polls) == 6
+    writes, sent = fake.writes(), len(fake.log)
     again = run_cli("provision", "supabase", "--yes", "--json", project=tokened, env=env)
     assert again.returncode == 0, again.stderr
     assert fake.writes() == writes  # a second run sends no write
+    assert sorted(p.removeprefix(f"/v1/projects/{ref}") for _, p, _ in fake.log[sent:]) == [
+        "/api-keys",
+        "/api-keys/legacy",
+        "/v1/organizations",
+        "/v1/organizations/acme/projects",
+    ]
     doc = json.loads(again.stdout)
     assert [(r["action"], r["ref"]) for r in doc["resources"]] == [("found", ref)]
     assert doc["results"][0]["ok"] is True and doc["results"][0]["stored"] == []
