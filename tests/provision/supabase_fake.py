@@ -30,6 +30,8 @@ from werkzeug import Request, Response
 from tests.providers.fakes import bearer, json_response
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+#: what an organization's project list says of a database (its own, shorter, enum)
+DATABASE_STATUSES = {"ACTIVE_HEALTHY", "ACTIVE_UNHEALTHY", "COMING_UP", "GOING_DOWN", "UNKNOWN"}
 LIMIT = 120
 STATUSES = [
     "INACTIVE",
@@ -90,6 +92,8 @@ class FakeSupabase:
     log: list[tuple[str, str, str]] = field(default_factory=list)
     #: bodies of the creates received (they hold the generated password)
     created: list[dict[str, Any]] = field(default_factory=list)
+    #: every exchange: (method, path, query, request JSON or None, status, answer JSON)
+    exchanges: list[tuple[str, str, str, Any, int, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _window: dict[str, list[float]] = field(default_factory=dict)
 
@@ -181,15 +185,25 @@ class FakeSupabase:
     # -- the API -------------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
         with self.lock:
-            self.log.append((request.method, request.path, request.query_string.decode()))
-            if bearer(request) != self.token:
-                return json_response({"message": "Unauthorized"}, 401)
-            limited = self._count(request)
-            if limited is not None:
-                return limited
-            response = self._route(request)
-            response.headers.update(self._limits(request))
+            query = request.query_string.decode()
+            self.log.append((request.method, request.path, query))
+            response = self._answer(request)
+            sent = request.get_json(silent=True) if request.data else None
+            answer = json.loads(response.get_data() or b"null")
+            self.exchanges.append(
+                (request.method, request.path, query, sent, response.status_code, answer)
+            )
             return response
+
+    def _answer(self, request: Request) -> Response:
+        if bearer(request) != self.token:
+            return json_response({"message": "Unauthorized"}, 401)
+        limited = self._count(request)
+        if limited is not None:
+            return limited
+        response = self._route(request)
+        response.headers.update(self._limits(request))
+        return response
 
     def _endpoint(self, request: Request) -> str:
         parts = request.path.strip("/").split("/")
@@ -278,7 +292,12 @@ class FakeSupabase:
             "region": project["region"],
             "created_at": project["created_at"],
             "status": project["status"],
-            "database": {"host": f"db.{project['ref']}.supabase.co", "version": "17.6"},
+            "database": {
+                "host": f"db.{project['ref']}.supabase.co",
+                "version": "17.6.1.011",
+                "postgres_engine": "17",
+                "release_channel": "ga",
+            },
         }
 
     def _org_projects(self, request: Request, slug: str) -> Response:
@@ -302,7 +321,15 @@ class FakeSupabase:
                 "is_branch": False,
                 "status": p["status"],
                 "inserted_at": p["created_at"],
-                "databases": [{"identifier": p["ref"], "type": "PRIMARY", "status": p["status"]}],
+                "databases": [
+                    {
+                        "identifier": p["ref"],
+                        "type": "PRIMARY",
+                        "status": p["status"] if p["status"] in DATABASE_STATUSES else "UNKNOWN",
+                        "region": p["region"],
+                        "cloud_provider": "AWS",
+                    }
+                ],
             }
             for p in page
         ]
