@@ -329,3 +329,22 @@ def test_a_lost_create_answer_is_looked_up_not_sent_again(
 def test_without_the_token_the_variable_is_named(project: Path, env: dict[str, str]) -> None:
     result = run_cli("provision", "supabase", project=project, env=env)
     assert result.returncode == 2 and "SUPABASE_ACCESS_TOKEN" in result.stderr
+
+
+def test_another_projects_password_is_not_used_for_a_switched_project(
+    tokened: Path, fake: FakeSupabase, env: dict[str, str]
+) -> None:
+    first = fake.add_project("convoai", password="pasted-for-the-first")
+    store(tokened, {"SUPABASE_DB_PASSWORD": "pasted-for-the-first"})  # entered by hand
+    assert run_cli("provision", "supabase", "--yes", project=tokened, env=env).returncode == 0
+    first_url = stored(tokened)["SUPABASE_DB_URL"]
+    assert first_url == pooler_url(first, "pasted-for-the-first")
+    other = fake.add_project("convoai-eu", password="someone-elses")
+    store(tokened, {"SUPABASE_PROJECT": "convoai-eu"})
+    result = run_cli("provision", "supabase", "--yes", project=tokened, env=env)
+    assert result.returncode == 1
+    assert f"replaces the values of project {first}" in result.stdout
+    assert f"SUPABASE_DB_URL still opens project {first}" in result.stderr
+    values = stored(tokened)
+    assert values["SUPABASE_URL"] == f"https://{other}.supabase.co"
+    assert values["SUPABASE_DB_URL"] == first_url  # not rebuilt with the first one's password

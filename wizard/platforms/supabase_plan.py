@@ -77,6 +77,14 @@ def ref_of_db_url(url: str | None) -> str | None:
     return None
 
 
+def password_of(url: str | None) -> str | None:
+    try:
+        found = urlsplit(url).password if url else None
+    except ValueError:
+        return None
+    return unquote(found) if found else None
+
+
 def region_for(values: Values) -> tuple[str, str]:
     """(region code, why it was chosen) for a new project."""
     chosen = str(values.get("SUPABASE_REGION") or "").strip()
@@ -92,16 +100,18 @@ def password_for(
     """(the database password of project ``ref`` if known here, how it is known).
 
     ``set``: SUPABASE_DB_URL already opens this project (nothing to build); ``entered``: a
-    password someone stored by hand, taken to be this project's; ``generated``: the one made for
+    password someone stored by hand, taken to be this project's unless SUPABASE_DB_URL uses it
+    for another project; ``generated``: the one made for
     a creation or a reset of this project (the state's ``provisioned.supabase`` says which: its
     ref, or, when the create's answer was lost, the organization and name it was sent for);
     ``unknown`` otherwise.
     """
-    if ref_of_db_url(values.get("SUPABASE_DB_URL")) == ref:
+    db_url = values.get("SUPABASE_DB_URL")
+    if ref_of_db_url(db_url) == ref:
         return None, "set"
     password = values.get("SUPABASE_DB_PASSWORD")
-    if not password:
-        return None, "unknown"
+    if not password or (ref_of_db_url(db_url) and password_of(db_url) == password):
+        return None, "unknown"  # none, or the one SUPABASE_DB_URL uses for another project
     records = state.get("values") or {}
     if (records.get("SUPABASE_DB_PASSWORD") or {}).get("source") != SOURCE:
         return password, "entered"
