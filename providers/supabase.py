@@ -14,6 +14,7 @@ password. The provision adapter (``wizard.platforms.supabase``) uses it.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ import httpx
 
 from checklists.errors import Gone, ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
-from providers.client import MAX_WAIT, ApiClient, retry_delay
+from providers.client import MAX_WAIT, ApiClient, Sleep, retry_delay
 from providers.http import error_text, json_body, require_tls, send, status_message
 from providers.supabase_answers import TOKEN_HINT, missing_permissions, valid_ref
 
@@ -175,8 +176,9 @@ class SupabaseClient(ApiClient):
         "convoai-setup vars set SUPABASE_ACCESS_TOKEN"
     )
 
-    def __init__(self, ctx: CheckContext, token: str) -> None:
-        super().__init__(ctx, {"Authorization": f"Bearer {token}", "Accept": "application/json"})
+    def __init__(self, ctx: CheckContext, token: str, sleep: Sleep = asyncio.sleep) -> None:
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        super().__init__(ctx, headers, sleep=sleep)
         #: monotonic time before which the next request waits (the window is used up)
         self.hold_until = 0.0
 

@@ -78,6 +78,8 @@ class FakeSupabase:
     limited_polls: int = 0
     #: seconds X-RateLimit-Reset says on a 429
     reset_seconds: int = 1
+    #: requests left in the window, as every answer says it (None: counted per endpoint)
+    window_left: int | None = None
     #: reveal=true refused with 403 + missing_permissions (a scoped token without the secret read)
     reveal_forbidden: bool = False
     #: the legacy-keys endpoint answers 404 ("will be removed in the future")
@@ -229,9 +231,10 @@ class FakeSupabase:
 
     def _limits(self, request: Request) -> dict[str, str]:
         used = len(self._window.get(self._endpoint(request), []))
+        left = max(0, LIMIT - used) if self.window_left is None else self.window_left
         return {
             "X-RateLimit-Limit": str(LIMIT),
-            "X-RateLimit-Remaining": str(max(0, LIMIT - used)),
+            "X-RateLimit-Remaining": str(left),
             "X-RateLimit-Reset": "60",
         }
 

@@ -9,10 +9,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from providers.supabase import check_supabase
+from providers.base import CheckContext
+from providers.http import make_client
+from providers.supabase import SupabaseClient, check_supabase
 from tests.conftest import EXAMPLE, FAKE_SECRETS
 from tests.providers.conftest import run_provider
 from tests.providers.fakes import install_supabase, json_response
+from tests.provision.supabase_fake import FakeSupabase
 
 KEY = FAKE_SECRETS["SUPABASE_SERVICE_KEY"]
 
@@ -71,3 +74,31 @@ async def test_a_missing_grant_is_named_for_what_it_is(
     else:  # the table does not exist: the migrations have not run
         assert "migrations not applied yet" in schema.message
         assert "--grants" not in schema.message
+
+
+async def test_a_used_up_window_is_waited_for_before_the_next_request(
+    https_server: HTTPServer, ca_file: Path
+) -> None:
+    """An answer saying no request is left makes the next one wait for X-RateLimit-Reset
+    instead of being refused with 429."""
+    fake = FakeSupabase("sbp_FAKEsupabaseAccessToken0123456789abcdef")
+    fake.install(https_server)
+    env = {
+        "SSL_CERT_FILE": str(ca_file),
+        "CONVOAI_SETUP_SUPABASE_API": https_server.url_for("").rstrip("/"),
+    }
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with make_client(env, 5.0) as client:
+        api = SupabaseClient(CheckContext({}, client, 5.0, env), fake.token, sleep=sleep)
+        await api.organizations()
+        assert waits == []  # 119 left: no wait
+        fake.window_left = 0
+        await api.organizations()
+        assert waits == []  # the answer said 0 left: the wait is for the next request
+        await api.organizations()
+    assert len(waits) == 1 and 59 < waits[0] <= 60  # the fake's X-RateLimit-Reset: 60
+    assert len(fake.log) == 3
