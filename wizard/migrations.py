@@ -77,6 +77,8 @@ class MigrationReport:
     error: str | None = None
     failed: MigrationFile | None = None
     warnings: list[str] = field(default_factory=list)
+    #: what service_role lacks after the run (``wizard.grants``); None when not asked or stopped
+    grants: Any = None
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
@@ -253,8 +255,13 @@ def apply(
     progress: Callable[[MigrationEvent], None] | None = None,
     timeout: float = 10,
     lock_wait: float = 60,
+    check_grants: bool = False,
 ) -> MigrationReport:
-    """Apply every pending file in order; connection problems raise ``PostgresError``."""
+    """Apply every pending file in order; connection problems raise ``PostgresError``.
+
+    ``check_grants``: then read what ``service_role`` lacks (``wizard.grants``, one more round
+    trip on the same connection) into ``report.grants``.
+    """
     import psycopg
 
     from checklists.errors import PostgresError
@@ -326,6 +333,10 @@ def apply(
                         "done" if ran.applied else "skipped",
                         elapsed if ran.applied else "applied by another run",
                     )
+            if check_grants:
+                from wizard import grants
+
+                report.grants = grants.inspect(conn)
         except psycopg.Error as exc:  # reading the history or the catalog failed
             report.error = f"Postgres error: {scrub(first_line(str(exc)), db_url)}"
         except _Stop as stop:

@@ -22,7 +22,7 @@ from checklists.advice import do
 from checklists.errors import EXIT_FAILED, EXIT_USAGE, SetupError
 from wizard.frontend import FrontEnd, confirmed
 from wizard.platforms import row
-from wizard.platforms.provisioning import ProvisionResult, ResourcePlan
+from wizard.platforms.provisioning import ProvisionResult, ResourcePlan, Store
 from wizard.values import Answers
 
 
@@ -74,8 +74,16 @@ async def provision(
     state = await asyncio.to_thread(answers.state_file.read)
     state = {**state, "options": dict(options or {})}
 
-    async def store(found: Mapping[str, str]) -> None:
-        await asyncio.to_thread(answers.set_many, dict(found), "created by API")
+    def store_for(vendor: str) -> Store:
+        async def store(
+            values: Mapping[str, str], remember: Mapping[str, str] | None = None
+        ) -> None:
+            if values:
+                await asyncio.to_thread(answers.set_many, dict(values), "created by API")
+            if remember:
+                await asyncio.to_thread(_remember, answers, vendor, remember)
+
+        return store
 
     async with Session(values, timeout, env) as session:
 
@@ -118,7 +126,7 @@ async def provision(
             adapter = session.adapter(p.vendor)
             try:
                 result: ProvisionResult = await adapter.provision(
-                    p, lambda line: front.say(line, "info"), store
+                    p, lambda line: front.say(line, "info"), store_for(p.vendor)
                 )
             except SetupError as exc:
                 result = ProvisionResult(p.vendor, p.resource, False, left=exc.line())
@@ -130,3 +138,10 @@ async def provision(
 
         out.results = list(await asyncio.gather(*(carry_out(p) for p in todo)))
     return out
+
+
+def _remember(answers: Answers, vendor: str, remember: Mapping[str, str]) -> None:
+    """Merge ``remember`` (names and ids) into ``state["provisioned"][vendor]``."""
+    with answers.state_file.update() as state:
+        record = state.setdefault("provisioned", {}).setdefault(vendor, {})
+        record.update({k: str(v) for k, v in remember.items()})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from checklists.catalog import for_phase
 from tests.conftest import FAKE_SECRETS
 from tests.fixtures.redis_tls import free_port
 from tests.plain.test_plain import PROVISION_SENTRY, skip_optional, spawn
@@ -117,6 +118,9 @@ def test_an_anon_key_is_offered_for_reentry(project: Path) -> None:
     child.expect("saved SUPABASE_SERVICE_KEY")
     child.expect(r"SUPABASE_DB_URL.*:")
     child.sendline("")
+    for var in for_phase("supabase")[3:]:  # provision's optional answers: Enter passes each
+        child.expect(rf"{var.name}.*:")
+        child.sendline("")
     child.expect("✗ SUPABASE_DB_URL is not set, so the migrations were not applied")
     child.expect(r"Verify Supabase now \(runs its live checks\)\?")
     child.send("n\r")

@@ -1,7 +1,11 @@
 """``convoai-setup migrate [--dry-run]`` and ``convoai-setup migrate status [--json]``.
 
+After applying, ``migrate`` asks the server what ``service_role`` lacks on what the migrations
+created (``wizard.grants``): missing Data API grants are reported (exit 1), and ``migrate
+--grants`` writes ``supabase/migrations/<next>_service_role_grants.sql`` and applies it.
+
 Exit codes: 0 success; 1 a migration failed, was refused, or a file was edited after it was
-applied; 2 configuration (no SUPABASE_DB_URL, an unreadable URL or file); 130 SIGINT and 143
+applied, or service_role lacks grants; 2 configuration (no SUPABASE_DB_URL, an unreadable URL or file); 130 SIGINT and 143
 SIGTERM (the running statement is cancelled on the server, its file rolls back, the lock is
 released).
 """
@@ -21,12 +25,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="apply supabase/schema.sql and supabase/migrations in order",
         description="Apply supabase/schema.sql, then supabase/migrations/<version>_<name>.sql by "
         "version, each in its own transaction, recorded in supabase_migrations.schema_migrations "
-        "as the Supabase CLI does. 'migrate status' lists applied / pending / edited files "
-        "(exit 1 if a file was edited after it was applied). Uses SUPABASE_DB_URL from the "
-        "secret store.",
+        "as the Supabase CLI does. Then it checks that service_role (the backend's key) may use "
+        "every table, sequence and function of public the migrations created; --grants writes "
+        "supabase/migrations/<next>_service_role_grants.sql for what is missing and applies it. "
+        "'migrate status' lists applied / pending / edited files (exit 1 if a file was edited "
+        "after it was applied). Uses SUPABASE_DB_URL from the secret store.",
     )
     p.add_argument("action", nargs="?", choices=["status"], help="show status instead of applying")
     p.add_argument("--dry-run", action="store_true", help="show what would run; change nothing")
+    p.add_argument(
+        "--grants",
+        action="store_true",
+        help="write and apply a migration granting service_role what it lacks (Data API)",
+    )
     p.add_argument("--json", action="store_true", help="with status: one JSON document on stdout")
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="connect timeout (s)")
     p.set_defaults(handler=run)
@@ -90,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--dry-run goes with 'migrate', not 'migrate status'.")
     if args.action is None and args.json:
         raise UsageError("--json goes with 'migrate status'.")
+    if args.action == "status" and args.grants:
+        raise UsageError("--grants goes with 'migrate', not 'migrate status'.")
     project = project_of(args)
     url = _db_url_while_importing(project)
     return _status(project, url, args) if args.action == "status" else _apply(project, url, args)
@@ -156,7 +169,14 @@ def _apply(project: Any, url: str, args: argparse.Namespace) -> int:
                 + (f" ({event.message})" if event.message else "")
             )
 
-    report = apply(url, project, dry_run=args.dry_run, progress=progress, timeout=args.timeout)
+    report = apply(
+        url,
+        project,
+        dry_run=args.dry_run,
+        progress=progress,
+        timeout=args.timeout,
+        check_grants=True,
+    )
     for line in report.warnings:
         warn(line)
     for s in report.statuses:
@@ -172,8 +192,54 @@ def _apply(project: Any, url: str, args: argparse.Namespace) -> int:
     vec = f"pgvector {report.vector}" if report.vector else "pgvector not installed"
     verb = "Dry run: nothing changed" if args.dry_run else f"Applied {len(report.applied)} files"
     info(f"{verb}. {counts}; {vec}.")
+    granted = _grants(project, url, args, report, progress)
     if not args.dry_run:
         from wizard.commands.check import _say_status
 
         _say_status(project, ["supabase"])
-    return 0 if report.ok else 1
+    return 0 if report.ok and granted else 1
+
+
+def _grants(project: Any, url: str, args: argparse.Namespace, report: Any, progress: Any) -> bool:
+    """Report what service_role lacks; with --grants write and apply the file. True: nothing
+    is missing (or there is no service_role: not a Supabase database)."""
+    from wizard import grants
+    from wizard.console import error, info, warn
+    from wizard.data_api_grants import grant
+    from wizard.migrations import discover
+
+    found = report.grants
+    if found is None or not found.role_exists or found.ok:
+        if args.grants:
+            info(
+                "service_role holds every privilege the backend needs."
+                if found is not None and found.role_exists
+                else "This database has no service_role role (it is not Supabase's): there "
+                "are no Data API grants to write."
+            )
+        return True
+    pending = [s.version for s in report.statuses if s.status == "pending"]
+    waiting = grants.pending_file(project, pending)
+    name = (
+        waiting.name if waiting else f"{grants.next_version(discover(project))}_{grants.NAME}.sql"
+    )
+    if not args.grants:
+        warn(
+            f"{found.summary()}: the backend's queries will fail with 42501 permission denied. "
+            f"Run: convoai-setup migrate --grants (writes supabase/migrations/{name} and "
+            "applies it)"
+        )
+        return False
+    if args.dry_run:
+        what = "apply" if waiting else "write"
+        count = "" if waiting else f" ({len(found.missing)} GRANT statements) and apply it"
+        info(f"Dry run: would {what} supabase/migrations/{name}{count}.")
+        return True
+    from checklists.errors import ProviderError
+
+    try:
+        info(grant(url, project, found, pending, progress, args.timeout) + ".")
+    except ProviderError as exc:
+        error(exc.line())
+        return False
+    return True

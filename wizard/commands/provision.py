@@ -48,6 +48,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--timeout", type=float, default=20.0, metavar="S", help="seconds per request (default 20)"
     )
+    p.add_argument(
+        "--reset-db-password",
+        action="store_true",
+        help="supabase: set a new database password on the project found (asks first: whatever "
+        "uses the old one stops working) so SUPABASE_DB_URL can be stored",
+    )
     p.set_defaults(handler=run)
 
 
@@ -124,6 +130,34 @@ def outcome_doc(outcome: ProvisionOutcome) -> dict[str, Any]:
     }
 
 
+def reset_confirmed(args: argparse.Namespace, vendors: list[str]) -> bool:
+    """--reset-db-password, asked about first (--yes, or a TTY prompt; neither: exit 2)."""
+    import sys
+
+    from checklists.errors import UsageError
+
+    if not args.reset_db_password:
+        return False
+    if "supabase" not in vendors:
+        raise UsageError("--reset-db-password goes with supabase: convoai-setup provision supabase")
+    if args.yes or args.dry_run:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "Nothing was reset: there is no terminal to confirm --reset-db-password on.",
+            "Run again with --yes if whatever uses the old database password may stop working.",
+        )
+    sys.stderr.write(
+        "Reset the Supabase project's database password? Whatever uses the old one stops "
+        "working. [y/N] "
+    )
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() in ("y", "yes"):
+        return True
+    sys.stderr.write("Not confirmed: the database password is not reset.\n")
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -136,7 +170,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--timeout must be a positive number of seconds.")
     answers = Answers(project_of(args))
     vendors = choose(answers.values(), args.vendors, capability="provision")
-    options = {"replace_prices": True} if args.replace_prices else {}
+    options = {
+        "replace_prices": bool(args.replace_prices),
+        "reset_db_password": reset_confirmed(args, vendors),
+    }
     outcome = asyncio.run(
         provision(
             answers,

@@ -90,6 +90,17 @@ PLATFORMS: tuple[Platform, ...] = (
         "providers.github",
         frozenset({"files"}),
     ),
+    # -- provision: find or create a resource from a token, store what the app needs ----------
+    Platform(
+        "supabase",
+        "Supabase",
+        ("SUPABASE_ACCESS_TOKEN",),
+        "supabase",
+        "wizard.platforms.supabase:SupabaseAdapter",
+        "providers.supabase",
+        frozenset({"provision"}),
+        noun="project",
+    ),
     Platform(
         "upstash",
         "Upstash",

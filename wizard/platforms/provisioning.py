@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 Values = Mapping[str, str | None]
-#: store these values now (name -> value), source "created by API"; raises if it cannot
-Store = Callable[[Mapping[str, str]], Awaitable[None]]
+
+
+class Store(Protocol):
+    """Store ``values`` now (name -> value), source "created by API", and merge ``remember``
+    (names and ids only, never a value) into the state's ``provisioned.<vendor>`` record, which
+    the next ``provision_plan`` reads; raises if it cannot."""
+
+    def __call__(
+        self, values: Mapping[str, str], remember: Mapping[str, str] | None = None
+    ) -> Awaitable[None]: ...
+
+
 #: a progress line for people ("Supabase project convoai: COMING_UP (42s)")
 Progress = Callable[[str], None]
 Action = Literal["found", "create", "blocked"]

@@ -145,6 +145,7 @@ async def describe_migrations(run: Run) -> tuple[str, bool]:
 
 
 async def run_migrations(run: Run) -> tuple[str, str]:
+    from wizard.data_api_grants import grant
     from wizard.migrations import apply
 
     url = (await run.values()).get("SUPABASE_DB_URL")
@@ -153,23 +154,16 @@ async def run_migrations(run: Run) -> tuple[str, str]:
             "SUPABASE_DB_URL is not set, so the migrations cannot run.",
             f"Provision it ({do('provision', 'supabase')}) or {do('vars set', 'SUPABASE_DB_URL')}",
         )
-    report = await asyncio.to_thread(apply, url, run.answers.project)
+    project = run.answers.project
+    report = await asyncio.to_thread(apply, url, project, timeout=run.timeout, check_grants=True)
     if report.error:
         raise ProviderError(report.error, f"Fix the file, then {do('up')} goes on from here.")
-    grants = await _grants(run, url)
     did = [f"applied {len(report.applied)} migration(s)"] if report.applied else []
-    did += [grants] if grants else []
+    found = report.grants
+    if found is not None and found.role_exists and not found.ok:
+        pending = [s.version for s in report.statuses if s.status == "pending"]
+        did.append(await asyncio.to_thread(grant, url, project, found, pending))
     return ("done", "; ".join(did)) if did else ("skipped", "the database is up to date")
-
-
-async def _grants(run: Run, url: str) -> str:
-    """The Data API grants (wizard.grants, when this build has it): "" when all are there."""
-    try:
-        from wizard import grants  # type: ignore[attr-defined]
-    except ImportError:
-        return ""
-    ensured: str = await asyncio.to_thread(grants.ensure, url, run.answers.project)
-    return ensured
 
 
 # -- 5. Render --------------------------------------------------------------------------------
