@@ -108,7 +108,9 @@ class FilesScreen(PhaseScreen):
             return
         self.write_files(self.changes, force)
 
-    @work(thread=True, exclusive=True, group="files", exit_on_error=False)
+    # Its own group: a plan started meanwhile (after a Save) must never cancel a write; the
+    # write re-plans when it is done.
+    @work(thread=True, exclusive=True, group="files-write", exit_on_error=False)
     def write_files(self, changes: list[Any], force: bool) -> None:
         from checklists.errors import OutputConflict, describe
         from wizard.outputs import apply
