@@ -24,8 +24,10 @@ def collect(project: Any) -> dict[str, Any]:
     """The status document (also what ``--json`` prints)."""
     from wizard.done import all_status
     from wizard.drift import drift_note
+    from wizard.outside import differences
     from wizard.phases import TODOS, required_progress
     from wizard.state import StateFile
+    from wizard.values import Answers
 
     state = StateFile(project).read()
     phases = all_status(project, state)
@@ -61,11 +63,16 @@ def collect(project: Any) -> dict[str, Any]:
     migrations = state.get("migrations")
     if migrations:
         doc["migrations"] = migrations
+    # The shell and .env never reach production: where they differ, say so (stored secrets are
+    # not compared: that would open the secret store).
+    doc["outside"] = [
+        o.doc() | {"line": o.line()} for o in differences(Answers(project), secrets=False)
+    ]
     return doc
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.console import paint, shown, table
+    from wizard.console import paint, shown, table, warn
 
     project = project_of(args)
     doc = collect(project)
@@ -93,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
             note = (note + "; " if note else "") + f"verified live at {ph['verified_at']}"
         rows.append([ph["id"], ph["status"], when, ", ".join(ph["todos"]), note])
     print(table(["PHASE", "STATUS", "SINCE", "TODO", "NOTE"], rows, status_col=1))
+    for found in doc["outside"]:
+        warn(f"{found['line']}. (The shell and .env never reach production.)")
     pending = [ph["id"] for ph in doc["phases"] if ph["status"] != "done"]
     if pending:
         print(f"\nNext: convoai-setup phase {pending[0]}")

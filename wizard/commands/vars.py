@@ -120,12 +120,14 @@ def run_set(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from checklists.catalog import catalog, mask
     from wizard.checklist import status_of
-    from wizard.console import info, table
+    from wizard.console import info, table, warn
+    from wizard.outside import differences
 
     answers = _answers(args)
     state = answers.state_file.read()
     if any(v.secret and v.name in state["values"] for v in catalog().values()):
         info(f"Secrets: {answers.store.description}")
+    shell = {o.name: o for o in differences(answers)}
     rows = []
     doc = []
     for name, resolved in answers.resolve_all().items():
@@ -142,6 +144,8 @@ def run_list(args: argparse.Namespace) -> int:
                 "status": status,
                 "source": resolved.source,
                 "value": shown,
+                # set differently in the shell or .env: pointed out, never used
+                "outside": shell[name].doc() if name in shell else None,
             }
         )
         rows.append(
@@ -159,6 +163,8 @@ def run_list(args: argparse.Namespace) -> int:
         print_json(doc)
     else:
         print(table(["NAME", "PHASE", "GOES TO", "REQUIRED", "STATUS", "SOURCE", "VALUE"], rows, 4))
+        for found in shell.values():
+            warn(f"{found.line()}. (The shell and .env never reach production.)")
     return 0
 
 
