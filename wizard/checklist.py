@@ -15,6 +15,7 @@ from typing import Any
 
 from checklists.catalog import catalog, mask, validate_format
 from checklists.export import ChecklistRow, PhaseRow
+from wizard.done import world_of
 from wizard.phases import value_digests
 from wizard.state import StateData
 from wizard.values import Answers
@@ -35,6 +36,9 @@ def _results_for(state: StateData, name: str) -> list[Mapping[str, Any]]:
         inputs = r.get("inputs")
         if isinstance(inputs, Mapping):  # recorded with the digests it checked: compare them
             if dict(inputs) != value_digests(state, r.get("variables") or ()):
+                continue
+            # ... and with the world it checked (the webhook endpoint it found, since moved)
+            if str(r.get("world") or "") != world_of(state, str(r.get("provider") or "")):
                 continue
         elif str(r.get("at") or "") < changed:  # an older record: at least after the change
             continue

@@ -154,7 +154,9 @@ def test_secrets_entered_on_stdin_never_reach_files_or_state(project: Path) -> N
     for name in ("STRIPE_SECRET_KEY", "JWT_SECRET", "REDIS_URL"):
         stored = run_cli("vars", "set", name, project=project, input=FAKE_SECRETS[name] + "\n")
         assert stored.returncode == 0, stored.stderr
-    assert run_cli("vars", "set", "APP_URL", "https://b.example.com", project=project).returncode == 0
+    assert (
+        run_cli("vars", "set", "APP_URL", "https://b.example.com", project=project).returncode == 0
+    )
     # stdin is not a terminal and empty: write must finish without waiting for it
     result = run_cli("write", project=project)
     assert result.returncode == 0, result.stderr

@@ -104,7 +104,9 @@ def test_a_change_row_shows_what_the_platform_has_now(
     )
     result = run_cli("push", "render", "--dry-run", project=stored, env=env)
     assert result.returncode == 0, result.stderr
-    rows = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("change")}
+    rows = {
+        line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("change")
+    }
     assert set(rows) == {"NODE_ENV", "STRIPE_SECRET_KEY"}
     assert "production   (now development)" in rows["NODE_ENV"]
     assert "sk_test_…4f2a   (now sk_test_…9z9z)" in rows["STRIPE_SECRET_KEY"]  # masked both

@@ -97,10 +97,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _status(project: Any, url: str, args: argparse.Namespace) -> int:
     from wizard.console import paint, table
+    from wizard.done import confirm_migrations
     from wizard.migrations import STATUSES, inspect_database, record_summary
 
     statuses, vector = inspect_database(url, project, args.timeout)
     record_summary(project, statuses, vector.installed)
+    confirm_migrations(project, statuses)  # all applied, none edited: the step is done
     counts = {s: sum(1 for x in statuses if x.status == s) for s in STATUSES}
     if args.json:
         print_json(
