@@ -120,6 +120,35 @@ def phase_rows(answers: Answers) -> list[PhaseRow]:
     ]
 
 
+#: what a dotenv export holds, per destination (the same words in the CLI's help and the TUI)
+DOTENV_HOLDS = {
+    "render": "Render's variables, every secret in clear, for Render's Environment > Add from .env",
+    "vercel": "Vercel's variables (VITE_API_URL), to paste into Vercel's Environment Variables",
+    "wizard": "the wizard's own credentials (tokens, the database URL) in clear, for your "
+    "password manager; never for the app",
+}
+
+
+def export_notice(fmt: str, destination: str | None, path: str) -> str:
+    """What an export will hold and where it goes (``path`` as shown), said before anything is
+    written."""
+    if fmt != "dotenv":
+        which = f"the {destination} variables" if destination else "every variable"
+        return (
+            f"The {fmt} checklist: each phase's status, what is left to do, and {which}, secret "
+            f"values masked (sk_live_…4f2a). Written to {path}."
+        )
+    if destination not in DOTENV_HOLDS:
+        return (
+            "A .env file holds real values for one platform: choose render, vercel or wizard "
+            "(wizard-only credentials must never reach Render or Vercel)."
+        )
+    return (
+        f"A .env file of REAL values: {DOTENV_HOLDS[destination]}. Written to {path}, mode "
+        "0600, kept out of git (.git/info/exclude). Delete it once pasted."
+    )
+
+
 @dataclass(frozen=True)
 class Export:
     text: str
