@@ -188,8 +188,28 @@ def test_import_with_one_bad_value_imports_nothing(project: Path, tmp_path: Path
     env_file.write_text(f"STRIPE_SECRET_KEY={KEY}\nSTRIPE_WEBHOOK_SECRET=we_123456789abcdef\n")
     done = run_cli("vars", "import", str(env_file), project=project)
     assert done.returncode == 1 and "endpoint id" in done.stderr
+    assert "1 value is invalid" in done.stderr
     assert state(project) == {} and not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
     assert run_cli("vars", "import", str(tmp_path / "missing.env"), project=project).returncode == 2
+
+
+def test_import_reports_every_invalid_value_then_stores_none(project: Path, tmp_path: Path) -> None:
+    env_file = tmp_path / "bad.env"
+    env_file.write_text(
+        f"STRIPE_SECRET_KEY={KEY}\n"
+        "STRIPE_WEBHOOK_SECRET=we_123456789abcdef\n"
+        "REDIS_URL=https://fake-endpoint.upstash.io\n"
+        "JWT_SECRET=short\n"
+        "APP_URL=https://convoai-backend.onrender.com\n"
+    )
+    done = run_cli("vars", "import", str(env_file), project=project)
+    assert done.returncode == 1
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("convoai-setup: 3 values are invalid")
+    for name in ("STRIPE_WEBHOOK_SECRET", "REDIS_URL", "JWT_SECRET"):
+        assert name in lines[0]
+    assert "short" not in lines[0].replace("shorter", "")  # the secret itself is never echoed
+    assert state(project) == {} and not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
 
 
 def test_generate_jwt_secret(project: Path) -> None:
@@ -239,3 +259,15 @@ def test_dotenv_in_the_project_never_supplies_a_value(project: Path) -> None:
     doc = json.loads(run_cli("status", "--json", project=project).stdout)
     assert {o["name"] for o in doc["outside"]} == {"NODE_ENV", "PORT", "APP_URL", "OPENAI_API_KEY"}
     assert dotenv_values(project / ".env")["OPENAI_API_KEY"] == "sk-dev"  # untouched
+
+
+def test_replacing_a_stored_jwt_secret_needs_yes_without_a_terminal(project: Path) -> None:
+    assert run_cli("generate", "jwt-secret", "--store", project=project).returncode == 0
+    first = run_cli("vars", "get", "JWT_SECRET", "--reveal", project=project).stdout
+    refused = run_cli("generate", "jwt-secret", "--store", project=project)
+    assert refused.returncode == 2 and "JWT_SECRET is already stored" in refused.stderr
+    assert "signed out" in refused.stderr and "--yes" in refused.stderr
+    assert run_cli("vars", "get", "JWT_SECRET", "--reveal", project=project).stdout == first
+    replaced = run_cli("generate", "jwt-secret", "--store", "--yes", project=project)
+    assert replaced.returncode == 0, replaced.stderr
+    assert run_cli("vars", "get", "JWT_SECRET", "--reveal", project=project).stdout != first

@@ -125,3 +125,24 @@ def test_migrate_status_records_migrations_applied_elsewhere(
     assert "apply the migrations" in statuses(project)["supabase"].todo
     assert run_cli("migrate", "status", project=project).returncode == 0
     assert not [t for t in statuses(project)["supabase"].todo if "migrations" in t]
+
+
+def test_misnamed_migration_files_are_warned_about_as_the_supabase_cli_does(
+    pg_database: str, project: Path
+) -> None:
+    folder = project / "supabase" / "migrations"
+    (folder / "add_widgets.sql").write_text("CREATE TABLE widgets (id int);\n")
+    (folder / "005-more.sql").write_text("SELECT 1;\n")
+    (folder / ".gitkeep").write_text("")
+    stored = run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database)
+    assert stored.returncode == 0
+    applied = run_cli("migrate", project=project)
+    assert applied.returncode == 0, applied.stderr
+    for name in ("add_widgets.sql", "005-more.sql"):
+        assert f"skipping migration {name}: the file name must match <version>_<name>.sql" in (
+            applied.stderr
+        )
+    assert ".gitkeep" not in applied.stderr
+    assert not query(pg_database, "SELECT to_regclass('public.widgets')")[0][0]
+    status = run_cli("migrate", "status", project=project)
+    assert "skipping migration add_widgets.sql" in status.stderr

@@ -79,18 +79,21 @@ def test_hand_edited_file_is_a_conflict_until_forced(answered: Path) -> None:
     render = answered / "render.yaml"
     edited = render.read_text().replace("region: frankfurt", "region: ohio")
     render.write_text(edited)
-    (answered / "vercel.json").write_text("{}\n")  # also edited: ours were removed
+    # vercel.json edited too (ours removed): it is merged, never a conflict
+    (answered / "vercel.json").write_text("{}\n")
     before = tree_state(answered)
     refused = _write(answered)
     assert refused.returncode == 1
-    assert "vercel.json, render.yaml changed since convoai-setup last wrote them" in refused.stderr
+    assert "render.yaml changed since convoai-setup last wrote it" in refused.stderr
+    assert "vercel.json: update" in refused.stderr
     assert "-    region: ohio" in refused.stdout  # the diff is shown first
     assert tree_state(answered) == before
     forced = _write(answered, "--force")
     assert forced.returncode == 0, forced.stderr
     assert "previous version kept as render.yaml.bak" in forced.stderr
     assert (answered / "render.yaml.bak").read_text() == edited
-    assert (answered / "vercel.json.bak").read_text() == "{}\n"
+    assert not (answered / "vercel.json.bak").exists()
+    assert "/api/:path*" in (answered / "vercel.json").read_text()
     assert "region: frankfurt" in render.read_text()
     assert _write(answered).stdout == ""  # and it is ours again
 

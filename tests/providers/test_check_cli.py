@@ -229,3 +229,14 @@ def test_create_webhook_replaces_the_failure_it_fixed(world: World, project: Pat
     assert not any("webhook" in line for line in after.failed), after
     assert not any("stripe" in line for line in after.todo), after
     assert state_of(project)["check_runs"]["stripe-webhook"]["outcome"] == "ok"
+
+
+def test_check_flags_a_server_secret_inside_vite_api_url(project: Path) -> None:
+    leaked = "https://api.example.com?key=sk_live_FAKEinsideAUrl0123456789"
+    store(project, {"APP_URL": "https://api.example.com", "VITE_API_URL": leaked}, True)
+    result = run_cli("check", "vercel", "--json", project=project)
+    assert result.returncode == 1
+    by_check = {r["check"]: r for r in json.loads(result.stdout)["results"]}
+    guard = by_check["leak guard VITE_API_URL"]
+    assert guard["outcome"] == "fail" and "holds a Stripe secret key inside it" in guard["message"]
+    assert "sk_live_FAKEinsideAUrl0123456789" not in result.stdout + result.stderr

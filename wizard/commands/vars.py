@@ -221,12 +221,23 @@ def run_import(args: argparse.Namespace) -> int:
             "See the names with: convoai-setup vars list",
         )
     answers = _answers(args)
+    problems: list[str] = []
     for name, value in known.items():  # judge every value before the store is even opened
-        answers.prepare(name, value, allow_invalid=args.allow_invalid)
+        try:
+            answers.prepare(name, value, allow_invalid=args.allow_invalid)
+        except ValidationError as exc:
+            problems.append(exc.message.removesuffix(".").removesuffix("; nothing was stored"))
+    if problems:  # every one of them, then nothing stored
+        count = f"{len(problems)} values are" if len(problems) > 1 else "1 value is"
+        raise ValidationError(
+            f"{count} invalid in {path}, so nothing was imported: {'; '.join(problems)}.",
+            "Fix them in the file (or pass --allow-invalid to store them marked invalid), then "
+            "import again.",
+        )
     if any(catalog()[k].secret for k in known):
         info(f"Secrets: {answers.store.description}")
-    problems = answers.set_many(known, source="imported", allow_invalid=args.allow_invalid)
-    for _name, found in problems.items():
+    stored = answers.set_many(known, source="imported", allow_invalid=args.allow_invalid)
+    for _name, found in stored.items():
         for problem in found:
             warn(f"{problem} (imported anyway: --allow-invalid)")
     info(f"Imported {len(known)} values from {path}: {', '.join(known)}.")
