@@ -12,7 +12,6 @@ plain ``http://`` URL bound for Render or Vercel, with where the value came from
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -111,6 +110,8 @@ def unreachable(value: str) -> str | None:
     parts = split_url(value) if "://" in value else None
     if parts is None or not parts.hostname:
         return None
+    import ipaddress
+
     host = parts.hostname.lower().rstrip(".")
     try:
         address = ipaddress.ip_address(host)

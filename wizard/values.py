@@ -115,6 +115,20 @@ def seen_health(state: StateData) -> dict[str, Any] | None:
     return None
 
 
+def seen_digest(state: StateData, name: str) -> str | None:
+    """A digest standing for a seen value in fingerprints (None: nothing seen that applies).
+
+    The seen health path is a value like any other to what is rendered from it (render.yaml)
+    and to the checks that read it: it changing must make them stale. It is not a secret, so a
+    plain hash of it serves (no salt, no secret store).
+    """
+    seen = seen_health(state) if name == "HEALTHCHECK_PATH" else None
+    app_url = (state.get("values", {}).get("APP_URL") or {}).get("value")
+    if seen is None or seen.get("app_url") != app_url:
+        return None
+    return "seen:" + hashlib.sha256(f"{name}\0{seen['value']}".encode()).hexdigest()
+
+
 def remember_health(state_file: StateFile, app_url: str, path: str | None, status: int) -> None:
     """Keep (or, with ``path`` None, forget) the health path seen answering on ``app_url``."""
     with state_file.update() as state:

@@ -173,7 +173,6 @@ async def verify_site(
     report = await run_verify(
         values, timeout, env, send_test_webhook, on_result, frontend, health_pinned=pinned
     )
-    await asyncio.to_thread(record_results, answers.project, report.results)
     backend = next((r for r in report.results if r.check == "backend"), None)
     if backend is not None and not pinned:
         seen = backend.detail.split() if backend.detail.startswith(SEEN + " ") else []
@@ -181,4 +180,6 @@ async def verify_site(
             path, status = (seen[1], int(seen[2])) if seen else (None, 0)
             app_url = report.site.app_url
             await asyncio.to_thread(remember_health, answers.state_file, app_url, path, status)
+    # Recorded after: the results checked the path now remembered, so they are current on it.
+    await asyncio.to_thread(record_results, answers.project, report.results)
     return report

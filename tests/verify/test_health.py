@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from tests.conftest import run_cli
+from tests.evidence import statuses
 from tests.verify.conftest import Deployment
 
 Deploy = Callable[..., Deployment]
@@ -74,6 +75,13 @@ def test_unset_path_is_found_remembered_and_used_by_render_yaml(deploy: Deploy) 
     assert written.returncode == 0, written.stderr
     blueprint = yaml.safe_load((site.project / "render.yaml").read_text())
     assert blueprint["services"][0]["healthCheckPath"] == "/healthz"
+
+    # Another route answers now: render.yaml was written from what was seen before.
+    site.backend.routes = {"/api/health": 200}
+    assert site.verify()[0] == 0
+    assert listed(site, "HEALTHCHECK_PATH")["value"] == "/api/health"
+    render = statuses(site.project)["render"]
+    assert "write render.yaml again: it was written from values that changed since" in render.todo
 
     # The route goes away: verify fails, and what was seen is forgotten (render.yaml would not
     # carry a path that no longer answers).
