@@ -49,6 +49,8 @@ class Outside:
                 f"{have}; production has no value and never takes it from there: "
                 f"convoai-setup vars set {self.name} (or vars import FILE)"
             )
+        if source == "default":
+            return f"{have}; production uses the default {shown}"
         if source is not None and source.startswith(DERIVED):
             return f"{have}; production uses {shown} ({source})"
         return f"{have}; production uses the stored {shown}"

@@ -132,7 +132,9 @@ def seen_digest(state: StateData, name: str) -> str | None:
 def remember_health(state_file: StateFile, app_url: str, path: str | None, status: int) -> None:
     """Keep (or, with ``path`` None, forget) the health path seen answering on ``app_url``."""
     with state_file.update() as state:
-        seen = state.setdefault("seen", {})
+        if not isinstance(state.get("seen"), dict):  # absent, or broken by a hand edit
+            state["seen"] = {}
+        seen = state["seen"]
         if path is None:
             seen.pop("HEALTHCHECK_PATH", None)
         else:

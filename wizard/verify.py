@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING
 
 from checklists.errors import ProviderError, UsageError
 from providers.base import CheckContext, CheckResult, Stopwatch
+from providers.health import SEEN, UNSEEN, check_backend
 from providers.smoke import (
     PHASE,
-    SEEN,
     SERVICE,
-    UNSEEN,
     Site,
     check_api_proxy,
-    check_backend,
     check_spa_fallback,
     check_tls,
     check_webhook,

@@ -142,7 +142,7 @@ def test_the_shell_never_supplies_a_value_and_a_difference_is_said_once(project:
         "the environment has APP_URL=https://from-env.example.com; production uses the stored "
         "https://stored.example.com" in text.stderr
     )
-    assert "the environment has NODE_ENV=development; production uses production (default)" in (
+    assert "the environment has NODE_ENV=development; production uses the default production" in (
         text.stderr
     )
     assert "sk-fromEnvironment0123456789" not in text.stdout + text.stderr + listed.stdout
@@ -255,7 +255,7 @@ def test_dotenv_in_the_project_never_supplies_a_value(project: Path) -> None:
         "`.env` has APP_URL=http://localhost:5000; production has no value and never takes it "
         "from there" in status.stderr
     )
-    assert "`.env` has PORT=5000; production uses 10000 (default)" in status.stderr
+    assert "`.env` has PORT=5000; production uses the default 10000" in status.stderr
     doc = json.loads(run_cli("status", "--json", project=project).stdout)
     assert {o["name"] for o in doc["outside"]} == {"NODE_ENV", "PORT", "APP_URL", "OPENAI_API_KEY"}
     assert dotenv_values(project / ".env")["OPENAI_API_KEY"] == "sk-dev"  # untouched
