@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
+from checklists.advice import do
 from checklists.chars import escape, unsafe_problem
 
 CATALOG_FILE = Path(__file__).with_name("catalog.toml")
@@ -71,6 +72,7 @@ def catalog() -> dict[str, Variable]:
 
 def load_catalog(path: Path) -> dict[str, Variable]:
     """Read and validate a catalog file; ``CatalogError`` says what is wrong in it."""
+    from checklists.advice import from_text
     from checklists.errors import CatalogError
     from checklists.schema import validate
 
@@ -91,9 +93,9 @@ def load_catalog(path: Path) -> dict[str, Variable]:
             destinations=tuple(entry["destinations"]),
             required=bool(entry["required"]),
             secret=bool(entry["secret"]),
-            description=entry["description"],
+            description=from_text(entry["description"]),
             example=entry["example"],
-            where=entry["where"],
+            where=from_text(entry["where"]),
             default=entry.get("default"),
             generator=entry.get("generator"),
             prefixes=tuple(entry.get("prefixes", ())),
@@ -236,11 +238,7 @@ def validate_format(name: str, value: str) -> list[str]:
     if var.min_length and len(value) < var.min_length:
         problems.append(
             f"{name} is {len(value)} characters; it needs at least {var.min_length}"
-            + (
-                " (generate one: convoai-setup generate jwt-secret --store)"
-                if var.generator
-                else ""
-            )
+            + (f" (generate one: {do('generate jwt-secret', '--store')})" if var.generator else "")
         )
     if var.pattern and not re.search(var.pattern, value):
         problems.append(f"{name} should be {var.pattern_help or 'in the documented format'}")

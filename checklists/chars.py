@@ -15,6 +15,9 @@ import unicodedata
 #: change how text is displayed: line/paragraph separators and bidirectional controls
 _INVISIBLE_CONTROLS = frozenset(
     "\u2028\u2029\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+    # the private-use pair that marks advice (checklists.advice): a value holding them could
+    # pass itself off as advice on the screen
+    "\ue000\ue001"
 )
 
 

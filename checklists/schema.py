@@ -16,6 +16,22 @@ from checklists.errors import CatalogError
 DESTINATIONS = ("render", "vercel", "wizard")
 #: generator names the wizard implements (``wizard.generate.GENERATORS``; a test keeps them equal)
 GENERATORS = ("jwt-secret",)
+#: live-check ids an entry's ``checks`` may name (``providers.registry.BY_ID``; a test keeps
+#: them equal: the catalog sits below the providers and never imports them)
+CHECKS = (
+    "supabase",
+    "postgres",
+    "upstash",
+    "stripe",
+    "openai",
+    "anthropic",
+    "render",
+    "vercel",
+    "github",
+    "stripe-webhook",
+    "sentry",
+    "app",
+)
 REQUIRED = {
     "phase": str,
     "destinations": list,
@@ -50,8 +66,6 @@ def _fail(source: str, name: str, what: str) -> CatalogError:
 
 def validate(raw: Mapping[str, Any], source: str) -> None:
     """Raise ``CatalogError`` for anything in ``raw`` (the parsed TOML) the wizard can't honour."""
-    from providers.registry import BY_ID
-
     unknown_tables = set(raw) - {"vars"}
     if unknown_tables or not isinstance(raw.get("vars"), dict) or not raw["vars"]:
         what = (
@@ -88,9 +102,9 @@ def validate(raw: Mapping[str, Any], source: str) -> None:
         if not entry["destinations"]:
             raise _fail(source, name, "has no destination")
         for check in entry.get("checks", ()):
-            if check not in BY_ID:
+            if check not in CHECKS:
                 raise _fail(
-                    source, name, f"names an unknown check {check!r} (known: {', '.join(BY_ID)})"
+                    source, name, f"names an unknown check {check!r} (known: {', '.join(CHECKS)})"
                 )
         generator = entry.get("generator")
         if generator is not None and generator not in GENERATORS:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import require_tls, send, status_message
@@ -67,7 +68,7 @@ def check_vercel_json(
             "vercel.json",
             "fail",
             "vercel.json is not valid JSON with a rewrites list; regenerate it: "
-            "convoai-setup write vercel",
+            f"{do('write', 'vercel')}",
             names,
         )
         return out.items
@@ -84,7 +85,7 @@ def check_vercel_json(
             "vercel.json",
             "fail",
             f"vercel.json's rewrites for {', '.join(wrong)} do not point at APP_URL; "
-            "update them: convoai-setup write vercel",
+            f"update them: {do('write', 'vercel')}",
             names,
         )
     else:

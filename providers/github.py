@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from checklists.advice import do
 from checklists.errors import ProviderError, SetupError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.client import ApiClient
@@ -145,7 +146,7 @@ async def _workflow(
         out.error("workflow", exc, VARIABLES, watch)
         return
     if remote is None:
-        first = "" if local is not None else "convoai-setup write ci, then "
+        first = "" if local is not None else f"{do('write', 'ci')}, then "
         out.add(
             "workflow",
             "warn",
@@ -157,8 +158,8 @@ async def _workflow(
         out.add(
             "workflow",
             "warn",
-            f"{WORKFLOW} is on {branch} but not in this checkout; run convoai-setup write "
-            "ci to compare",
+            f"{WORKFLOW} is on {branch} but not in this checkout; run {do('write', 'ci')} to "
+            "compare",
             VARIABLES,
             watch,
         )

@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 from psycopg import conninfo
 
+from checklists.advice import do
 from checklists.errors import Outcome, PostgresError
 from providers.base import CheckContext, CheckResult, Stopwatch
 
@@ -30,7 +31,7 @@ VECTOR_FIX = (
     'Dashboard › Database › Extensions, search "vector" and enable it (hosted projects install '
     "it in the extensions schema: write the type as extensions.vector when search_path is "
     "empty). Self-hosted: install pgvector for this PostgreSQL version (e.g. apt install "
-    "postgresql-<major>-pgvector), then run convoai-setup migrate again."
+    f"postgresql-<major>-pgvector), then run {do('migrate')} again."
 )
 _DIRECT_HOST = re.compile(r"^db\.([a-z0-9]+)\.supabase\.co$")
 _MIGRATION_FILE = re.compile(r"^([0-9]+)_(.*)\.sql$")
@@ -69,7 +70,7 @@ def connect_params(url: str, timeout: float) -> tuple[dict[str, Any], Target]:
         # psycopg's text can quote a piece of the URL (the password included): never show it.
         raise PostgresError(
             "SUPABASE_DB_URL is not a valid PostgreSQL connection string.",
-            f"{COPY_AGAIN} (URI tab), then: convoai-setup vars set SUPABASE_DB_URL",
+            f"{COPY_AGAIN} (URI tab), then: {do('vars set', 'SUPABASE_DB_URL')}",
             exit_code=2,
         ) from None
     host = str(params.get("host") or "localhost").split(",")[0]
@@ -256,7 +257,7 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, Outco
                 "vector",
                 "warn",
                 f"pgvector {vec.available} is available but not installed yet: "
-                "convoai-setup migrate installs it",
+                f"{do('migrate')} installs it",
             )
         )
     else:
@@ -267,7 +268,7 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, Outco
             (
                 "migrations",
                 "warn",
-                "no migration history on this database yet: run convoai-setup migrate",
+                f"no migration history on this database yet: run {do('migrate')}",
             )
         )
     elif local is None:
@@ -289,7 +290,7 @@ def _probe(url: str, timeout: float, root: Path | None) -> list[tuple[str, Outco
             (
                 "migrations",
                 outcome,
-                msg + ("" if outcome == "ok" else ": run convoai-setup migrate status"),
+                msg + ("" if outcome == "ok" else f": run {do('migrate status')}"),
             )
         )
     return out
@@ -304,7 +305,7 @@ async def check_postgres(ctx: CheckContext) -> list[CheckResult]:
             _result(
                 "connect",
                 "skip",
-                "SUPABASE_DB_URL is not set: convoai-setup vars set SUPABASE_DB_URL",
+                f"SUPABASE_DB_URL is not set: {do('vars set', 'SUPABASE_DB_URL')}",
                 watch,
             )
         ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from checklists.advice import do
 from checklists.errors import ProviderError, SetupError, UsageError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.client import ApiClient
@@ -56,7 +57,7 @@ def pick_owner(owners: list[dict[str, Any]], wanted: str) -> dict[str, Any] | No
     raise UsageError(
         f"RENDER_OWNER={wanted} is not a workspace this API key can use "
         f"(it sees: {owners_text(owners)}).",
-        "Set RENDER_OWNER to one of those ids or names: convoai-setup vars set RENDER_OWNER",
+        f"Set RENDER_OWNER to one of those ids or names: {do('vars set', 'RENDER_OWNER')}",
     )
 
 
@@ -86,7 +87,7 @@ class RenderClient(ApiClient):
     base_path = "/v1"
     auth_hint = (
         "Create an API key at Render Dashboard > Account Settings > API Keys, then: "
-        "convoai-setup vars set RENDER_API_KEY"
+        f"{do('vars set', 'RENDER_API_KEY')}"
     )
 
     def __init__(self, ctx: CheckContext, key: str) -> None:
@@ -145,7 +146,7 @@ class RenderClient(ApiClient):
                 f"Several Render services are named {name} ({ids}) in the workspaces this key "
                 f"sees: {owners_text(owners)}.",
                 "Set RENDER_OWNER to the workspace id or name to use: "
-                "convoai-setup vars set RENDER_OWNER",
+                f"{do('vars set', 'RENDER_OWNER')}",
             )
         return Found(name, wanted, services[0] if services else None, owner, owners)
 
@@ -167,7 +168,7 @@ class RenderClient(ApiClient):
                     f"(Render says: {text}); nothing was created.",
                     "Install Render's GitHub app for that repository (Render Dashboard > Account "
                     "Settings > Git, or github.com/apps/render), or apply the Blueprint: "
-                    "convoai-setup write render, then Render Dashboard > New > Blueprint.",
+                    f"{do('write', 'render')}, then Render Dashboard > New > Blueprint.",
                 )
         if response.status_code not in (200, 201):
             raise self.fail(response, "Creating the Render service failed; nothing was created")
@@ -294,8 +295,9 @@ async def check_render(ctx: CheckContext) -> list[CheckResult]:
         out.add(
             "service",
             "fail",
-            f"API key works but no service named {name}{found.where}; create it (convoai-setup "
-            "push render, or plan Phase 3.1) or set RENDER_SERVICE_NAME / RENDER_OWNER",
+            f"API key works but no service named {name}{found.where}; create it "
+            f"({do('push', 'render')}, or plan Phase 3.1) or set RENDER_SERVICE_NAME / "
+            "RENDER_OWNER",
             VARIABLES,
             watch,
         )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from checklists.advice import do
 from checklists.errors import Outcome
 from providers.base import CheckResult
 
@@ -180,7 +181,7 @@ def webhook_secret(values: Values) -> list[CheckResult]:
                 "webhook secret",
                 "fail",
                 "STRIPE_WEBHOOK_SECRET is the endpoint id (we_…), not its signing secret "
-                "(whsec_…); run convoai-setup stripe create-webhook or reveal the secret "
+                f"(whsec_…); run {do('stripe create-webhook')} or reveal the secret "
                 "in Dashboard > Developers > Webhooks",
                 "STRIPE_WEBHOOK_SECRET",
             )
@@ -197,7 +198,7 @@ def jwt_secret(values: Values) -> list[CheckResult]:
                 "jwt secret",
                 "fail",
                 f"JWT_SECRET is {len(secret)} characters; it needs 32 or more. Generate "
-                "one: convoai-setup generate jwt-secret --store",
+                f"one: {do('generate jwt-secret', '--store')}",
                 "JWT_SECRET",
             )
         ]

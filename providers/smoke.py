@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from checklists.advice import do
 from checklists.catalog import split_url, url_port
 from checklists.errors import ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
@@ -31,7 +32,7 @@ WEBHOOK_PATH = "/api/subscriptions/webhook"
 TEST_EVENT_TYPE = "balance.available"
 WIDGET_CACHE_CONTROL = "public, max-age=3600"
 CERT_MIN_DAYS = 14
-REDEPLOY = "regenerate it (convoai-setup write vercel), commit and redeploy the frontend"
+REDEPLOY = f"regenerate it ({do('write', 'vercel')}), commit and redeploy the frontend"
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ async def _peer_cert(ctx: CheckContext, host: str, port: int) -> dict[str, objec
         raise ProviderError(
             f"the certificate of {host} is not valid ({exc.verify_message}); the platform "
             "issues it once the domain's DNS points at it: check the records "
-            "(convoai-setup domain set)"
+            f"({do('domain set')})"
         ) from None
     except (TimeoutError, ssl.SSLError, OSError) as exc:
         raise ProviderError(
@@ -297,7 +298,7 @@ async def check_webhook(ctx: CheckContext, site: Site) -> list[CheckResult]:
             "webhook secret",
             "fail",
             "STRIPE_WEBHOOK_SECRET is not set, so no test event can be signed: "
-            "convoai-setup stripe create-webhook",
+            f"{do('stripe create-webhook')}",
             names,
         )
         return out.items
@@ -310,8 +311,8 @@ async def check_webhook(ctx: CheckContext, site: Site) -> list[CheckResult]:
             raise ProviderError(
                 f"webhook secret mismatch: APP_URL{WEBHOOK_PATH} rejected an event signed "
                 "with the stored STRIPE_WEBHOOK_SECRET (400), so it rejects Stripe's real "
-                "events too; re-run convoai-setup stripe create-webhook, or convoai-setup "
-                "push render to send the stored secret to Render"
+                f"events too; re-run {do('stripe create-webhook')}, or {do('push', 'render')} "
+                "to send the stored secret to Render"
             )
         if code == 404:
             raise ProviderError(

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from checklists.advice import do
 from checklists.errors import ProviderError, SetupError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.client import ApiClient
@@ -33,7 +34,7 @@ AUTH_HINT = (
 )
 ROTATE = (
     "To rotate its secret: Dashboard > Developers > Webhooks > the endpoint > Roll secret, then "
-    "convoai-setup vars set STRIPE_WEBHOOK_SECRET"
+    f"{do('vars set', 'STRIPE_WEBHOOK_SECRET')}"
 )
 
 
@@ -266,7 +267,7 @@ async def check_stripe_webhook(ctx: CheckContext) -> list[CheckResult]:
         out.add(
             "webhook endpoint",
             "fail",
-            f"no webhook endpoint for {url}; create it: convoai-setup stripe create-webhook",
+            f"no webhook endpoint for {url}; create it: {do('stripe create-webhook')}",
             names,
             watch,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import json_body, require_tls, send, status_message
@@ -93,7 +94,7 @@ async def check_supabase(ctx: CheckContext) -> list[CheckResult]:
         out.add(
             "schema",
             "warn",
-            f"migrations not applied yet: {shown} missing. Run: convoai-setup migrate",
+            f"migrations not applied yet: {shown} missing. Run: {do('migrate')}",
             VARIABLES,
         )
     else:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import httpx
 
+from checklists.advice import do
 from checklists.errors import ProviderError, SetupError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.client import ApiClient
@@ -43,7 +44,7 @@ class VercelClient(ApiClient):
     base_default = "https://api.vercel.com"
     auth_hint = (
         "Create a token at Vercel > Account Settings > Tokens (scoped to the team that owns the "
-        "project), then: convoai-setup vars set VERCEL_TOKEN"
+        f"project), then: {do('vars set', 'VERCEL_TOKEN')}"
     )
 
     def __init__(self, ctx: CheckContext, token: str, team: str | None = None) -> None:
@@ -184,6 +185,17 @@ class VercelClient(ApiClient):
         if not isinstance(doc, dict):
             raise self.unexpected("a deployment request without a deployment")
         return doc
+
+    async def production_domains(self, project: str) -> list[dict[str, Any]]:
+        """The project's production domains (``GET /v9/projects/{p}/domains?production=true``,
+        Vercel's REST reference: its ``.vercel.app`` domain and any custom one)."""
+        doc = await self.get(
+            f"/v9/projects/{_quoted(project)}/domains",
+            "Listing the Vercel project's domains failed",
+            {"production": "true"},
+        )
+        domains = doc.get("domains") if isinstance(doc, dict) else None
+        return [d for d in domains if isinstance(d, dict)] if isinstance(domains, list) else []
 
     # -- custom domains -----------------------------------------------------------------------
     async def add_domain(self, project: str, domain: str) -> dict[str, Any]:

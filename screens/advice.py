@@ -1,14 +1,13 @@
 """Advice inside the TUI names the button or key, not a CLI command, where the screen has one.
 
-The core writes its hints for the terminal ("run convoai-setup migrate"), and the CLI and
-``--plain`` show them as they are. The app passes every such text through ``for_screen``,
-which swaps each command the screens can do for the button or key that does it there.
-Commands with no screen equivalent are left as they are.
+The core marks every action it advises (``checklists.advice.do``); ``for_screen`` renders each
+one in the TUI's words, looked up by action id (``words``). An action the screens cannot do is
+shown as its command.
 """
 
 from __future__ import annotations
 
-import re
+from checklists.advice import render
 
 #: the phase whose screen writes each ``convoai-setup write`` target
 WRITE_TARGETS = {
@@ -17,36 +16,49 @@ WRITE_TARGETS = {
     "ci": "GitHub Actions",
     "env-example": ".env.example",
 }
+#: the phase screen with each platform's Platform tab
+PLATFORM_TABS = {"render": "Render", "vercel": "Vercel"}
 
-REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"(?:run )?convoai-setup migrate status", "see the Migrations tab (F3) of Supabase"),
-        (r"(?:[Rr]un:? )?convoai-setup migrate(?! is )", "Apply migrations (Supabase, F3)"),
-        (
-            r"convoai-setup generate jwt-secret --store",
-            "press Generate (Ctrl+G) on Render, then Save (Ctrl+S)",
-        ),
-        (
-            r"(?:run )?convoai-setup stripe create-webhook",
-            "press Create Stripe webhook (Post-deploy, F3 Actions)",
-        ),
-        (r"(?:run )?'?convoai-setup vars unset (\w+)'?", r"clear \1 and Save (Ctrl+S)"),
-        (r"convoai-setup vars set (\w+)", r"enter \1 in its field and Save (Ctrl+S)"),
-        (r"convoai-setup status", "the overview (Esc)"),
-        (r"convoai-setup export", "Export (Ctrl+O)"),
-    )
-)
-WRITE = re.compile(r"(?:run )?convoai-setup write ([\w-]+)")
+
+def _platforms(args: list[str]) -> str:
+    names = [PLATFORM_TABS.get(a, a) for a in args if not a.startswith("-")]
+    return " and ".join(names or ["Render", "Vercel"])
+
+
+def words(action: str, args: list[str]) -> str | None:
+    """The TUI's words for ``action`` with ``args`` (None: show the command)."""
+    name = args[0] if args else ""
+    if action == "migrate":
+        return "Apply migrations (Supabase, F3)"
+    if action == "migrate status":
+        return "see the Migrations tab (F3) of Supabase"
+    if action == "generate jwt-secret":
+        return "press Generate (Ctrl+G) on Render, then Save (Ctrl+S)"
+    if action == "stripe create-webhook":
+        return "press Create Stripe webhook (Post-deploy, F3 Actions)"
+    if action == "vars set" and name:
+        return f"enter {name} in its field and Save (Ctrl+S)"
+    if action == "vars unset" and name:
+        return f"clear {name} and Save (Ctrl+S)"
+    if action == "status":
+        return "the overview (Esc)"
+    if action == "export":
+        return "Export (Ctrl+O)"
+    if action == "write" and name in WRITE_TARGETS:
+        return f"press Write files ({WRITE_TARGETS[name]}, F3)"
+    if action == "push":
+        return f"press Push on the Platform tab (F5) of {_platforms(args)}"
+    if action == "drift":
+        return f"press Compare on the Platform tab (F5) of {_platforms(args)}"
+    if action == "verify":
+        return "press Verify (Post-deploy, F3 Actions)"
+    if action == "domain set":
+        return "use Custom domain (Post-deploy, F3 Actions)"
+    if action == "check":
+        return "press Validate (Ctrl+R)"
+    return None
 
 
 def for_screen(text: str) -> str:
-    """``text`` with each CLI command the screens can do replaced by its button or key."""
-    for pattern, replacement in REWRITES:
-        text = pattern.sub(replacement, text)
-
-    def write(match: re.Match[str]) -> str:
-        phase = WRITE_TARGETS.get(match.group(1))
-        return f"press Write files ({phase}, F3)" if phase else match.group(0)
-
-    return WRITE.sub(write, text)
+    """``text`` with each advised action in the TUI's words."""
+    return render(text, words)

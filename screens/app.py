@@ -96,7 +96,8 @@ class WizardApp(App[int], inherit_bindings=False):
         for it (its unsaved input is checked as typed), else on the new screen.
         """
         from screens.finish import FinishScreen
-        from screens.phase import PhaseScreen, phase_screen
+        from screens.for_phase import phase_screen
+        from screens.phase import PhaseScreen
 
         current = self.screen
         if validate and isinstance(current, PhaseScreen) and current.phase.id == step:

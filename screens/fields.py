@@ -53,7 +53,7 @@ class FieldRow(Vertical):
             Content.assemble((var.name, "bold"), f"  {need}", "  · secret" if var.secret else ""),
             classes="field-name",
         )
-        yield Static(var.description, classes="field-help", markup=False)
+        yield Static(for_screen(var.description), classes="field-help", markup=False)
         with Horizontal(classes="field-input"):
             yield ExampleInput(
                 f"e.g. {var.example}" if var.example else "",

@@ -37,7 +37,7 @@ from screens.messages import (
 from screens.nav import PhaseNav, phase_statuses
 from screens.text import short_time
 from screens.widgets import Pane, TitleBar
-from wizard.phases import PHASE_IDS, TODOS, Phase, get_phase
+from wizard.phases import PHASE_IDS, TODOS, Phase
 from wizard.state import StateData
 
 if TYPE_CHECKING:
@@ -452,28 +452,3 @@ class PhaseScreen(Screen[None]):
 
 #: the button that takes focus when a tab with nothing to type into is shown
 TAB_BUTTONS = {"tab-checks": "validate", "tab-migrations": "apply", "tab-files": "write"}
-
-
-def phase_screen(phase_id: str, answers: Answers, *, validate_on_open: bool = False) -> PhaseScreen:
-    """The screen for a phase, chosen by its kind (``Phase.kind``, from its steps)."""
-    phase = get_phase(phase_id)
-    kind: type[PhaseScreen] = PhaseScreen
-    if phase.kind == "migrations":
-        from screens.supabase import SupabaseScreen
-
-        kind = SupabaseScreen
-    elif phase.kind == "post-deploy":
-        from screens.postdeploy import PostDeployScreen
-
-        kind = PostDeployScreen
-    elif phase.kind == "files":
-        # A files phase that is also a push destination (Render, Vercel) adds a Platform tab.
-        from screens.push import PushScreen, pushes
-
-        if pushes(phase):
-            kind = PushScreen
-        else:
-            from screens.files import FilesScreen
-
-            kind = FilesScreen
-    return kind(phase, answers, validate_on_open=validate_on_open)

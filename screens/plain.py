@@ -15,24 +15,10 @@ import questionary
 
 from checklists.catalog import Variable, for_phase, mask, normalise, normalise_for, validate_format
 from checklists.errors import EXIT_INTERRUPTED
+from screens.plain_prompts import confirm, fail, say
 from wizard.done import all_status, stale_after_change
 from wizard.phases import PHASES, TODOS, Phase
 from wizard.values import Answers
-
-
-def confirm(question: str, default: bool = True) -> bool:
-    """A yes/no question answered with Enter.
-
-    questionary's ``auto_enter`` submits on the ``y`` key alone, so a habitual ``y`` + Enter
-    answered the *next* question too.
-    """
-    return bool(questionary.confirm(question, default=default, auto_enter=False).unsafe_ask())
-
-
-def fail(line: str) -> str:
-    """Print a failure as it happens (one line) and return it for the phase's summary."""
-    print(f"  ✗ {line}")
-    return line
 
 
 def wrong_kind(var: Variable, value: str, context: dict[str, str]) -> list[str]:
@@ -84,7 +70,7 @@ class PlainWizard:
         done = sum(
             s.status == "done" for s in all_status(self.project, self.answers.state_file.read())
         )
-        print(f"\n{done} of {len(PHASES)} phases done. See them with: convoai-setup status")
+        say(f"\n{done} of {len(PHASES)} phases done. See them with: convoai-setup status")
         return 0
 
     def phases_to_run(self, phase_id: str | None) -> list[Phase]:
@@ -94,13 +80,13 @@ class PlainWizard:
         statuses = all_status(self.project, self.answers.state_file.read())
         first = next((n for n, s in enumerate(statuses) if s.status != "done"), len(PHASES))
         if first == len(PHASES):
-            print("Every phase is done. Re-run one with: convoai-setup phase ID --plain")
+            say("Every phase is done. Re-run one with: convoai-setup phase ID --plain")
         return list(PHASES[first:])
 
     # -- one phase -----------------------------------------------------------------------------
     def run_phase(self, phase: Phase) -> None:
-        print(f"\n== {phase.plan} ==")
-        print("Todo: " + "; ".join(TODOS[t] for t in phase.todos))
+        say(f"\n== {phase.plan} ==")
+        say("Todo: " + "; ".join(TODOS[t] for t in phase.todos))
         before = self.answers.state_file.read()
         for var in for_phase(phase.id):
             self.ask(var)
@@ -115,8 +101,8 @@ class PlainWizard:
     def ask(self, var: Variable) -> None:
         current = self.answers.resolve(var.name)
         need = "required" if var.required else "optional"
-        print(f"\n{var.name} ({need}{', secret' if var.secret else ''}): {var.description}")
-        print(f"  Where: {var.where}")
+        say(f"\n{var.name} ({need}{', secret' if var.secret else ''}): {var.description}")
+        say(f"  Where: {var.where}")
         generate = f"Generate {var.name} now?"
         if var.generator and not current.value and confirm(generate, default=False):
             from wizard.generate import GENERATORS
@@ -137,7 +123,7 @@ class PlainWizard:
                 self.store(var, value, "entered")  # the person knows better; check will say
                 break
         if not value and not current.value and var.required:
-            print(f"  skipped {var.name} for now: the phase stays unfinished until it is set")
+            say(f"  skipped {var.name} for now: the phase stays unfinished until it is set")
 
     def prompt(self, var: Variable, current: str | None) -> str:
         check = validator(var)
@@ -159,7 +145,7 @@ class PlainWizard:
         self.answers.set(var.name, value, source=source)
         self.saved += 1
         where = f"the {self.answers.store.kind}" if var.secret else "the project state"
-        print(f"  saved {var.name} to {where}: {mask(var.name, value)}")
+        say(f"  saved {var.name} to {where}: {mask(var.name, value)}")
 
     def finish(self, phase: Phase, before: dict[str, Any], failed: list[str], verify: bool) -> None:
         """Say where the phase stands by the one rule, as the TUI's Done does.
@@ -173,7 +159,7 @@ class PlainWizard:
 
         def show(result: Any) -> None:
             glyph = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "-"}.get(result.outcome, "?")
-            print(f"  {glyph} {result.service} {result.check}: {result.message}")
+            say(f"  {glyph} {result.service} {result.check}: {result.message}")
 
         if verify:
             status = asyncio.run(finish_phase(self.answers, phase.id, on_result=show))
@@ -181,7 +167,7 @@ class PlainWizard:
             status = phase_status(self.project, self.answers.state_file.read(), phase)
         if status.status != "done":
             more = f" (and {len(failed)} failed above)" if failed else ""
-            print(f"{phase.title}: not done yet ({status.status}): {status.message}{more}")
+            say(f"{phase.title}: not done yet ({status.status}): {status.message}{more}")
             return
         stale = stale_after_change(self.project, before, self.answers.state_file.read())
-        print(f"{phase.title}: done." + (f" Now stale: {', '.join(stale)}." if stale else ""))
+        say(f"{phase.title}: done." + (f" Now stale: {', '.join(stale)}." if stale else ""))

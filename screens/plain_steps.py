@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import questionary
 
 from checklists.errors import describe
-from screens.plain import confirm, fail
+from screens.plain_prompts import confirm, fail, say
 from wizard.phases import Phase
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def migrations(wizard: PlainWizard, phase: Phase) -> list[str]:
     except Exception as exc:
         return [fail(describe(exc))]
     for s in statuses:
-        print(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
+        say(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
     pending = [s for s in statuses if s.status == "pending"]
     if not pending:
         return []
@@ -51,7 +51,7 @@ def migrations(wizard: PlainWizard, phase: Phase) -> list[str]:
         return [fail(f"{len(pending)} migrations are pending")]
 
     def show(e: MigrationEvent) -> None:
-        print(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")
+        say(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")
 
     try:
         report = apply(url, wizard.project, progress=show)
@@ -59,7 +59,7 @@ def migrations(wizard: PlainWizard, phase: Phase) -> list[str]:
         return [fail(describe(exc))]
     if report.error:
         return [fail(report.error)]
-    print(f"  applied {len(report.applied)} files")
+    say(f"  applied {len(report.applied)} files")
     return []
 
 
@@ -72,11 +72,11 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
         return [fail(describe(exc))]
     todo = [c for c in changes if c.status != "unchanged"]
     if not todo:
-        print("  " + ", ".join(c.relpath for c in changes) + " up to date")
+        say("  " + ", ".join(c.relpath for c in changes) + " up to date")
         return []
     for change in todo:
-        print(f"\n  {change.relpath}: {change.status}")
-        print(change.diff)
+        say(f"\n  {change.relpath}: {change.status}")
+        say(change.diff)
     names = ", ".join(c.relpath for c in todo)
     if not confirm(f"Write {names}?"):
         return [fail(f"{names} not written")]
@@ -89,7 +89,7 @@ def write_files(wizard: PlainWizard, phase: Phase) -> list[str]:
         written = apply(wizard.project, changes, force=force)
     except Exception as exc:
         return [fail(describe(exc))]
-    print("  wrote " + (", ".join(c.relpath for c in written) or "nothing"))
+    say("  wrote " + (", ".join(c.relpath for c in written) or "nothing"))
     return []
 
 
@@ -110,9 +110,7 @@ def api_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
         return problems[0] if problems else True
 
     current = wizard.answers.resolve("APP_URL").value or ""
-    print(
-        f"\nThe API's own domain (optional): APP_URL and VITE_API_URL are {current or 'not set'}."
-    )
+    say(f"\nThe API's own domain (optional): APP_URL and VITE_API_URL are {current or 'not set'}.")
     ask = "API domain, e.g. api.example.com (Enter keeps them):"
     text = questionary.text(ask, validate=check).unsafe_ask() or ""
     if not domain_of(text):
@@ -122,7 +120,7 @@ def api_domain(wizard: PlainWizard, phase: Phase) -> list[str]:
     except Exception as exc:
         return [fail(describe(exc))]
     wizard.saved += 2
-    print(f"  {done.message}")
+    say(f"  {done.message}")
     return []
 
 
@@ -137,7 +135,7 @@ def stripe_webhook(wizard: PlainWizard, phase: Phase) -> list[str]:
         return [fail(describe(exc))]
     if outcome.created:
         wizard.saved += 1
-    print(f"  {outcome.message}")
+    say(f"  {outcome.message}")
     return []
 
 
@@ -154,5 +152,5 @@ def sentry_test_event(wizard: PlainWizard, phase: Phase) -> list[str]:
         return [fail(describe(exc))]
     if result.outcome == "fail":
         return [fail(result.message)]
-    print(f"  {result.outcome}: {result.message}")
+    say(f"  {result.outcome}: {result.message}")
     return []

@@ -87,7 +87,7 @@ def run_cli(
         argv += ["--project", str(project)]
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return subprocess.run(
+    done = subprocess.run(
         argv,
         input=input if input is not None else "",
         capture_output=True,
@@ -96,6 +96,9 @@ def run_cli(
         timeout=timeout,
         cwd=REPO,
     )
+    # Advice reaches a terminal as a command, never as its raw marker (checklists/advice.py).
+    assert "\ue000" not in done.stdout + done.stderr, done.stdout + done.stderr
+    return done
 
 
 def scan_for_secrets(root: Path, secrets: Mapping[str, str] = FAKE_SECRETS) -> list[str]:

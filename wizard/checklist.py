@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checklists import advice
 from checklists.catalog import catalog, mask, validate_format
 from checklists.export import ChecklistRow, PhaseRow
 from wizard.done import world_of
@@ -101,7 +102,7 @@ def build_rows(
                 source=resolved.source,
                 value_masked=mask(name, resolved.value),
                 value=resolved.value if reveal else None,
-                description=var.description,
+                description=advice.render(var.description),
                 secret=var.secret,
                 last_check=line if status != "missing" else "",
             )
@@ -200,7 +201,8 @@ def render_export(
         "phases": phase_rows(answers),
     }
     render = export.render_json if fmt == "json" else export.render_markdown
-    return Export(render(rows, **context), reveal)
+    # A file holds commands: the advice in phase messages is written as the command.
+    return Export(advice.render(render(rows, **context)), reveal)
 
 
 def write_export(answers: Answers, result: Export, path: Path) -> tuple[Path, str]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from checklists.advice import do
 from checklists.catalog import catalog, validate_format
 from providers.base import CURRENT_DEADLINE, CheckContext, CheckResult, Deadline, Stopwatch
 from providers.registry import BY_ID, PROVIDERS, Provider
@@ -92,7 +93,7 @@ def offline_results(
                         service,
                         f"{var.name} set",
                         "fail",
-                        f"{var.name} is not set: convoai-setup vars set {var.name} (find "
+                        f"{var.name} is not set: {do('vars set', var.name)} (find "
                         f"it at: {var.where})",
                         (var.name,),
                         var.phase,

@@ -33,6 +33,7 @@ COMMANDS = {
     "verify": "wizard.commands.verify",
     "domain": "wizard.commands.domain",
     "provision": "wizard.commands.provision",
+    "up": "wizard.commands.up",
 }
 #: top-level options that take a value (to find the command word in argv)
 _OPTIONS_WITH_VALUE = {"--project"}

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from checklists.advice import render
 from checklists.chars import escape
 
 COLOURS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "dim": "2", "bold": "1"}
@@ -48,9 +49,10 @@ def shown(text: str) -> str:
     """``text`` safe for a terminal: control characters and escapes written as ``\\x1b``.
 
     Messages can quote what a person or a file supplied (a name, a path); a raw escape
-    sequence there could rewrite the screen, so nothing reaches the terminal unescaped.
+    sequence there could rewrite the screen, so nothing reaches the terminal unescaped. Advice
+    (``checklists.advice``) is written as the command that does it.
     """
-    return escape(text, keep="\n")
+    return escape(render(text), keep="\n")
 
 
 def error(message: str) -> None:
@@ -70,7 +72,7 @@ def table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], status_col: int | None = None
 ) -> str:
     """A left-aligned text table; ``status_col`` is coloured by its value."""
-    rows = [[escape(cell) for cell in row] for row in rows]
+    rows = [[escape(render(cell)) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from checklists.advice import do
 from checklists.catalog import catalog, normalise, validate_format
 from checklists.errors import ProviderError, UsageError
 from wizard.platforms import with_capability
@@ -88,10 +89,10 @@ def next_steps(changed: Mapping[str, str]) -> list[str]:
     steps: list[str] = []
     if "APP_URL" in changed:
         steps.append(
-            "convoai-setup write vercel   (vercel.json's /api rewrites follow APP_URL); commit "
+            f"{do('write', 'vercel')}   (vercel.json's /api rewrites follow APP_URL); commit "
             "and push it"
         )
-    steps.append("convoai-setup verify --send-test-webhook   (proves the site on its new address)")
+    steps.append(f"{do('verify', '--send-test-webhook')}   (proves the site on its new address)")
     return steps
 
 
@@ -106,13 +107,13 @@ def _require(values: Mapping[str, str | None], api_domain: str | None) -> None:
         raise UsageError(
             "VERCEL_TOKEN and VERCEL_PROJECT are needed to use the Vercel API; nothing was "
             "changed.",
-            "Set them: convoai-setup vars set VERCEL_TOKEN, then convoai-setup vars set "
-            "VERCEL_PROJECT NAME",
+            f"Set them: {do('vars set', 'VERCEL_TOKEN')}, then "
+            f"{do('vars set', 'VERCEL_PROJECT', 'NAME')}",
         )
     if api_domain and not values.get("RENDER_API_KEY"):
         raise UsageError(
             "RENDER_API_KEY is needed to add the API domain on Render; nothing was changed.",
-            "Set it: convoai-setup vars set RENDER_API_KEY",
+            f"Set it: {do('vars set', 'RENDER_API_KEY')}",
         )
 
 

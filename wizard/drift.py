@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from checklists.advice import do
 from checklists.errors import SetupError
 from wizard.platforms import PLATFORMS
 from wizard.values import Answers
@@ -87,11 +88,11 @@ def drift_note(state: Mapping[str, Any], phase_id: str) -> str:
         if not doc.get("exists", True):
             return (
                 f"{platform.label}: {doc.get('target', '')} does not exist yet "
-                f"(convoai-setup push {platform.id})"
+                f"({do('push', platform.id)})"
             )
         names = [*doc.get("different", []), *doc.get("missing", [])]
         return (
             f"{platform.label} differs since {doc.get('at')}: {', '.join(names)} "
-            f"(convoai-setup push {platform.id})"
+            f"({do('push', platform.id)})"
         )
     return ""

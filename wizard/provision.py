@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from checklists.advice import do
 from checklists.errors import EXIT_FAILED, EXIT_USAGE, SetupError
 from wizard.frontend import FrontEnd, confirmed
 from wizard.platforms import row
@@ -105,7 +106,7 @@ async def provision(
             if front.confirm is None:
                 out.confirmed = False
                 named = sorted({p.vendor for p in creating})
-                out.commands.append(f"convoai-setup provision {' '.join(named)} --yes")
+                out.commands.append(do("provision", *named, "--yes"))
                 return out
             out.confirmed = await confirmed(front, creating, [])
             if not out.confirmed:

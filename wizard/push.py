@@ -21,6 +21,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from checklists.advice import do
 from checklists.errors import EXIT_FAILED, EXIT_USAGE, ProviderError, SetupError, UsageError
 from wizard.frontend import FrontEnd, confirmed
 from wizard.platforms import missing_tokens, row
@@ -123,13 +124,13 @@ async def _plan_webhook(
             return None, "", False  # nothing remembered and nothing moving: no news
         note = (
             "Stripe: no webhook endpoint is remembered here; create one for "
-            f"{webhook_url(app_url)}: convoai-setup stripe create-webhook"
+            f"{webhook_url(app_url)}: {do('stripe create-webhook')}"
         )
         return None, note, False
     if not values.get("STRIPE_SECRET_KEY"):
         note = (
             f"Stripe: STRIPE_SECRET_KEY is not set, so endpoint {endpoint['id']} was not checked "
-            "against APP_URL: set it, then convoai-setup stripe create-webhook"
+            f"against APP_URL: set it, then {do('stripe create-webhook')}"
         )
         return None, note, True
     move: WebhookMove | None
@@ -166,7 +167,7 @@ async def push(
         if missing:
             error = UsageError(
                 f"{row(target).label}: {missing[0]} is not set, so nothing was pushed there.",
-                f"Set it, then: convoai-setup push {target}",
+                f"Set it, then: {do('push', target)}",
             )
             out.landings.append(Landing(target, error=error))
             front.say(error.line(), "error")
@@ -195,7 +196,7 @@ async def push(
                 plan.create, plan.payload = None, None
                 plan.blocked = (
                     f"{what} does not exist yet, so nothing was pushed: "
-                    f"convoai-setup push {target} creates it"
+                    f"{do('push', target)} creates it"
                 )
             note_differences(plan, shell)  # the shell and .env: said, never used
             refuse_local(plan, resolved, row(target).label)
@@ -254,9 +255,9 @@ async def push(
 
 def _commands(pending: list[PushPlan], move: WebhookMove | None) -> list[str]:
     """What to run later for what was not confirmed."""
-    out = [f"convoai-setup push {' '.join(p.destination for p in pending)}"] if pending else []
+    out = [do("push", *(p.destination for p in pending))] if pending else []
     if move is not None:
-        out.append(f"convoai-setup stripe create-webhook   ({move.describe()})")
+        out.append(f"{do('stripe create-webhook')}   ({move.describe()})")
     return out
 
 
@@ -275,7 +276,7 @@ async def _unconfirmable(
 
     out.confirmed = False
     if targets:
-        out.commands.append(f"convoai-setup push {' '.join(targets)}")
+        out.commands.append(do("push", *targets))
     app_url = str(values.get("APP_URL") or "")
     if "render" in targets and app_url and (only is None or "APP_URL" in only):
         endpoint = (await asyncio.to_thread(answers.state_file.read)).get("stripe_webhook") or {}
@@ -283,12 +284,12 @@ async def _unconfirmable(
         if not endpoint.get("id"):
             front.say(
                 f"Stripe: no webhook endpoint is remembered here; create one for {url}: "
-                "convoai-setup stripe create-webhook",
+                f"{do('stripe create-webhook')}",
                 "warn",
             )
         elif endpoint.get("url") != url:
             move = WebhookMove(str(endpoint["id"]), str(endpoint.get("url", "")), url)
-            out.commands.append(f"convoai-setup stripe create-webhook   ({move.describe()})")
+            out.commands.append(f"{do('stripe create-webhook')}   ({move.describe()})")
     return out
 
 

@@ -19,14 +19,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from checklists.errors import SetupError, StoreError, UsageError
+from wizard.passphrase import PASSPHRASE_TRIES, PassphraseFn
 
 SERVICE_PREFIX = "convoai-setup:"
 SALT_KEY = "__fingerprint_salt__"
-#: ``passphrase(new, wrong)``: the vault passphrase, or None when there is no other to try.
-#: ``new`` is True when creating the vault; ``wrong`` counts wrong ones already given (0 first).
-PassphraseFn = Callable[[bool, int], str | None]
-#: passphrases a person may type before the vault gives up (the variable gets one try)
-PASSPHRASE_TRIES = 3
 #: the shortest new vault passphrase accepted
 MIN_PASSPHRASE = 8
 T = TypeVar("T")

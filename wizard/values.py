@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checklists.advice import do
 from checklists.catalog import Variable, catalog, normalise_for, validate_format
 from checklists.chars import unsafe_problem
 from checklists.errors import UsageError, ValidationError
+from wizard.passphrase import PassphraseFn
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
-from wizard.store import PassphraseFn, SecretStore, open_store, terminal_passphrase
+from wizard.store import SecretStore, open_store, terminal_passphrase
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def lookup(name: str) -> Variable:
         from difflib import get_close_matches
 
         close = get_close_matches(name.upper(), list(catalog()), n=3, cutoff=0.6)
-        hint = f"Did you mean {', '.join(close)}?" if close else "See: convoai-setup vars list"
+        hint = f"Did you mean {', '.join(close)}?" if close else f"See: {do('vars list')}"
         raise UsageError(f"{name!r} is not a variable convoai-setup knows.", hint) from None
 
 
@@ -226,8 +228,7 @@ class Answers:
         if not value:
             raise ValidationError(
                 f"{name} is empty; nothing was stored.",
-                f"Paste the value (find it at: {var.where}), or run 'convoai-setup vars "
-                f"unset {name}'.",
+                f"Paste the value (find it at: {var.where}), or run {do('vars unset', name)}.",
             )
         unsafe = unsafe_problem(name, value)
         if unsafe:  # never stored, not even with --allow-invalid

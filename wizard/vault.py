@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from checklists.errors import StoreError
 from wizard.fsutil import atomic_write
 from wizard.locks import file_lock
-from wizard.store import PASSPHRASE_TRIES, PassphraseFn
+from wizard.passphrase import PASSPHRASE_TRIES, PassphraseFn
 
 FORMAT = "convoai-setup-vault"
 VERSION = 1

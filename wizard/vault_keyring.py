@@ -14,7 +14,7 @@ from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-from wizard.store import PassphraseFn
+from wizard.passphrase import PassphraseFn
 from wizard.vault import EntryMissing, Vault
 
 

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from checklists.advice import do
 from checklists.errors import ProviderError, UsageError
 from providers.base import CheckContext, CheckResult, Stopwatch
 from providers.health import SEEN, UNSEEN, check_backend
@@ -43,7 +44,7 @@ NO_FRONTEND = (
     "FRONTEND_URL is not known: it is not set, CUSTOM_DOMAIN is not set, and there is no "
     "VERCEL_TOKEN + VERCEL_PROJECT to ask Vercel for the production URL."
 )
-NO_FRONTEND_HINT = "Set it: convoai-setup vars set FRONTEND_URL https://your-site.vercel.app"
+NO_FRONTEND_HINT = f"Set it: {do('vars set', 'FRONTEND_URL', 'https://your-site.vercel.app')}"
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def site_of(values: Values, frontend: str, source: str, pinned: bool = True) -> 
     if not app_url:
         raise UsageError(
             "APP_URL is not set, so there is no backend to verify.",
-            "Set it: convoai-setup vars set APP_URL https://convoai-backend.onrender.com",
+            f"Set it: {do('vars set', 'APP_URL', 'https://convoai-backend.onrender.com')}",
         )
     health = (values.get("HEALTHCHECK_PATH") or "").strip() or None
     return Site(app_url, frontend, health, source, pinned and health is not None)

@@ -15,6 +15,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from checklists.advice import do
 from checklists.catalog import mask, validate_format
 from checklists.errors import UsageError, ValidationError
 from wizard.values import Answers
@@ -22,7 +23,7 @@ from wizard.values import Answers
 NEEDS = ("APP_URL", "STRIPE_SECRET_KEY")
 ROTATE = (
     "Stripe shows a signing secret only once. To rotate it: Dashboard > Developers > Webhooks > "
-    "the endpoint > Roll secret, then convoai-setup vars set STRIPE_WEBHOOK_SECRET"
+    f"the endpoint > Roll secret, then {do('vars set', 'STRIPE_WEBHOOK_SECRET')}"
 )
 
 
@@ -49,7 +50,7 @@ async def create_and_store(
         if not value:
             raise UsageError(
                 f"{name} is not set; nothing was created.",
-                f"Set it first: convoai-setup vars set {name}",
+                f"Set it first: {do('vars set', name)}",
             )
         problems = validate_format(name, value)
         if problems:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from checklists.catalog import CATALOG_FILE, catalog, load_catalog, normalise_for, validate_format
-from checklists.schema import GENERATORS, CatalogError
+from checklists.errors import CatalogError
+from checklists.schema import CHECKS, GENERATORS
 from tests.conftest import run_cli
 from wizard.generate import GENERATORS as IMPLEMENTED
 from wizard.project import Project
@@ -65,6 +66,12 @@ def test_a_broken_catalog_copy_is_refused(tmp_path: Path, old: str, new: str, sa
 def test_the_shipped_catalog_loads_and_its_generators_exist() -> None:
     assert load_catalog(CATALOG_FILE) == catalog()
     assert set(GENERATORS) == set(IMPLEMENTED)
+
+
+def test_the_catalog_knows_exactly_the_registered_checks() -> None:
+    from providers.registry import BY_ID
+
+    assert set(CHECKS) == set(BY_ID)
 
 
 def test_url_values_lose_a_trailing_slash() -> None:

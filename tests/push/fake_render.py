@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,8 +42,17 @@ class FakeRender:
     limit_once: bool = False
     #: variables whose upsert is refused (400), to leave a push half done
     reject: set[str] = field(default_factory=set)
+    #: the first PUT of each of these keys is applied, then the connection is dropped unanswered
+    drop_first_put: set[str] = field(default_factory=set)
+    #: every PUT of these keys is applied, then never answered (the server waits ``hang``)
+    never_answer: set[str] = field(default_factory=set)
+    hang: float = 5.0
+    #: these keys answer 200 but keep a different value (a platform that mangles a value)
+    keep_wrong: set[str] = field(default_factory=set)
     #: repositories Render's GitHub app can reach (None: all)
     reachable: set[str] | None = None
+    #: names already taken on onrender.com: a new service there gets a suffixed URL, as on Render
+    taken: set[str] = field(default_factory=set)
     #: seconds to wait before every answer (the benchmark's latency)
     delay: float = 0.0
     #: (method, path) of every request
@@ -51,6 +61,9 @@ class FakeRender:
     lock: threading.Lock = field(default_factory=threading.Lock)
     _limited: bool = False
     _n: int = 0
+    _dropped: set[str] = field(default_factory=set)
+    #: what to do to the connection after this answer ("drop", "hang"; set under the lock)
+    _fault: str = ""
 
     # -- setup ---------------------------------------------------------------------------------
     def add_service(
@@ -62,6 +75,7 @@ class FakeRender:
     ) -> str:
         self._n += 1
         sid = f"srv-{name}-{self._n}"
+        host = f"{name}-x7k{self._n}" if name in self.taken else name
         self.services[sid] = {
             "id": sid,
             "name": name,
@@ -70,7 +84,7 @@ class FakeRender:
             "repo": "https://github.com/acme/convoai",
             # Render answers "" for a web service without a health check path.
             "serviceDetails": {
-                "url": f"https://{name}.onrender.com",
+                "url": f"https://{host}.onrender.com",
                 "healthCheckPath": health_path,
             },
         }
@@ -92,7 +106,15 @@ class FakeRender:
             self.log.append((request.method, request.path))
             if bearer(request) != self.key:
                 return json_response({"id": "unauthorized", "message": "unauthorized"}, 401)
-            return self._route(request)
+            response = self._route(request)
+            fault, self._fault = self._fault, ""
+        if fault == "drop":  # the write is applied; the answer never leaves
+            connection = request.environ["werkzeug.socket"]
+            connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        elif fault == "hang":
+            time.sleep(self.hang)
+        return response
 
     def _route(self, request: Request) -> Response:
         m, path = request.method, request.path.removeprefix("/v1")
@@ -185,8 +207,14 @@ class FakeRender:
                 )
             if key in self.reject:
                 return json_response({"id": "invalid", "message": f"invalid value for {key}"}, 400)
-            env[key] = json.loads(request.get_data())["value"]
-            return json_response({"key": key, "value": env[key]})
+            value = json.loads(request.get_data())["value"]
+            env[key] = value + "-mangled" if key in self.keep_wrong else value
+            if key in self.drop_first_put and key not in self._dropped:
+                self._dropped.add(key)
+                self._fault = "drop"
+            elif key in self.never_answer:
+                self._fault = "hang"
+            return json_response({"key": key, "value": value})
         if key is not None and m == "DELETE":
             env.pop(key, None)
             return Response(status=204)

@@ -33,6 +33,8 @@ class FakeVercel:
     fail_keys: set[str] = field(default_factory=set)
     #: how a redeploy ends: READY or ERROR
     outcome: str = "READY"
+    #: names whose <name>.vercel.app is taken elsewhere: a new project gets a suffixed domain
+    taken: set[str] = field(default_factory=set)
     #: (method, path, query) of every request
     log: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
@@ -47,10 +49,13 @@ class FakeVercel:
         self, name: str, envs: list[dict[str, Any]] | None = None, deployed: bool = True
     ) -> str:
         pid = self._id("prj_")
+        suffix = f"-{pid[-4:]}x" if name in self.taken else ""
         self.projects[pid] = {
             "id": pid,
             "name": name,
             "link": {"type": "github", "repo": "convoai", "productionBranch": "main"},
+            # not in Vercel's project answer: where GET …/domains finds its own domain
+            "_domain": f"{name}{suffix}.vercel.app",
         }
         self.envs[pid] = [{"id": self._id("env_"), "updatedAt": 1, **e} for e in envs or []]
         if deployed:
@@ -115,12 +120,29 @@ class FakeVercel:
                     {"error": {"code": "not_found", "message": "Project not found"}}, 404
                 )
             if len(parts) == 3 and m == "GET":
-                return json_response(project)
+                return json_response({k: v for k, v in project.items() if k != "_domain"})
+            if parts[3:] == ["domains"] and m == "GET":
+                return json_response({"domains": self._domains(project), "pagination": None})
             if parts[3] == "env":
                 return self._env(request, project["id"], parts[4] if len(parts) > 4 else None)
         if parts[1] == "deployments":
             return self._deployments(request, parts[2] if len(parts) > 2 else None)
         return json_response({"error": {"code": "not_found", "message": "Not found"}}, 404)
+
+    @staticmethod
+    def _domains(project: dict[str, Any]) -> list[dict[str, Any]]:
+        """``GET /v9/projects/{p}/domains``: the project's own production domain."""
+        name = project["_domain"]
+        return [
+            {
+                "name": name,
+                "apexName": "vercel.app",
+                "projectId": project["id"],
+                "verified": True,
+                "redirect": None,
+                "gitBranch": None,
+            }
+        ]
 
     def _create(self, request: Request) -> Response:
         body = request.get_json()
@@ -139,7 +161,8 @@ class FakeVercel:
             for e in body.get("environmentVariables", [])
         ]
         pid = self.add_project(body["name"], envs, deployed=False)
-        return json_response({**self.projects[pid], "framework": body.get("framework")})
+        shown = {k: v for k, v in self.projects[pid].items() if k != "_domain"}
+        return json_response({**shown, "framework": body.get("framework")})
 
     def _env(self, request: Request, pid: str, env_id: str | None) -> Response:
         envs = self.envs[pid]

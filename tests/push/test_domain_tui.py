@@ -157,7 +157,9 @@ async def test_not_now_pushes_nothing_and_says_what_to_do(
         await pilot.press("escape")  # the modal's No
         await settle(pilot)
         result = shown(pilot, "#custom-domain-result")
-    assert "Not pushed: convoai-setup push render vercel" in result
+    # In the TUI the advice names its own buttons, never a CLI command (issue 16).
+    assert "Not pushed: press Push on the Platform tab (F5) of Render and Vercel" in result
+    assert "convoai-setup" not in result
     assert world.render.writes() == [] and world.vercel.writes() == []
     assert value(stored, "APP_URL") == NEW  # set here all the same, as in the CLI
 

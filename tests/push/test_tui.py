@@ -63,7 +63,7 @@ async def test_render_phase_plans_then_pushes(
 
 
 def test_the_platform_tab_is_on_the_push_destinations(ui_project: Path) -> None:
-    from screens.phase import phase_screen
+    from screens.for_phase import phase_screen
     from wizard.phases import PHASES
     from wizard.platforms import with_capability
 

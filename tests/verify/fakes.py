@@ -29,8 +29,10 @@ class FakeVercel:
     token: str
     project: str = "convoai"
     project_id: str = "prj_FAKE123"
-    #: a team project: invisible without ?teamId=<team>
+    #: a team project: invisible unless the request names the team, as Vercel documents it:
+    #: ?teamId=<team> or ?slug=<team_slug>
     team: str | None = None
+    team_slug: str | None = None
     verify_after: int = 2
     domains: dict[str, dict[str, Any]] = field(default_factory=dict)
     verify_calls: dict[str, int] = field(default_factory=dict)
@@ -44,7 +46,10 @@ class FakeVercel:
         self.requests.append(f"{request.method} {request.path}?{request.query_string.decode()}")
         if bearer(request) != self.token:
             return json_response(VERCEL_401, 401)
-        if self.team and request.args.get("teamId") != self.team:
+        named = request.args.get("teamId") == self.team or (
+            self.team_slug is not None and request.args.get("slug") == self.team_slug
+        )
+        if self.team and not named:
             return json_response(
                 {"error": {"code": "not_found", "message": "Project not found"}}, 404
             )

@@ -15,6 +15,8 @@ def project_of(args: argparse.Namespace) -> Project:
 
 
 def print_json(document: Any) -> None:
-    """``--json`` output: exactly one JSON document on stdout."""
-    json.dump(document, sys.stdout, indent=2, sort_keys=False)
+    """``--json`` output: exactly one JSON document on stdout (advice written as commands)."""
+    from checklists.advice import as_commands
+
+    json.dump(as_commands(document), sys.stdout, indent=2, sort_keys=False)
     sys.stdout.write("\n")

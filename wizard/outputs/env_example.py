@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from checklists.advice import render
 from checklists.catalog import Variable, for_destination
 
 HEADER = """\
@@ -24,9 +25,9 @@ def _entry(var: Variable, commented: bool) -> list[str]:
     kind = "secret" if var.secret else "not secret"
     default = f", default {var.default}" if var.default is not None else ""
     lines = [
-        f"# {var.description}",
+        f"# {render(var.description)}",
         f"# {need}, {kind}{default}; example: {var.example}",
-        f"# where: {var.where}",
+        f"# where: {render(var.where)}",
         f"{'# ' if commented else ''}{var.name}=",
     ]
     return lines

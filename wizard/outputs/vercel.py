@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from checklists.advice import do
 from checklists.errors import VercelConfigError
 
 SCHEMA = "https://openapi.vercel.sh/vercel.json"
@@ -38,16 +39,16 @@ def backend_url(values: Mapping[str, str | None]) -> str:
         raise VercelConfigError(
             "APP_URL is not set, so vercel.json has no backend to proxy /api to; nothing "
             "was written.",
-            "Set it (convoai-setup vars set APP_URL https://convoai-backend.onrender.com), or "
-            "write the other files alone: convoai-setup write env-example ci render",
+            f"Set it ({do('vars set', 'APP_URL', 'https://convoai-backend.onrender.com')}), or "
+            f"write the other files alone: {do('write', 'env-example', 'ci', 'render')}",
         )
     try:
         parts = urlsplit(url)
     except ValueError:  # ``https://[host``: urllib refuses it, so it can't be a backend URL
         raise VercelConfigError(
             "APP_URL is not a valid URL (its host part can't be parsed); nothing was written.",
-            "Set the deployed backend's https URL: convoai-setup vars set APP_URL "
-            "https://convoai-backend.onrender.com",
+            "Set the deployed backend's https URL: "
+            f"{do('vars set', 'APP_URL', 'https://convoai-backend.onrender.com')}",
         ) from None
     if parts.scheme != "https" or not parts.hostname:
         raise VercelConfigError(
@@ -94,7 +95,7 @@ def parse_existing(text: str, where: str) -> dict[str, Any]:
         line, col = getattr(exc, "lineno", "?"), getattr(exc, "colno", "?")
         raise VercelConfigError(
             f"{where} is not valid JSON (line {line}, column {col}); it was left unchanged.",
-            "Fix it (or move it aside) and run convoai-setup write vercel again.",
+            f"Fix it (or move it aside) and run {do('write', 'vercel')} again.",
         ) from None
     if not isinstance(data, dict):
         raise VercelConfigError(f"{where} is not a JSON object; it was left unchanged.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from checklists.advice import do
 from checklists.errors import UsageError
 
 Values = Mapping[str, str | None]
@@ -118,7 +119,7 @@ def choose(values: Values, named: Sequence[str], capability: str = "push") -> li
         if missing:
             raise UsageError(
                 f"{', '.join(missing)} is not set.",
-                f"Set it first: convoai-setup vars set {missing[0]}",
+                f"Set it first: {do('vars set', missing[0])}",
             )
         return [p for p in able if p in named]
     chosen = [p for p in able if not missing_tokens(row(p), values)]
@@ -128,6 +129,6 @@ def choose(values: Values, named: Sequence[str], capability: str = "push") -> li
         alternatives = f" (or {', '.join(others)})" if others else ""
         raise UsageError(
             f"{either} is set, so there is no platform to talk to.",
-            f"Set one: convoai-setup vars set {first}{alternatives}",
+            f"Set one: {do('vars set', first)}{alternatives}",
         )
     return chosen

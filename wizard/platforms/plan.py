@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from checklists.advice import do
 from checklists.catalog import catalog, for_destination, mask
 from wizard.values import digest
 
@@ -149,7 +150,7 @@ def unset_required(plan: PushPlan) -> None:
         if catalog()[name].required and name not in plan.remote:
             plan.notes.append(
                 f"{name} is required but has no value here, so it is not sent: "
-                f"convoai-setup vars set {name}"
+                f"{do('vars set', name)}"
             )
 
 

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
+from checklists.advice import do
 from checklists.catalog import split_url
 from checklists.errors import Gone, ProviderError
 from providers.base import CheckContext
@@ -180,12 +181,12 @@ class RenderAdapter:
             plan.blocked = (
                 f"No Render service named {self.name}, and this API key sees several workspaces "
                 f"({owners_text(owners)}) to create it in. Set RENDER_OWNER to the workspace id "
-                "or name: convoai-setup vars set RENDER_OWNER"
+                f"or name: {do('vars set', 'RENDER_OWNER')}"
             )
         elif not self.values.get("GITHUB_REPOSITORY"):
             plan.blocked = (
                 f"The Render service {self.name} does not exist, and creating it needs the GitHub "
-                "repository. Set it: convoai-setup vars set GITHUB_REPOSITORY owner/name (or "
+                f"repository. Set it: {do('vars set', 'GITHUB_REPOSITORY', 'owner/name')} (or "
                 "create the service in Render and re-run push)."
             )
         else:
@@ -275,7 +276,7 @@ class RenderAdapter:
             if look.service is None:
                 raise ProviderError(
                     f"Render has no web service named {self.name}{look.where} for this API key; "
-                    "create it (convoai-setup push render) or set RENDER_SERVICE_NAME / "
+                    f"create it ({do('push', 'render')}) or set RENDER_SERVICE_NAME / "
                     "RENDER_OWNER"
                 )
             self.service = look.service

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext
 from providers.stripe import EVENTS, StripeClient, find_endpoint, missing_events, webhook_url
@@ -61,7 +62,7 @@ class StripeAdapter:
             return None, (
                 f"Stripe: the remembered webhook endpoint {endpoint_id} no longer exists on Stripe "
                 "(404), so it cannot follow APP_URL; create one for the new URL (it brings a new "
-                "STRIPE_WEBHOOK_SECRET; push render after): convoai-setup stripe create-webhook"
+                f"STRIPE_WEBHOOK_SECRET; push render after): {do('stripe create-webhook')}"
             )
         now = str(endpoint.get("url", "")).rstrip("/")
         return (None, "") if now == url else (WebhookMove(endpoint_id, now, url), "")
@@ -79,7 +80,7 @@ class StripeAdapter:
                     f"The webhook endpoint {move.endpoint_id} no longer exists on Stripe (404), "
                     "so it was not moved.",
                     "Create one for the new URL (it brings a new STRIPE_WEBHOOK_SECRET; push "
-                    "render after): convoai-setup stripe create-webhook",
+                    f"render after): {do('stripe create-webhook')}",
                 )
         now = await self.api.webhook_endpoint(move.endpoint_id)
         if now is None or str(now.get("url", "")).rstrip("/") != move.new_url:
@@ -117,6 +118,6 @@ class StripeAdapter:
             raise ProviderError(
                 "Stripe created the endpoint but returned no whsec_ signing secret.",
                 "Reveal it in Dashboard > Developers > Webhooks > the endpoint, then: "
-                "convoai-setup vars set STRIPE_WEBHOOK_SECRET",
+                f"{do('vars set', 'STRIPE_WEBHOOK_SECRET')}",
             )
         return Created(str(doc.get("id", "")), url, secret)

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
+from checklists.advice import do
 from checklists.catalog import catalog
 from checklists.errors import Gone, ProviderError, UsageError
 from providers.base import CheckContext
@@ -96,12 +97,12 @@ class VercelAdapter:
     def writes(self) -> list[tuple[str, str]]:
         return self.api.writes
 
-    def _project_name(self) -> str:
+    def project_name(self) -> str:
         if not self.name:
             raise UsageError(
                 "VERCEL_PROJECT is not set and package.json has no name Vercel accepts, so there "
                 "is no Vercel project to use.",
-                "Set it: convoai-setup vars set VERCEL_PROJECT convoai",
+                f"Set it: {do('vars set', 'VERCEL_PROJECT', 'convoai')}",
             )
         return self.name
 
@@ -130,7 +131,7 @@ class VercelAdapter:
         With the project id the state remembers for the same name and team, the variables are
         read at once while the project is looked up by name alongside, to confirm the id.
         """
-        name = self._project_name()
+        name = self.project_name()
         desired, names = desired_for("vercel", values)
         scope = {"project_name": name, "team": self.api.team}
         notes: list[str] = []
@@ -175,7 +176,7 @@ class VercelAdapter:
             plan.blocked = (
                 f"The Vercel project {name} does not exist (or is owned by a team: set "
                 "VERCEL_TEAM), and creating it needs the GitHub repository. Set it: "
-                "convoai-setup vars set GITHUB_REPOSITORY owner/name"
+                f"{do('vars set', 'GITHUB_REPOSITORY', 'owner/name')}"
             )
             return plan
         plan.payload = {
@@ -220,7 +221,7 @@ class VercelAdapter:
                 "Vercel has no production deployment to rebuild yet: push to main (Vercel deploys "
                 "it from Git), then run push again.",
             )
-        new = await self.api.redeploy(self._project_name(), latest)
+        new = await self.api.redeploy(self.project_name(), latest)
         did = str(new.get("id", ""))
         link = str(new.get("inspectorUrl") or f"https://{new.get('url', '')}")
         progress(f"Vercel deployment {did} started: {link}")
@@ -248,7 +249,7 @@ class VercelAdapter:
 
     async def production_url(self) -> str:
         """``https://`` + the newest READY production deployment's host (Vercel's answer)."""
-        name = self._project_name()
+        name = self.project_name()
         project = await self.api.project(name)
         if project is None:
             raise ProviderError(
@@ -263,12 +264,28 @@ class VercelAdapter:
             )
         return "https://" + str(newest["url"]).removeprefix("https://").rstrip("/")
 
+    async def production_domain(self, project: str) -> str:
+        """The site's address as Vercel answers it: the project's verified production domain
+        that serves the site itself (no redirect, no branch), its own ``.vercel.app`` first;
+        "" while it has none. Never guessed from the project's name: a taken name gets a
+        suffix on vercel.app."""
+        served = [
+            str(d["name"])
+            for d in await self.api.production_domains(project)
+            if d.get("verified")
+            and not d.get("redirect")
+            and not d.get("gitBranch")
+            and d.get("name")
+        ]
+        served.sort(key=lambda name: not name.endswith(".vercel.app"))
+        return f"https://{served[0]}" if served else ""
+
     # -- domains ------------------------------------------------------------------------------
     async def add_domain(self, domain: str) -> list[DnsRecord]:
-        name = self._project_name()
+        name = self.project_name()
         added = await self.api.add_domain(name, domain)
         return records(domain, added, await self.api.domain_config(name, domain))
 
     async def domain_status(self, domain: str) -> DomainStatus:
-        waiting = await self.api.domain_waiting_for(self._project_name(), domain)
+        waiting = await self.api.domain_waiting_for(self.project_name(), domain)
         return DomainStatus("Vercel", domain, not waiting, waiting)

@@ -1,0 +1,31 @@
+"""The plain flow's two ways of talking: a yes/no question, and a failure said as it happens.
+
+Shared by the flow (``screens.plain``) and its phase steps (``screens.plain_steps``).
+"""
+
+from __future__ import annotations
+
+import questionary
+
+from checklists.advice import render
+
+
+def confirm(question: str, default: bool = True) -> bool:
+    """A yes/no question answered with Enter.
+
+    questionary's ``auto_enter`` submits on the ``y`` key alone, so a habitual ``y`` + Enter
+    answered the *next* question too.
+    """
+    return bool(questionary.confirm(question, default=default, auto_enter=False).unsafe_ask())
+
+
+def say(text: str) -> None:
+    """Print a line of the core's (advice in it is written as the command that does it)."""
+    print(render(text))
+
+
+def fail(line: str) -> str:
+    """Print a failure as it happens (one line) and return it for the phase's summary."""
+    line = render(line)
+    print(f"  ✗ {line}")
+    return line
