@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 
+from checklists.advice import do
 from checklists.errors import ProviderError
 from providers.base import CheckContext, CheckResult, Results, Stopwatch
 from providers.http import require_tls, send
@@ -28,7 +29,7 @@ RENDER_RULE = (
 )
 EXPRESS_ROUTE = (
     "add a health route to the Express app, e.g. app.get('/api/health', (req, res) => "
-    "res.json({ ok: true })), deploy, then convoai-setup vars set HEALTHCHECK_PATH /api/health"
+    f"res.json({{ ok: true }})), deploy, then {do('vars set', 'HEALTHCHECK_PATH', '/api/health')}"
 )
 
 
@@ -79,7 +80,7 @@ async def check_backend(ctx: CheckContext, site: Site) -> list[CheckResult]:
                 f"{failing if code >= 500 else ''}: {RENDER_RULE}"
             )
             fix = (
-                f"{found[0]} answers {found[1]}: convoai-setup vars set HEALTHCHECK_PATH {found[0]}"
+                f"{found[0]} answers {found[1]}: {do('vars set', 'HEALTHCHECK_PATH', found[0])}"
                 if found
                 else f"none of {', '.join(others)} answers 2xx/3xx either: {EXPRESS_ROUTE}"
             )
@@ -114,7 +115,7 @@ async def check_backend(ctx: CheckContext, site: Site) -> list[CheckResult]:
         "backend",
         "ok",
         f"APP_URL{path} answered {code} (HEALTHCHECK_PATH is not set: render.yaml and a new "
-        f"Render service use {path}; pin it with convoai-setup vars set HEALTHCHECK_PATH {path})",
+        f"Render service use {path}; pin it with {do('vars set', 'HEALTHCHECK_PATH', path)})",
         names,
         watch,
         f"{SEEN} {path} {code}",

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from checklists.advice import do
 from checklists.catalog import catalog, mask, normalise_for, split_url
 from checklists.errors import SetupError
 from wizard.values import Resolved, read_dotenv
@@ -47,7 +48,7 @@ class Outside:
         if self.production.value is None:
             return (
                 f"{have}; production has no value and never takes it from there: "
-                f"convoai-setup vars set {self.name} (or vars import FILE)"
+                f"{do('vars set', self.name)} (or {do('vars import', 'FILE')})"
             )
         if source == "default":
             return f"{have}; production uses the default {shown}"
@@ -143,7 +144,7 @@ def refuse_local(plan: PushPlan, resolved: Mapping[str, Resolved], label: str) -
     ]
     plan.blocked = (
         f"refused {'; '.join(lines)}; nothing was pushed to {label}. Store the production value: "
-        f"convoai-setup vars set {next(iter(bad))} https://…"
+        f"{do('vars set', next(iter(bad)), 'https://…')}"
     )
 
 

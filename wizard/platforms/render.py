@@ -16,14 +16,8 @@ from checklists.catalog import split_url
 from checklists.errors import Gone, ProviderError
 from providers.base import CheckContext
 from providers.render import APEX_A, RenderClient, dashboard_link, owners_text
-from wizard.outputs.render_yaml import (
-    DEFAULT_NAME,
-    blueprint,
-    health_check_path,
-    health_note,
-    service_health_note,
-    update_failed_line,
-)
+from wizard.health import health_note, service_health_note, update_failed_line
+from wizard.outputs.render_yaml import DEFAULT_NAME, blueprint, health_check_path
 from wizard.platforms.base import (
     DeployOutcome,
     DnsRecord,
