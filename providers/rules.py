@@ -33,6 +33,17 @@ SECRET_SHAPES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: server secrets recognisable inside a longer value (``https://x?key=sk_live_…``): the prefix at
+#: the start of a token and enough key characters after it that a word is not taken for a key
+EMBEDDED_SHAPES: tuple[tuple[str, str], ...] = (
+    (r"(?<![A-Za-z0-9])(sk|rk)_(live|test)_[A-Za-z0-9]{8,}", "a Stripe secret key"),
+    (r"(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/=]{8,}", "a Stripe webhook secret"),
+    (r"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{16,}", "an Anthropic key"),
+    (r"(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}", "an OpenAI key"),
+    (r"(?<![A-Za-z0-9])sb_secret_[A-Za-z0-9_-]{8,}", "a Supabase secret key"),
+)
+
+
 def _get(values: Values, name: str) -> str:
     value = values.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -222,19 +233,32 @@ def secret_shape(value: str) -> str | None:
     return None
 
 
+def embedded_secret(value: str) -> str | None:
+    """What server secret ``value`` holds inside it (a URL's query, a path), or None."""
+    for pattern, what in EMBEDDED_SHAPES:
+        if re.search(pattern, value):
+            return what
+    return None
+
+
 def vite_leaks(values: Values) -> list[CheckResult]:
-    """Every VITE_* value is compiled into the browser bundle: a secret there is public."""
+    """Every VITE_* value is compiled into the browser bundle: a secret there is public, whole
+    or inside a longer value (``VITE_API_URL=https://x?key=sk_live_…``)."""
     out = []
     for name in sorted(n for n in values if isinstance(n, str) and n.startswith("VITE_")):
-        what = secret_shape(_get(values, name))
-        if what:
+        value = _get(values, name)
+        what, inside = secret_shape(value), None
+        if what is None:
+            inside = embedded_secret(value)
+        if what or inside:
+            found = f"looks like {what}" if what else f"holds {inside} inside it"
             out.append(
                 CheckResult(
                     "app",
                     f"leak guard {name}",
                     "fail",
-                    f"{name} looks like {what}: VITE_* values are public in the browser "
-                    "bundle. Remove it and rotate that secret",
+                    f"{name} {found}: VITE_* values are public in the browser bundle. Remove "
+                    "it and rotate that secret",
                     (name,),
                     "vercel",
                 )

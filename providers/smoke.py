@@ -41,39 +41,22 @@ class Site:
 
     app_url: str
     frontend_url: str
-    health_path: str = "/"
+    #: HEALTHCHECK_PATH (set, or seen answering before); None: not known
+    health_path: str | None = None
     #: where FRONTEND_URL came from (FRONTEND_URL, CUSTOM_DOMAIN, Vercel API, asked)
     frontend_source: str = "FRONTEND_URL"
+    #: HEALTHCHECK_PATH was set by the user (not merely seen by an earlier verify)
+    health_pinned: bool = False
 
     @property
     def proxy_path(self) -> str:
         """An /api path both hosts must answer alike: the health path when it is under /api."""
-        return self.health_path if self.health_path.startswith("/api/") else "/api/health"
+        path = self.health_path or ""
+        return path if path.startswith("/api/") else "/api/health"
 
 
 def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
-
-
-async def check_backend(ctx: CheckContext, site: Site) -> list[CheckResult]:
-    """APP_URL + HEALTHCHECK_PATH answers over https with a status below 500."""
-    out, watch = Results(SERVICE, PHASE), Stopwatch()
-    names = ("APP_URL", "HEALTHCHECK_PATH")
-    try:
-        require_tls(site.app_url, "APP_URL")
-        response = await send(ctx, "APP_URL", "GET", site.app_url + site.health_path)
-        if response.status_code >= 500:
-            raise ProviderError(
-                f"APP_URL{site.health_path} answered {response.status_code}: the backend is up but "
-                "failing; read the service's logs in the Render dashboard"
-            )
-    except ProviderError as exc:
-        out.error("backend", exc, names, watch)
-        return out.items
-    out.add(
-        "backend", "ok", f"APP_URL{site.health_path} answered {response.status_code}", names, watch
-    )
-    return out.items
 
 
 async def check_spa_fallback(ctx: CheckContext, site: Site) -> list[CheckResult]:

@@ -23,6 +23,7 @@ from screens.overview import OverviewScreen
 from wizard.phases import PHASE_IDS
 
 if TYPE_CHECKING:
+    from screens.export import ExportChoice
     from wizard.done import PhaseStatus
     from wizard.values import Answers
 
@@ -203,24 +204,30 @@ class WizardApp(App[int], inherit_bindings=False):
         self.push_screen(HelpModal())
 
     def action_export(self, fmt: str = "markdown") -> None:
-        from screens.modals import ExportModal
+        from screens.export import ExportModal
 
-        def chosen(answer: tuple[str, str] | None) -> None:
+        def chosen(answer: ExportChoice | None) -> None:
             if answer:
-                self.export(*answer)
+                self.export(answer)
 
-        self.push_screen(ExportModal(fmt), chosen)
+        self.push_screen(ExportModal(self.answers.project.root, fmt), chosen)
 
-    def export(self, fmt: str, path: str) -> None:
-        """Write the checklist in ``fmt`` to ``path`` (relative to the project)."""
+    def export(self, choice: ExportChoice) -> None:
+        """Write the export as chosen (a relative path is inside the project)."""
         from screens.export import export_checklist
 
         try:
-            written, note = export_checklist(self.answers, fmt, Path(path))
+            written, note, real = export_checklist(self.answers, choice)
         except Exception as exc:
             self.report_error(exc, "Export failed")
             return
-        self.notify(f"Exported the {fmt} checklist to {written}. {note}".strip(), title="Export")
+        if real:
+            line = f"Wrote real secret values to {written} (mode 0600): keep it private. {note}"
+            self.notify(line.strip(), title="Export", severity="warning", timeout=10)
+            return
+        self.notify(
+            f"Exported the {choice.fmt} checklist to {written}. {note}".strip(), title="Export"
+        )
 
     async def action_quit(self) -> None:
         unsaved: list[str] = getattr(self.screen, "unsaved", list)()

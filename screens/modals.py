@@ -9,9 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
-
-EXPORT_FORMATS = {"markdown": ".md", "json": ".json", "dotenv": ".env"}
+from textual.widgets import Button, Label, Static
 
 
 class YesNoModal(ModalScreen[bool]):
@@ -61,45 +59,6 @@ class ErrorModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ExportModal(ModalScreen[tuple[str, str] | None]):
-    """Choose the checklist format and the file; dismisses ``(format, path)`` or None."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", show=False)
-    ]
-
-    def __init__(self, fmt: str = "markdown", stem: str = "convoai-checklist") -> None:
-        super().__init__(classes="dialog")
-        self.fmt, self.stem = fmt, stem
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Label("Export the environment checklist", classes="dialog-title")
-            yield Static("Values stay masked; the file goes into the project directory.")
-            with RadioSet(id="format"):
-                for fmt in EXPORT_FORMATS:
-                    yield RadioButton(fmt, value=fmt == self.fmt, id=f"fmt-{fmt}")
-            yield Input(self.stem + EXPORT_FORMATS[self.fmt], id="path", compact=True)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Export", id="export", variant="success")
-                yield Button("Cancel", id="cancel")
-
-    @on(RadioSet.Changed)
-    def format_changed(self, event: RadioSet.Changed) -> None:
-        self.fmt = str(event.pressed.label)
-        self.query_one("#path", Input).value = self.stem + EXPORT_FORMATS[self.fmt]
-
-    @on(Button.Pressed, "#export")
-    @on(Input.Submitted, "#path")
-    def export(self) -> None:
-        path = self.query_one("#path", Input).value.strip()
-        self.dismiss((self.fmt, path) if path else None)
-
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
-
 HELP_TEXT = """\
 [b]Moving around[/b]
   Ctrl+N / Ctrl+B   next / previous phase       Esc      back to the overview
@@ -111,7 +70,7 @@ HELP_TEXT = """\
   Ctrl+T  show / hide secrets          Ctrl+G  generate JWT_SECRET
   Ctrl+F  done: verify the phase (stale checks run again), go on
 [b]Anywhere[/b]
-  Ctrl+O  export the checklist (markdown, json, dotenv)
+  Ctrl+O  export the checklist (markdown, json masked; dotenv: real values)
   F1      this help                    Ctrl+Q   quit (asks if unsaved)
 """
 

@@ -382,14 +382,33 @@ class PhaseScreen(Screen[None]):
             row.reveal(self.revealed)
 
     def action_generate(self) -> None:
+        """Generate into the field; replacing a stored value (a JWT_SECRET signs every session)
+        is asked first."""
+        rows = [row for row in self.fields() if row.var.generator]
+        stored = self.answers.state_file.read()["values"]
+        replacing = [row.var.name for row in rows if row.var.name in stored]
+        if not replacing:
+            self._generate(rows)
+            return
+        from screens.modals import YesNoModal
+        from wizard.generate import SIGNS_OUT
+
+        question = f"{', '.join(replacing)} is already stored; {SIGNS_OUT}.\nGenerate a new one?"
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._generate(rows)
+
+        self.app.push_screen(YesNoModal(question, yes="Replace", no="Keep"), answered)
+
+    def _generate(self, rows: list[FieldRow]) -> None:
         from wizard.generate import GENERATORS
 
-        for row in self.fields():
-            if row.var.generator:
-                value = GENERATORS[row.var.generator]()
-                self.generated[row.var.name] = value
-                row.input.value = value
-                self.notify(f"Generated {row.var.name} ({len(value)} characters); Save stores it.")
+        for row in rows:
+            value = GENERATORS[row.var.generator or ""]()
+            self.generated[row.var.name] = value
+            row.input.value = value
+            self.notify(f"Generated {row.var.name} ({len(value)} characters); Save stores it.")
 
     def action_overview(self) -> None:
         self.post_message(ShowOverview())

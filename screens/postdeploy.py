@@ -123,16 +123,11 @@ class PostDeployScreen(PhaseScreen):
 
     @work(exclusive=True, group="verify", exit_on_error=False)
     async def verify_deployment(self, send_test_webhook: bool) -> None:
-        import asyncio
-
         from checklists.errors import describe
-        from wizard.checks import record_results
-        from wizard.verify import run_verify
+        from wizard.verify import verify_site
 
         try:
-            values = await asyncio.to_thread(self.answers.values)
-            report = await run_verify(values, send_test_webhook=send_test_webhook)
-            await asyncio.to_thread(record_results, self.project, report.results)
+            report = await verify_site(self.answers, send_test_webhook=send_test_webhook)
         except Exception as exc:
             self.post_message(ActionDone("verify", False, describe(exc)))
             return

@@ -46,7 +46,7 @@ def plan_text(plan: PushPlan) -> str:
     from wizard.platforms.plan import plan_text as head
 
     rows = table(["ACTION", "VARIABLE", "VALUE"], plan_rows(plan))
-    return "\n".join([*head(plan), rows, *plan.notes])
+    return "\n".join([*head(plan), rows, *(for_screen(note) for note in plan.notes)])
 
 
 class PushScreen(FilesScreen):

@@ -16,6 +16,7 @@ from typing import Any
 from checklists import advice
 from checklists.catalog import catalog, mask, validate_format
 from checklists.export import ChecklistRow, PhaseRow
+from wizard.done import world_of
 from wizard.phases import value_digests
 from wizard.state import StateData
 from wizard.values import Answers
@@ -36,6 +37,9 @@ def _results_for(state: StateData, name: str) -> list[Mapping[str, Any]]:
         inputs = r.get("inputs")
         if isinstance(inputs, Mapping):  # recorded with the digests it checked: compare them
             if dict(inputs) != value_digests(state, r.get("variables") or ()):
+                continue
+            # ... and with the world it checked (the webhook endpoint it found, since moved)
+            if str(r.get("world") or "") != world_of(state, str(r.get("provider") or "")):
                 continue
         elif str(r.get("at") or "") < changed:  # an older record: at least after the change
             continue
@@ -115,6 +119,35 @@ def phase_rows(answers: Answers) -> list[PhaseRow]:
         PhaseRow(s.phase.id, s.phase.title, s.status, s.at, s.message, (*s.failed, *s.todo))
         for s in all_status(answers.project, state)
     ]
+
+
+#: what a dotenv export holds, per destination (the same words in the CLI's help and the TUI)
+DOTENV_HOLDS = {
+    "render": "Render's variables, every secret in clear, for Render's Environment > Add from .env",
+    "vercel": "Vercel's variables (VITE_API_URL), to paste into Vercel's Environment Variables",
+    "wizard": "the wizard's own credentials (tokens, the database URL) in clear, for your "
+    "password manager; never for the app",
+}
+
+
+def export_notice(fmt: str, destination: str | None, path: str) -> str:
+    """What an export will hold and where it goes (``path`` as shown), said before anything is
+    written."""
+    if fmt != "dotenv":
+        which = f"the {destination} variables" if destination else "every variable"
+        return (
+            f"The {fmt} checklist: each phase's status, what is left to do, and {which}, secret "
+            f"values masked (sk_live_…4f2a). Written to {path}."
+        )
+    if destination not in DOTENV_HOLDS:
+        return (
+            "A .env file holds real values for one platform: choose render, vercel or wizard "
+            "(wizard-only credentials must never reach Render or Vercel)."
+        )
+    return (
+        f"A .env file of REAL values: {DOTENV_HOLDS[destination]}. Written to {path}, mode "
+        "0600, kept out of git (.git/info/exclude). Delete it once pasted."
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,14 @@ from checklists.advice import do
 from checklists.catalog import catalog, validate_format
 from providers.base import CURRENT_DEADLINE, CheckContext, CheckResult, Deadline, Stopwatch
 from providers.registry import BY_ID, PROVIDERS, Provider
-from wizard.done import MISSING, PhaseStatus, phase_status, record_check_run, settle
+from wizard.done import (
+    MISSING,
+    PhaseStatus,
+    phase_status,
+    record_check_run,
+    settle,
+    world_of,
+)
 from wizard.phases import PHASE_IDS, get_phase
 from wizard.project import Project
 from wizard.state import StateData, StateFile, now_iso
@@ -261,6 +268,7 @@ def record_results(
                 "detail": r.detail,
                 "provider": owned.get(id(r), ""),
                 "inputs": dict(sorted(_digests(base, r.variables).items())),
+                "world": world_of(base, owned.get(id(r), "")),
             }
         for pid, rs in mine.items():
             failed = [r for r in rs if r.outcome == "fail" and r.detail != MISSING]
@@ -286,15 +294,12 @@ def _digests(state: StateData, names: Sequence[str]) -> dict[str, str | None]:
 def stale_services(project: Project, state: StateData, phase_id: str) -> list[str]:
     """Live checks of the phase without a passing run on the current values."""
     from providers.registry import BY_ID
-    from wizard.phases import value_digests
+    from wizard.done import run_current
 
     out = []
     for pid in get_phase(phase_id).services:
         p, run = BY_ID[pid], state.get("check_runs", {}).get(pid)
-        current = run and dict(run.get("inputs") or {}) == value_digests(
-            state, (*p.requires, *p.reads)
-        )
-        if not current or run.get("outcome") == "fail":
+        if not run or not run_current(run, state, p) or run.get("outcome") == "fail":
             out.append(pid)
     return out
 

@@ -8,8 +8,9 @@ A phase is **done** only when
   from the values it is rendered from now),
 - each of its steps is applied on the current inputs (``phases[id].steps``: migrations),
 - each of its live checks ran on the current values and passed (``check_runs``: every run
-  keeps the digests of the values it checked; a changed value makes the run stale), and no
-  offline rule failed on the current values (``checks``).
+  keeps the digests of the values it checked, and of the state of the world it checked that
+  the wizard itself changes — the Stripe endpoint's id and URL — so a changed value or a moved
+  endpoint makes the run stale), and no offline rule failed on the current values (``checks``).
 
 Writing a file, applying migrations and running checks only record evidence; ``settle``
 then notes when a phase became done (for "done since …" and "stale: changed since …").
@@ -17,6 +18,8 @@ then notes when a phase became done (for "done since …" and "stale: changed si
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +43,27 @@ from wizard.state import StateData, now_iso
 
 #: ``CheckResult.detail`` of a required value that is simply not set yet (not a failure)
 MISSING = "missing"
+#: what a live check verifies besides its values: the state sections recording things the
+#: wizard changes in the world (``stripe create-webhook`` and push move the endpoint). A run is
+#: current only while they are as it saw them: the same APP_URL is not the same endpoint.
+WORLD: dict[str, tuple[str, ...]] = {"stripe-webhook": ("stripe_webhook",)}
+
+
+def world_of(state: StateData, provider_id: str) -> str:
+    """A digest of the world ``provider_id``'s check depends on ("" when only its values)."""
+    keys = WORLD.get(provider_id, ())
+    if not keys:
+        return ""
+    parts = {key: state.get(key) for key in keys}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def run_current(run: Mapping[str, Any], state: StateData, provider: Any) -> bool:
+    """The run checked the current values and the current world."""
+    names = (*provider.requires, *provider.reads)
+    return _current(run, state, names) and str(run.get("world") or "") == world_of(
+        state, provider.id
+    )
 
 
 @dataclass(frozen=True)
@@ -75,12 +99,33 @@ def record_step(
     """A step (migrations) ran to the end (``ok``) or stopped with ``message`` (caller saves)."""
     stamp = partial_fingerprint(project, state, phase, STEP_INPUTS.get(step, ()))
     record = state.setdefault("phases", {}).setdefault(phase.id, {})
-    record.setdefault("steps", {})[step] = {
+    steps = record.setdefault("steps", {})
+    last_ok = stamp if ok else (steps.get(step) or {}).get("last_ok")
+    steps[step] = {
         "ok": ok,
         "at": now_iso(),
         "message": message,
         "fingerprint": stamp,
+        # the inputs it last ran to the end on: restoring them (an edited file put back)
+        # is the state the database already has, so nothing needs applying again
+        "last_ok": last_ok,
     }
+
+
+def confirm_migrations(project: Project, statuses: Iterable[Any]) -> bool:
+    """``migrate status`` found every local file applied and none edited: that is the step
+    done on the current inputs, however it got there (a restored file, another tool). Saves;
+    True when recorded."""
+    from wizard.phases import get_phase
+    from wizard.state import StateFile
+
+    found = [s.status for s in statuses]
+    if not found or "pending" in found or "edited" in found:
+        return False
+    with StateFile(project).update() as state:
+        record_step(project, state, get_phase("supabase"), "migrations", True)
+        settle(project, state)
+    return True
 
 
 def record_check_run(
@@ -99,6 +144,7 @@ def record_check_run(
         "message": message,
         "at": now_iso(),
         "inputs": value_digests(basis, names),
+        "world": world_of(basis, provider.id),
     }
 
 
@@ -161,6 +207,8 @@ def _steps(project: Project, state: StateData, phase: Phase) -> tuple[list[str],
             continue  # an optional action (webhook, domain, test event): checks verify its effect
         record = records.get(step)
         stamp = partial_fingerprint(project, state, phase, STEP_INPUTS[step])
+        if record and record.get("fingerprint") != stamp and record.get("last_ok") == stamp:
+            continue  # back on the inputs it last applied cleanly (a restored file)
         if not record or record.get("fingerprint") != stamp:
             todo.append(
                 f"apply the {step}" + (" again: the database or files changed" if record else "")
@@ -186,6 +234,11 @@ def _checks(
             todo.append(f"run the {p.service} check")
         elif not _current(run, state, (*p.requires, *p.reads)):
             todo.append(f"run the {p.service} check again: its values changed since it ran")
+        elif not run_current(run, state, p):
+            todo.append(
+                f"run the {p.service} check again: what it checked changed since it ran "
+                "(the webhook endpoint was created or moved)"
+            )
         elif run.get("outcome") == "fail":
             failed.append(str(run.get("message") or f"the {p.service} check failed"))
         else:

@@ -321,10 +321,33 @@ def read_sql(path: Path) -> str:
         ) from None
 
 
+def misnamed(project: Project) -> list[str]:
+    """Files in ``supabase/migrations/`` not named ``<version>_<name>.sql``: never applied, as
+    the Supabase CLI skips them too (dotfiles such as ``.gitkeep`` aside)."""
+    folder = project.root / "supabase" / "migrations"
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and not MIGRATION_FILE.match(p.name)
+    )
+
+
+def skip_warning(name: str) -> str:
+    """What the Supabase CLI says of such a file, and what to do."""
+    return (
+        f"skipping migration {name}: the file name must match <version>_<name>.sql (as the "
+        "Supabase CLI requires), so it is never applied; rename it to <version>_"
+        f"{name.removesuffix('.sql')}.sql, its version after the last one's"
+    )
+
+
 def discover(project: Project) -> list[MigrationFile]:
     """``supabase/schema.sql`` first, then ``supabase/migrations/<version>_<name>.sql`` by number.
 
-    Files in ``migrations/`` that don't match the CLI's pattern are ignored, as the CLI does.
+    Files in ``migrations/`` that don't match the CLI's pattern are skipped, as the CLI does
+    (``misnamed`` lists them, so that ``migrate`` can warn as the CLI does).
     """
     named: list[tuple[Path, str, str]] = []  # (path, version, name)
     schema = project.root / "supabase" / "schema.sql"

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wizard import migration_history as history
-from wizard.migration_files import MigrationFile, discover
+from wizard.migration_files import MigrationFile, discover, misnamed, skip_warning
 from wizard.migration_history import STATUSES, MigrationStatus, record_summary, statuses_for
 from wizard.project import Project
 
@@ -273,6 +273,7 @@ def apply(
 
     files = discover(project)
     report = MigrationReport([], dry_run=dry_run)
+    report.warnings += [skip_warning(name) for name in misnamed(project)]
     statuses: list[MigrationStatus] = []
     applied: set[str] = set()
     try:

@@ -194,9 +194,12 @@ def fingerprint(project: Project, state: StateData, phase: Phase) -> str:
 
 
 def value_digests(state: StateData, names: Iterable[str]) -> dict[str, str | None]:
-    """The recorded digest of each value (None: not stored, e.g. a default)."""
+    """The recorded digest of each value (None: not stored, e.g. a default); a value only seen
+    (the health path verify saw answering) stands as its own digest."""
+    from wizard.seen import seen_digest
+
     values = state.get("values", {})
-    return {n: (values.get(n) or {}).get("digest") for n in names}
+    return {n: (values.get(n) or {}).get("digest") or seen_digest(state, n) for n in names}
 
 
 def partial_fingerprint(

@@ -3,7 +3,9 @@
 ``--plain``'s push step each call it with a ``FrontEnd`` (how to confirm, show and say).
 
 What is sent is decided by comparing with what each platform has (never with the last value
-sent from here), so running it again finishes whatever an earlier run did not. Each platform
+sent from here), so running it again finishes whatever an earlier run did not. Values come from
+the store and catalog defaults only; the plan names where the shell or ``.env`` differs, and
+refuses a loopback or plain-http value (``wizard.outside``). Each platform
 stands alone: one that cannot be planned is reported and the others go on. The Stripe webhook
 endpoint follows APP_URL whenever Render's APP_URL is pushed (or the plan says why it cannot).
 
@@ -151,10 +153,13 @@ async def push(
 ) -> PushOutcome:
     """Push ``targets`` (platform ids), limited to the variables ``only`` names if given;
     ``create`` False: a missing service/project is reported, not created."""
+    from wizard.outside import differences, note_differences, refuse_local
     from wizard.platforms.session import Session
 
     out = PushOutcome()
-    values = await asyncio.to_thread(answers.values)
+    resolved = await asyncio.to_thread(answers.resolve_all)
+    values = {name: r.value for name, r in resolved.items()}
+    shell = await asyncio.to_thread(differences, answers)
     salt = await asyncio.to_thread(lambda: answers.store.salt())
     ready = []
     for target in targets:
@@ -193,6 +198,8 @@ async def push(
                     f"{what} does not exist yet, so nothing was pushed: "
                     f"{do('push', target)} creates it"
                 )
+            note_differences(plan, shell)  # the shell and .env: said, never used
+            refuse_local(plan, resolved, row(target).label)
             plans.append(plan)
             out.landings.append(Landing(target, plan=plan))
             front.show(plan)

@@ -23,6 +23,8 @@ from wizard.passphrase import PASSPHRASE_TRIES, PassphraseFn
 
 SERVICE_PREFIX = "convoai-setup:"
 SALT_KEY = "__fingerprint_salt__"
+#: the shortest new vault passphrase accepted
+MIN_PASSPHRASE = 8
 T = TypeVar("T")
 
 
@@ -81,14 +83,29 @@ def terminal_passphrase(new: bool, wrong: int = 0) -> str | None:
             prompt = f"Wrong passphrase ({left} {'try' if left == 1 else 'tries'} left). "
             return getpass.getpass(prompt + "Vault passphrase: ")
         return getpass.getpass("Vault passphrase: ")
-    first = getpass.getpass("New vault passphrase (protects your secrets on this machine): ")
-    if len(first) < 8:
-        raise StoreError(
-            "That passphrase is shorter than 8 characters.", "Run again with a longer one."
-        )
-    if getpass.getpass("Repeat the passphrase: ") != first:
-        raise StoreError("The two passphrases differ; nothing was stored.", "Run again.")
-    return first
+    return _new_passphrase()
+
+
+def _new_passphrase() -> str:
+    """A new vault passphrase typed twice; too short or not repeated alike is asked again
+    (``PASSPHRASE_TRIES`` times in all), then nothing is stored."""
+    problem = ""
+    for _ in range(PASSPHRASE_TRIES):
+        if problem:
+            sys.stderr.write(f"{problem} Try again.\n")
+        first = getpass.getpass("New vault passphrase (protects your secrets on this machine): ")
+        if len(first) < MIN_PASSPHRASE:
+            problem = f"That passphrase is shorter than {MIN_PASSPHRASE} characters."
+            continue
+        if getpass.getpass("Repeat the passphrase: ") != first:
+            problem = "The two passphrases differ."
+            continue
+        return first
+    raise StoreError(
+        f"{problem} No vault passphrase after {PASSPHRASE_TRIES} tries; nothing was stored.",
+        f"Run again with a passphrase of {MIN_PASSPHRASE} characters or more, typed the same "
+        "twice.",
+    )
 
 
 def _describe(backend: Any) -> str:

@@ -1,15 +1,22 @@
 """Every catalog value: where it is, where it came from, and how it is stored.
 
 Secrets go to the secret store and are represented in the state only by a keyed digest;
-everything else goes to the state. Precedence when reading (DESIGN, CLI contract):
-explicit flag > environment (non-secret values) > secret store/state > catalog default.
+everything else goes to the state. Precedence when reading (DESIGN, CLI contract): explicit
+flag > secret store/state > what the wizard saw or the checkout says (a health path verify saw
+answering, package.json's name) > catalog default.
+
+Production values come only from there. The shell environment and the checkout's ``.env`` are
+the developer's (``NODE_ENV=development``, ``APP_URL=http://localhost:5000``): they are never
+read implicitly. ``wizard.outside`` only points out where they differ (``vars list``,
+``status``, the push plan); ``vars import .env`` is the explicit way in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import os
+import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +28,7 @@ from checklists.chars import unsafe_problem
 from checklists.errors import UsageError, ValidationError
 from wizard.passphrase import PassphraseFn
 from wizard.project import Project
+from wizard.seen import seen_health
 from wizard.state import StateData, StateFile, now_iso
 from wizard.store import SecretStore, open_store, terminal_passphrase
 
@@ -81,6 +89,26 @@ def digest(salt: bytes, name: str, value: str) -> str:
     return hmac.new(salt, f"{name}\0{value}".encode(), hashlib.sha256).hexdigest()
 
 
+#: Vercel project names: lowercase letters, digits, ".", "_" and "-", at most 100 (no "---")
+_VERCEL_NAME = re.compile(r"^[a-z0-9._-]{1,100}$")
+
+
+def package_name(project: Project) -> str | None:
+    """``name`` from the checkout's package.json (None when there is none)."""
+    try:
+        data = json.loads(project.package_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def vercel_name(name: str | None) -> str | None:
+    """package.json's name as a Vercel project name (a scope dropped), or None if it can't be."""
+    bare = (name or "").rsplit("/", 1)[-1].strip().lower()
+    return bare if _VERCEL_NAME.match(bare) and "---" not in bare else None
+
+
 class Answers:
     """Reads and writes the project's values through the state file and the secret store."""
 
@@ -96,8 +124,8 @@ class Answers:
         self.overrides = dict(overrides or {})
         self._passphrase = passphrase
         self._store: SecretStore | None = None
-        self._use_environment = use_environment
-        self._dotenv: dict[str, str] | None = None
+        #: look at the shell and .env to point out where they differ (never to use them)
+        self.use_environment = use_environment
 
     # -- store ---------------------------------------------------------------------------------
     @property
@@ -109,38 +137,21 @@ class Answers:
         return self._store
 
     # -- reading -------------------------------------------------------------------------------
-    def _environment(self, name: str) -> tuple[str, str] | None:
-        if not self._use_environment:
-            return None
-        if os.environ.get(name):
-            return _checked(name, os.environ[name], "the environment"), "environment"
-        if self._dotenv is None:
-            self._dotenv = self._read_dotenv()
-        if name in self._dotenv:
-            return _checked(name, self._dotenv[name], f"{self.project.root / '.env'}"), ".env"
-        return None
-
-    def _read_dotenv(self) -> dict[str, str]:
-        path = self.project.root / ".env"
-        if not path.is_file():
-            return {}
-        return {k: v for k, v in read_dotenv(path).items() if v}
-
     def resolve(self, name: str, state: StateData | None = None) -> Resolved:
+        """The value production gets: flag > stored > seen/derived > default. The shell and
+        the checkout's .env are never consulted (see ``outside``)."""
         var = lookup(name)
         if name in self.overrides:
             return Resolved(name, _checked(name, self.overrides[name], "the command line"), "flag")
-        # Secrets come only from the store: a stray .env must never stand in for a production key.
-        if not var.secret:
-            env = self._environment(name)
-            if env:
-                return Resolved(name, env[0], env[1])
         state = self.state_file.read() if state is None else state
         record = state["values"].get(name)
         if record:
             value = self.store.get(name) if var.secret else record.get("value")
             if value is not None:
                 return Resolved(name, value, record.get("source", "entered"))
+        derived = self._derived(name, state)
+        if derived is not None:
+            return derived
         if var.default is not None:
             return Resolved(name, var.default, "default")
         if var.default_from is not None:  # VITE_API_URL follows APP_URL until set on its own
@@ -148,6 +159,19 @@ class Answers:
             if other.value:
                 return Resolved(name, other.value, f"default ({var.default_from})")
         return Resolved(name, None, None)
+
+    def _derived(self, name: str, state: StateData) -> Resolved | None:
+        """A value nobody set but the wizard knows: the health path ``verify`` saw answering
+        2xx/3xx on the current APP_URL, the Vercel project named as package.json names it."""
+        if name == "HEALTHCHECK_PATH":
+            seen = seen_health(state)
+            if seen is not None and seen.get("app_url") == self.resolve("APP_URL", state).value:
+                return Resolved(name, str(seen["value"]), f"seen by verify ({seen['status']})")
+        if name == "VERCEL_PROJECT":
+            project_name = vercel_name(package_name(self.project))
+            if project_name:
+                return Resolved(name, project_name, "package.json")
+        return None
 
     def resolve_all(self, names: Iterable[str] | None = None) -> dict[str, Resolved]:
         state = self.state_file.read()

@@ -11,21 +11,25 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from checklists.advice import do
 from checklists.errors import ProviderError, UsageError
 from providers.base import CheckContext, CheckResult, Stopwatch
+from providers.health import SEEN, UNSEEN, check_backend
 from providers.smoke import (
     PHASE,
     SERVICE,
     Site,
     check_api_proxy,
-    check_backend,
     check_spa_fallback,
     check_tls,
     check_webhook,
     check_widget,
 )
+
+if TYPE_CHECKING:
+    from wizard.values import Answers
 
 Values = Mapping[str, str | None]
 SmokeCheck = Callable[[CheckContext, Site], Awaitable[list[CheckResult]]]
@@ -88,15 +92,16 @@ async def frontend_url(ctx: CheckContext, values: Values) -> tuple[str, str]:
     raise UsageError(NO_FRONTEND, NO_FRONTEND_HINT)
 
 
-def site_of(values: Values, frontend: str, source: str) -> Site:
+def site_of(values: Values, frontend: str, source: str, pinned: bool = True) -> Site:
+    """``pinned``: HEALTHCHECK_PATH was set by the user (False: seen by an earlier verify)."""
     app_url = _clean(values.get("APP_URL"))
     if not app_url:
         raise UsageError(
             "APP_URL is not set, so there is no backend to verify.",
             f"Set it: {do('vars set', 'APP_URL', 'https://convoai-backend.onrender.com')}",
         )
-    health = (values.get("HEALTHCHECK_PATH") or "/").strip() or "/"
-    return Site(app_url, frontend, health, source)
+    health = (values.get("HEALTHCHECK_PATH") or "").strip() or None
+    return Site(app_url, frontend, health, source, pinned and health is not None)
 
 
 async def _bounded(
@@ -119,8 +124,10 @@ async def run_verify(
     send_test_webhook: bool = False,
     on_result: Callable[[CheckResult], None] | None = None,
     frontend: str | None = None,
+    health_pinned: bool = True,
 ) -> Report:
-    """Every smoke check at once; ``frontend`` overrides the FRONTEND_URL lookup (asked)."""
+    """Every smoke check at once; ``frontend`` overrides the FRONTEND_URL lookup (asked);
+    ``health_pinned`` False: HEALTHCHECK_PATH is only what an earlier verify saw."""
     from providers.http import make_client
 
     async with make_client(env, timeout * 0.9) as client:
@@ -129,7 +136,7 @@ async def run_verify(
             url, source = _clean(frontend), "asked"
         else:
             url, source = await frontend_url(ctx, values)
-        site = site_of(values, url, source)
+        site = site_of(values, url, source, health_pinned)
         chosen = [*CHECKS, ("webhook", check_webhook)] if send_test_webhook else list(CHECKS)
         results: list[CheckResult] = []
         pending = [asyncio.ensure_future(_bounded(fn, name, ctx, site)) for name, fn in chosen]
@@ -142,3 +149,36 @@ async def run_verify(
     # Stable, readable order (the checks' order), whatever order they finished in.
     results.sort(key=lambda r: next((i for i, n in enumerate(names) if r.check.startswith(n)), 99))
     return Report(site, results)
+
+
+async def verify_site(
+    answers: Answers,
+    timeout: float = 10.0,
+    env: Mapping[str, str] = os.environ,
+    send_test_webhook: bool = False,
+    on_result: Callable[[CheckResult], None] | None = None,
+    frontend: str | None = None,
+) -> Report:
+    """``verify`` for every front end: run it, record the results, and remember the health
+    path seen answering 2xx/3xx while HEALTHCHECK_PATH is not set (render.yaml and a created
+    Render service then use it), or forget it when none answers any more."""
+    from wizard.checks import record_results
+    from wizard.seen import remember_health
+
+    resolved = await asyncio.to_thread(answers.resolve_all)
+    values = {n: r.value for n, r in resolved.items()}
+    source = resolved["HEALTHCHECK_PATH"].source or ""
+    pinned = bool(source) and not source.startswith("seen")
+    report = await run_verify(
+        values, timeout, env, send_test_webhook, on_result, frontend, health_pinned=pinned
+    )
+    backend = next((r for r in report.results if r.check == "backend"), None)
+    if backend is not None and not pinned:
+        seen = backend.detail.split() if backend.detail.startswith(SEEN + " ") else []
+        if seen or backend.detail == UNSEEN:
+            path, status = (seen[1], int(seen[2])) if seen else (None, 0)
+            app_url = report.site.app_url
+            await asyncio.to_thread(remember_health, answers.state_file, app_url, path, status)
+    # Recorded after: the results checked the path now remembered, so they are current on it.
+    await asyncio.to_thread(record_results, answers.project, report.results)
+    return report

@@ -4,6 +4,9 @@ One function for the CLI (``stripe create-webhook``), the TUI and the plain flow
 validate, store and explain the same way. The endpoint's id is remembered in the state
 (``stripe_webhook``: id and URL, never the secret): when APP_URL changes, the same endpoint is
 pointed at the new URL instead of a second one being created, and its secret stays valid.
+
+Whatever it did, the Stripe webhook check runs again at once and is recorded: what ``status``
+says about the endpoint is then about the endpoint as it is now, not as it was before.
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ async def create_and_store(
 
     A remembered endpoint that Stripe has at another URL is moved instead (read back first).
     """
-    from wizard.platforms.session import Session
 
     values = answers.values(NEEDS)
     for name in NEEDS:
@@ -53,6 +55,16 @@ async def create_and_store(
         problems = validate_format(name, value)
         if problems:
             raise ValidationError(problems[0] + "; nothing was created.")
+    outcome = await _create_or_move(answers, values, timeout, env)
+    await _recheck(answers, timeout, env)
+    return outcome
+
+
+async def _create_or_move(
+    answers: Answers, values: Mapping[str, str | None], timeout: float, env: Mapping[str, str]
+) -> WebhookOutcome:
+    from wizard.platforms.session import Session
+
     remembered = answers.state_file.read().get("stripe_webhook") or {}
     app_url = str(values["APP_URL"])
     async with Session(values, timeout, env) as session:
@@ -89,6 +101,26 @@ async def create_and_store(
         f"stored in the {answers.store.description}: "
         f"{mask('STRIPE_WEBHOOK_SECRET', created.secret)}",
     )
+
+
+async def _recheck(answers: Answers, timeout: float, env: Mapping[str, str]) -> None:
+    """Run the Stripe webhook check again and record it: the result it fixed is replaced."""
+    import asyncio
+
+    from wizard.checks import record_results, run_checks
+
+    state = await asyncio.to_thread(answers.state_file.read)
+    values = await asyncio.to_thread(answers.values)
+    services = ["stripe-webhook"]
+    results = await run_checks(
+        values,
+        ["post-deploy"],
+        timeout,
+        env,
+        project_root=answers.project.root,
+        services=services,
+    )
+    await asyncio.to_thread(record_results, answers.project, results, services, state)
 
 
 def _remember(answers: Answers, endpoint_id: str, url: str) -> None:

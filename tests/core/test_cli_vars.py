@@ -113,20 +113,40 @@ def test_list_masks_every_secret(project: Path) -> None:
     assert scan_for_secrets(project) == []
 
 
-def test_environment_overrides_non_secret_values_only(project: Path) -> None:
+def test_the_shell_never_supplies_a_value_and_a_difference_is_said_once(project: Path) -> None:
     run_cli("vars", "set", "APP_URL", "https://stored.example.com", project=project)
     run_cli("vars", "set", "OPENAI_API_KEY", project=project, input=FAKE_SECRETS["OPENAI_API_KEY"])
     env = {
         "APP_URL": "https://from-env.example.com",
+        "NODE_ENV": "development",
         "OPENAI_API_KEY": "sk-fromEnvironment0123456789",
     }
-    rows = {
-        r["name"]: r
-        for r in json.loads(run_cli("vars", "list", "--json", project=project, env=env).stdout)
+    listed = run_cli("vars", "list", "--json", project=project, env=env)
+    rows = {r["name"]: r for r in json.loads(listed.stdout)}
+    assert rows["APP_URL"]["value"] == "https://stored.example.com"
+    assert rows["APP_URL"]["source"] == "entered"
+    assert rows["NODE_ENV"]["value"] == "production" and rows["NODE_ENV"]["source"] == "default"
+    assert rows["OPENAI_API_KEY"]["source"] == "entered"
+    assert rows["APP_URL"]["outside"] == {
+        "name": "APP_URL",
+        "where": "the environment",
+        "value": "https://from-env.example.com",
+        "production": "https://stored.example.com",
+        "production_source": "entered",
     }
-    assert rows["APP_URL"]["value"] == "https://from-env.example.com"
-    assert rows["APP_URL"]["source"] == "environment"
-    assert rows["OPENAI_API_KEY"]["source"] == "entered"  # a stray env var never replaces a secret
+    assert rows["OPENAI_API_KEY"]["outside"]["value"] == "sk-…6789"  # masked, never in clear
+    text = run_cli("vars", "list", project=project, env=env)
+    lines = [ln for ln in text.stderr.splitlines() if "the environment has" in ln]
+    assert len(lines) == 3, text.stderr  # once each
+    assert (
+        "the environment has APP_URL=https://from-env.example.com; production uses the stored "
+        "https://stored.example.com" in text.stderr
+    )
+    assert "the environment has NODE_ENV=development; production uses the default production" in (
+        text.stderr
+    )
+    assert "sk-fromEnvironment0123456789" not in text.stdout + text.stderr + listed.stdout
+    assert FAKE_SECRETS["OPENAI_API_KEY"] not in text.stdout + text.stderr + listed.stdout
 
 
 def test_unset(project: Path) -> None:
@@ -168,8 +188,28 @@ def test_import_with_one_bad_value_imports_nothing(project: Path, tmp_path: Path
     env_file.write_text(f"STRIPE_SECRET_KEY={KEY}\nSTRIPE_WEBHOOK_SECRET=we_123456789abcdef\n")
     done = run_cli("vars", "import", str(env_file), project=project)
     assert done.returncode == 1 and "endpoint id" in done.stderr
+    assert "1 value is invalid" in done.stderr
     assert state(project) == {} and not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
     assert run_cli("vars", "import", str(tmp_path / "missing.env"), project=project).returncode == 2
+
+
+def test_import_reports_every_invalid_value_then_stores_none(project: Path, tmp_path: Path) -> None:
+    env_file = tmp_path / "bad.env"
+    env_file.write_text(
+        f"STRIPE_SECRET_KEY={KEY}\n"
+        "STRIPE_WEBHOOK_SECRET=we_123456789abcdef\n"
+        "REDIS_URL=https://fake-endpoint.upstash.io\n"
+        "JWT_SECRET=short\n"
+        "APP_URL=https://convoai-backend.onrender.com\n"
+    )
+    done = run_cli("vars", "import", str(env_file), project=project)
+    assert done.returncode == 1
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("convoai-setup: 3 values are invalid")
+    for name in ("STRIPE_WEBHOOK_SECRET", "REDIS_URL", "JWT_SECRET"):
+        assert name in lines[0]
+    assert "short" not in lines[0].replace("shorter", "")  # the secret itself is never echoed
+    assert state(project) == {} and not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
 
 
 def test_generate_jwt_secret(project: Path) -> None:
@@ -197,13 +237,37 @@ def test_help_lists_the_contract_commands() -> None:
     assert bad.returncode == 2
 
 
-def test_dotenv_file_in_project_supplies_non_secret_values(project: Path) -> None:
+def test_dotenv_in_the_project_never_supplies_a_value(project: Path) -> None:
     (project / ".env").write_text(
-        "VITE_API_URL=https://from-dotenv.example.com\nOPENAI_API_KEY=sk-dev\n"
+        "NODE_ENV=development\nPORT=5000\nAPP_URL=http://localhost:5000\nOPENAI_API_KEY=sk-dev\n"
     )
     rows = {
         r["name"]: r for r in json.loads(run_cli("vars", "list", "--json", project=project).stdout)
     }
-    assert rows["VITE_API_URL"]["source"] == ".env"
+    assert rows["NODE_ENV"]["value"] == "production" and rows["PORT"]["value"] == "10000"
+    assert rows["APP_URL"]["status"] == "missing" and rows["VITE_API_URL"]["status"] == "missing"
     assert rows["OPENAI_API_KEY"]["status"] == "missing"
-    assert dotenv_values(project / ".env")["OPENAI_API_KEY"] == "sk-dev"
+    assert rows["APP_URL"]["outside"]["where"] == "`.env`"
+    got = run_cli("vars", "get", "APP_URL", project=project)
+    assert got.returncode == 1 and "APP_URL is not set" in got.stderr
+    status = run_cli("status", project=project)
+    assert (
+        "`.env` has APP_URL=http://localhost:5000; production has no value and never takes it "
+        "from there" in status.stderr
+    )
+    assert "`.env` has PORT=5000; production uses the default 10000" in status.stderr
+    doc = json.loads(run_cli("status", "--json", project=project).stdout)
+    assert {o["name"] for o in doc["outside"]} == {"NODE_ENV", "PORT", "APP_URL", "OPENAI_API_KEY"}
+    assert dotenv_values(project / ".env")["OPENAI_API_KEY"] == "sk-dev"  # untouched
+
+
+def test_replacing_a_stored_jwt_secret_needs_yes_without_a_terminal(project: Path) -> None:
+    assert run_cli("generate", "jwt-secret", "--store", project=project).returncode == 0
+    first = run_cli("vars", "get", "JWT_SECRET", "--reveal", project=project).stdout
+    refused = run_cli("generate", "jwt-secret", "--store", project=project)
+    assert refused.returncode == 2 and "JWT_SECRET is already stored" in refused.stderr
+    assert "signed out" in refused.stderr and "--yes" in refused.stderr
+    assert run_cli("vars", "get", "JWT_SECRET", "--reveal", project=project).stdout == first
+    replaced = run_cli("generate", "jwt-secret", "--store", "--yes", project=project)
+    assert replaced.returncode == 0, replaced.stderr
+    assert run_cli("vars", "get", "JWT_SECRET", "--reveal", project=project).stdout != first

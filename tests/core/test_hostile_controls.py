@@ -119,7 +119,9 @@ def test_escape_is_repr_like_and_leaves_plain_text_alone() -> None:
 
 
 @pytest.mark.parametrize("where", ["environment", ".env"])
-def test_environment_and_dotenv_overrides_are_refused(project: Path, where: str) -> None:
+def test_a_control_character_in_the_shell_or_dotenv_is_never_used_nor_shown_raw(
+    project: Path, where: str
+) -> None:
     value = "https://a.example.com/\x1b[31m"
     env = {}
     if where == "environment":
@@ -127,10 +129,16 @@ def test_environment_and_dotenv_overrides_are_refused(project: Path, where: str)
     else:
         (project / ".env").write_text(f'APP_URL="{value}"\n', encoding="utf-8")
     before = snapshot(project)
-    for argv in (["vars", "get", "APP_URL"], ["write", "vercel"], ["export"]):
-        done = run_cli(*argv, project=project, env=env)
-        assert done.returncode == 1, (argv, done.stderr)
-        assert one_clean_line(done.stderr), (argv, done.stderr)
-        assert "APP_URL" in done.stderr and "position 23" in done.stderr and where in done.stderr
-        assert not RAW_CONTROL.search(done.stdout)
+    # Production values never come from there: the commands run as if it were not set.
+    got = run_cli("vars", "get", "APP_URL", project=project, env=env)
+    assert got.returncode == 1 and "APP_URL is not set" in got.stderr
+    written = run_cli("write", "vercel", project=project, env=env)
+    assert written.returncode == 2 and "APP_URL is not set" in written.stderr
+    exported = run_cli("export", project=project, env=env)
+    assert exported.returncode == 0, exported.stderr
+    listed = run_cli("vars", "list", project=project, env=env)
+    assert listed.returncode == 0, listed.stderr
+    for done in (got, written, exported, listed):
+        assert not RAW_CONTROL.search(done.stdout + done.stderr.replace("\n", ""))
+    assert "APP_URL=https://a.example.com/\\x1b[31m" in listed.stderr  # pointed out, escaped
     assert snapshot(project) == before

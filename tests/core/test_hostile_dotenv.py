@@ -24,11 +24,18 @@ def test_project_dotenv_value_stays_literal_and_check_sends_the_literal(
     base = f"http://127.0.0.1:{httpserver.port}"
     (project / ".env").write_text(f"APP_URL={base}/{PLACEHOLDER}\n")
 
-    got = run_cli("vars", "get", "APP_URL", project=project)
-    assert got.returncode == 0, got.stderr
-    assert got.stdout == f"{base}/{PLACEHOLDER}\n"
-    assert TEST_PASSPHRASE not in got.stdout + got.stderr
+    # Never used implicitly, and pointed out literally.
+    listed = run_cli("vars", "list", project=project)
+    assert listed.returncode == 0, listed.stderr
+    assert f"`.env` has APP_URL={base}/{PLACEHOLDER}" in listed.stderr
+    assert TEST_PASSPHRASE not in listed.stdout + listed.stderr
+    assert run_cli("vars", "get", "APP_URL", project=project).returncode == 1
 
+    # Imported explicitly, it stays literal, and the check sends the literal.
+    imported = run_cli("vars", "import", str(project / ".env"), "--allow-invalid", project=project)
+    assert imported.returncode == 0, imported.stderr
+    got = run_cli("vars", "get", "APP_URL", project=project)
+    assert got.stdout == f"{base}/{PLACEHOLDER}\n"
     done = run_cli("check", "post-deploy", project=project)
     assert TEST_PASSPHRASE not in done.stdout + done.stderr
     seen = [request.url for request, _ in httpserver.log]

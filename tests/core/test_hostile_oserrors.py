@@ -179,9 +179,10 @@ def test_non_utf8_import_file_is_one_line(project: Path, tmp_path: Path) -> None
     assert done.returncode == 2 and one_line(done.stderr), done.stderr
     assert "not UTF-8" in done.stderr and str(source) in done.stderr
     assert "byte 20" in done.stderr
+    # The project's .env is only compared, never used: an unreadable one stops nothing.
     (project / ".env").write_bytes(b"APP_URL=https://caf\xe9.example.com\n")
-    done = run_cli("vars", "get", "APP_URL", project=project)
-    assert done.returncode == 2 and one_line(done.stderr) and "not UTF-8" in done.stderr
+    done = run_cli("vars", "list", project=project)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
 
 
 def test_a_state_directory_symlinked_out_of_the_project_is_refused(

@@ -55,14 +55,61 @@ def test_new_vault_passphrase_is_asked_twice_on_a_terminal(project: Path) -> Non
     reader.expect(pexpect.EOF)
 
 
-def test_mismatched_passphrases_store_nothing(project: Path) -> None:
+def test_a_short_or_mismatched_new_passphrase_is_asked_again(project: Path) -> None:
     child = spawn(project, "vars", "set", "OPENAI_API_KEY", env={"CONVOAI_SETUP_PASSPHRASE": ""})
+    child.expect_exact("New vault passphrase")
+    child.sendline("short")
+    child.expect_exact("shorter than 8 characters. Try again.")
     child.expect_exact("New vault passphrase")
     child.sendline("a good passphrase")
     child.expect_exact("Repeat the passphrase: ")
     child.sendline("another passphrase")
-    child.expect_exact("differ; nothing was stored")
+    child.expect_exact("The two passphrases differ. Try again.")
+    child.expect_exact("New vault passphrase")
+    child.sendline("a good passphrase")
+    child.expect_exact("Repeat the passphrase: ")
+    child.sendline("a good passphrase")
+    child.expect_exact("OPENAI_API_KEY (hidden): ")
+    child.sendline(KEY)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
+
+
+def test_three_failed_new_passphrases_store_nothing(project: Path) -> None:
+    child = spawn(project, "vars", "set", "OPENAI_API_KEY", env={"CONVOAI_SETUP_PASSPHRASE": ""})
+    for _ in range(3):
+        child.expect_exact("New vault passphrase")
+        child.sendline("a good passphrase")
+        child.expect_exact("Repeat the passphrase: ")
+        child.sendline("another passphrase")
+    child.expect_exact("No vault passphrase after 3 tries; nothing was stored")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 2
     assert not Path(os.environ["CONVOAI_SETUP_VAULT"]).exists()
+
+
+def test_replacing_a_stored_jwt_secret_is_asked_on_a_terminal(project: Path) -> None:
+    def reveal() -> str:
+        reader = spawn(project, "vars", "get", "JWT_SECRET", "--reveal")
+        reader.expect(pexpect.EOF)
+        return (reader.before or "").strip()
+
+    first = spawn(project, "generate", "jwt-secret", "--store")
+    first.expect(pexpect.EOF)  # nothing stored yet: nothing to ask
+    stored = reveal()
+    keep = spawn(project, "generate", "jwt-secret", "--store")
+    keep.expect_exact("signed out")
+    keep.expect_exact("Replace it? [y/N] ")
+    keep.sendline("n")
+    keep.expect_exact("JWT_SECRET kept; nothing was stored.")
+    keep.expect(pexpect.EOF)
+    assert reveal() == stored
+    replace = spawn(project, "generate", "jwt-secret", "--store")
+    replace.expect_exact("Replace it? [y/N] ")
+    replace.sendline("y")
+    replace.expect_exact("JWT_SECRET generated")
+    replace.expect(pexpect.EOF)
+    assert reveal() not in ("", stored)

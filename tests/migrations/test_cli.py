@@ -84,3 +84,65 @@ def test_vector_not_available_runs_nothing(
 
     supabase = statuses(project)["supabase"]
     assert supabase.status == "failed" and "Dashboard › Database › Extensions" in supabase.message
+
+
+def test_a_restored_file_no_longer_asks_to_apply_the_migrations_again(
+    pg_database: str, project: Path
+) -> None:
+    from tests.evidence import statuses
+
+    def step_lines() -> list[str]:
+        s = statuses(project)["supabase"]
+        return [t for t in (*s.todo, *s.failed) if "migrations" in t or "edited" in t]
+
+    stored = run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database)
+    assert stored.returncode == 0
+    assert run_cli("migrate", project=project).returncode == 0
+    assert step_lines() == []
+    path = project / "supabase" / "migrations" / "003_knowledge_base.sql"
+    original = path.read_text()
+    path.write_text(original.replace("DEFAULT 3", "DEFAULT 4"))
+    assert run_cli("migrate", project=project).returncode == 1
+    assert step_lines() == ["edited after they were applied: 003_knowledge_base.sql"]
+    path.write_text(original)  # put back as it was applied
+    assert step_lines() == []
+    assert run_cli("migrate", "status", project=project).returncode == 0
+    assert step_lines() == []
+
+
+def test_migrate_status_records_migrations_applied_elsewhere(
+    pg_database: str, project: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.evidence import statuses
+
+    elsewhere = tmp_path / "other-checkout"
+    shutil.copytree(project, elsewhere)
+    assert apply(pg_database, Project(elsewhere)).ok  # migrated from another checkout
+    stored = run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database)
+    assert stored.returncode == 0
+    assert "apply the migrations" in statuses(project)["supabase"].todo
+    assert run_cli("migrate", "status", project=project).returncode == 0
+    assert not [t for t in statuses(project)["supabase"].todo if "migrations" in t]
+
+
+def test_misnamed_migration_files_are_warned_about_as_the_supabase_cli_does(
+    pg_database: str, project: Path
+) -> None:
+    folder = project / "supabase" / "migrations"
+    (folder / "add_widgets.sql").write_text("CREATE TABLE widgets (id int);\n")
+    (folder / "005-more.sql").write_text("SELECT 1;\n")
+    (folder / ".gitkeep").write_text("")
+    stored = run_cli("vars", "set", "SUPABASE_DB_URL", project=project, input=pg_database)
+    assert stored.returncode == 0
+    applied = run_cli("migrate", project=project)
+    assert applied.returncode == 0, applied.stderr
+    for name in ("add_widgets.sql", "005-more.sql"):
+        assert f"skipping migration {name}: the file name must match <version>_<name>.sql" in (
+            applied.stderr
+        )
+    assert ".gitkeep" not in applied.stderr
+    assert not query(pg_database, "SELECT to_regclass('public.widgets')")[0][0]
+    status = run_cli("migrate", "status", project=project)
+    assert "skipping migration add_widgets.sql" in status.stderr

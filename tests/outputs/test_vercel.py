@@ -132,8 +132,32 @@ def test_bad_existing_vercel_json_is_an_error_and_untouched(
     assert not (answered / ".env.example").exists()  # nothing else half-written either
 
 
-def test_http_app_url_from_the_environment_is_refused(answered: Path) -> None:
+def test_a_local_app_url_in_the_shell_or_dotenv_never_reaches_vercel_json(answered: Path) -> None:
+    (answered / ".env").write_text("APP_URL=http://localhost:5000\n")
     result = run_cli("write", project=answered, env={"APP_URL": "http://127.0.0.1:5000"})
-    assert result.returncode == 2
-    assert "APP_URL must be an https:// URL" in result.stderr
-    assert not (answered / "vercel.json").exists()
+    assert result.returncode == 0, result.stderr
+    text = (answered / "vercel.json").read_text()
+    assert f"{BACKEND}/api/:path*" in text
+    assert "127.0.0.1" not in text and "localhost" not in text
+
+
+def test_a_vercel_json_edited_since_the_wizard_wrote_it_is_merged_without_force(
+    answered: Path, tmp_path: Path
+) -> None:
+    first = run_cli("write", "vercel", project=answered)
+    assert first.returncode == 0, first.stderr
+    target = answered / "vercel.json"
+    data = json.loads(target.read_text())
+    data["cleanUrls"] = True
+    data["rewrites"].insert(0, {"source": "/blog/:slug", "destination": "https://blog.example.com"})
+    target.write_text(json.dumps(data, indent=2) + "\n")  # a hand edit
+    plant(answered, {"APP_URL": "https://api-new.example.com"}, tmp_path)
+    again = run_cli("write", "vercel", project=answered)
+    assert again.returncode == 0, again.stderr
+    assert "vercel.json: update" in again.stderr
+    merged = json.loads(target.read_text())
+    assert merged["cleanUrls"] is True and merged["rewrites"][0]["source"] == "/blog/:slug"
+    assert "https://api-new.example.com/api/:path*" in target.read_text()
+    assert merged["rewrites"][-1] == {"source": "/(.*)", "destination": "/index.html"}
+    third = run_cli("write", "vercel", project=answered)  # idempotent after the merge
+    assert third.returncode == 0 and "unchanged" in third.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAKE_SECRETS, REPO, run_cli, scan_for_secrets
-from tests.outputs.conftest import tree_state
+from tests.outputs.conftest import plant, tree_state
 
 WRITTEN = (".env.example", "vercel.json", ".github/workflows/ci.yml", "render.yaml")
 
@@ -61,12 +61,17 @@ def test_targets_limit_what_is_written_and_writing_alone_completes_no_phase(answ
     assert bad.returncode == 2 and "Unknown write target 'netlify'" in bad.stderr
 
 
-def test_vercel_phase_waits_for_its_required_inputs(project: Path) -> None:
-    result = run_cli("write", "vercel", project=project, env={"APP_URL": "https://b.example.com"})
+def test_vercel_json_is_made_from_the_stored_app_url_never_the_shells(project: Path) -> None:
+    shell = {"APP_URL": "https://b.example.com"}
+    refused = run_cli("write", "vercel", project=project, env=shell)
+    assert refused.returncode == 2 and "APP_URL is not set" in refused.stderr
+    assert not (project / "vercel.json").exists()
+    stored = run_cli("vars", "set", "APP_URL", "https://a.example.com", project=project)
+    assert stored.returncode == 0, stored.stderr
+    result = run_cli("write", "vercel", project=project, env=shell)
     assert result.returncode == 0, result.stderr
-    assert "vercel: pending, not done: enter VITE_API_URL" in result.stderr
-    state = json.loads((project / ".convoai-setup" / "state.json").read_text())
-    assert "vercel" not in state["phases"] and "vercel.json" in state["files"]
+    text = (project / "vercel.json").read_text()
+    assert "https://a.example.com/api/:path*" in text and "b.example.com" not in text
 
 
 def test_hand_edited_file_is_a_conflict_until_forced(answered: Path) -> None:
@@ -74,18 +79,21 @@ def test_hand_edited_file_is_a_conflict_until_forced(answered: Path) -> None:
     render = answered / "render.yaml"
     edited = render.read_text().replace("region: frankfurt", "region: ohio")
     render.write_text(edited)
-    (answered / "vercel.json").write_text("{}\n")  # also edited: ours were removed
+    # vercel.json edited too (ours removed): it is merged, never a conflict
+    (answered / "vercel.json").write_text("{}\n")
     before = tree_state(answered)
     refused = _write(answered)
     assert refused.returncode == 1
-    assert "vercel.json, render.yaml changed since convoai-setup last wrote them" in refused.stderr
+    assert "render.yaml changed since convoai-setup last wrote it" in refused.stderr
+    assert "vercel.json: update" in refused.stderr
     assert "-    region: ohio" in refused.stdout  # the diff is shown first
     assert tree_state(answered) == before
     forced = _write(answered, "--force")
     assert forced.returncode == 0, forced.stderr
     assert "previous version kept as render.yaml.bak" in forced.stderr
     assert (answered / "render.yaml.bak").read_text() == edited
-    assert (answered / "vercel.json.bak").read_text() == "{}\n"
+    assert not (answered / "vercel.json.bak").exists()
+    assert "/api/:path*" in (answered / "vercel.json").read_text()
     assert "region: frankfurt" in render.read_text()
     assert _write(answered).stdout == ""  # and it is ours again
 
@@ -149,8 +157,11 @@ def test_secrets_entered_on_stdin_never_reach_files_or_state(project: Path) -> N
     for name in ("STRIPE_SECRET_KEY", "JWT_SECRET", "REDIS_URL"):
         stored = run_cli("vars", "set", name, project=project, input=FAKE_SECRETS[name] + "\n")
         assert stored.returncode == 0, stored.stderr
+    assert (
+        run_cli("vars", "set", "APP_URL", "https://b.example.com", project=project).returncode == 0
+    )
     # stdin is not a terminal and empty: write must finish without waiting for it
-    result = run_cli("write", project=project, env={"APP_URL": "https://b.example.com"})
+    result = run_cli("write", project=project)
     assert result.returncode == 0, result.stderr
     for rel in WRITTEN:
         assert (project / rel).is_file()
@@ -160,13 +171,16 @@ def test_secrets_entered_on_stdin_never_reach_files_or_state(project: Path) -> N
 
 
 @pytest.mark.parametrize("target", ["vercel", "render"])
-def test_api_domain_and_region_flow_into_the_files(answered: Path, target: str) -> None:
-    env = {
+def test_api_domain_and_region_flow_into_the_files(
+    answered: Path, target: str, tmp_path: Path
+) -> None:
+    values = {
         "APP_URL": "https://api.example.com",
         "CUSTOM_DOMAIN": "app.example.com",
         "RENDER_REGION": "ohio",
     }
-    result = run_cli("write", target, project=answered, env=env)
+    plant(answered, values, tmp_path)
+    result = run_cli("write", target, project=answered)
     assert result.returncode == 0, result.stderr
     text = (answered / ("vercel.json" if target == "vercel" else "render.yaml")).read_text()
     expected = "https://api.example.com/api/:path*" if target == "vercel" else "region: ohio"

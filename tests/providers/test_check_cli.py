@@ -215,3 +215,28 @@ def test_missing_values_leave_phases_pending_but_bad_ones_fail_them(project: Pat
     doc = json.loads(run_cli("status", "--json", project=project).stdout)
     upstash = next(p for p in doc["phases"] if p["id"] == "upstash")
     assert upstash["status"] == "failed" and "rediss://" in upstash["message"]
+
+
+def test_create_webhook_replaces_the_failure_it_fixed(world: World, project: Path) -> None:
+    store(project, world.values)
+    checked = run_cli("check", "post-deploy", "--json", project=project, env=world.env)
+    assert checked.returncode == 1
+    before = statuses(project)["post-deploy"]
+    assert before.status == "failed" and any("webhook" in line for line in before.failed)
+    created = run_cli("stripe", "create-webhook", project=project, env=world.env)
+    assert created.returncode == 0, created.stderr
+    after = statuses(project)["post-deploy"]
+    assert not any("webhook" in line for line in after.failed), after
+    assert not any("stripe" in line for line in after.todo), after
+    assert state_of(project)["check_runs"]["stripe-webhook"]["outcome"] == "ok"
+
+
+def test_check_flags_a_server_secret_inside_vite_api_url(project: Path) -> None:
+    leaked = "https://api.example.com?key=sk_live_FAKEinsideAUrl0123456789"
+    store(project, {"APP_URL": "https://api.example.com", "VITE_API_URL": leaked}, True)
+    result = run_cli("check", "vercel", "--json", project=project)
+    assert result.returncode == 1
+    by_check = {r["check"]: r for r in json.loads(result.stdout)["results"]}
+    guard = by_check["leak guard VITE_API_URL"]
+    assert guard["outcome"] == "fail" and "holds a Stripe secret key inside it" in guard["message"]
+    assert "sk_live_FAKEinsideAUrl0123456789" not in result.stdout + result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -155,3 +156,31 @@ def test_offline_results_never_raise(values: dict[str, str | None]) -> None:
 
     for result in offline_results(values, None):
         assert result.outcome in ("ok", "warn", "fail", "skip")
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("https://x.example.com?key=sk_live_FAKE0123456789abcdef", "a Stripe secret key"),
+        ("https://x.example.com/hook/whsec_FAKEsecret0123456789", "a Stripe webhook secret"),
+        ("https://x.example.com/?openai=sk-FAKEopenaiKey0123456789abcd", "an OpenAI key"),
+        ("https://x.example.com/#sb_secret_FAKE0123456789", "a Supabase secret key"),
+    ],
+)
+def test_leak_guard_finds_a_secret_inside_a_longer_value(value: str, what: str) -> None:
+    [r] = rules.vite_leaks({"VITE_API_URL": value})
+    assert r.outcome == "fail" and f"VITE_API_URL holds {what} inside it" in r.message
+    assert value not in r.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://risk-assessment.example.com/api",
+        "https://task-sk-manager.example.com",
+        "https://x.example.com/desk_live_feed",
+        "https://convoai-backend.onrender.com",
+    ],
+)
+def test_leak_guard_leaves_ordinary_urls_alone(value: str) -> None:
+    assert rules.vite_leaks({"VITE_API_URL": value}) == []

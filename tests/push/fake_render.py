@@ -67,7 +67,11 @@ class FakeRender:
 
     # -- setup ---------------------------------------------------------------------------------
     def add_service(
-        self, name: str, env: dict[str, str] | None = None, owner: str = "tea-acme01"
+        self,
+        name: str,
+        env: dict[str, str] | None = None,
+        owner: str = "tea-acme01",
+        health_path: str = "",
     ) -> str:
         self._n += 1
         sid = f"srv-{name}-{self._n}"
@@ -78,7 +82,11 @@ class FakeRender:
             "ownerId": owner,
             "type": "web_service",
             "repo": "https://github.com/acme/convoai",
-            "serviceDetails": {"url": f"https://{host}.onrender.com"},
+            # Render answers "" for a web service without a health check path.
+            "serviceDetails": {
+                "url": f"https://{host}.onrender.com",
+                "healthCheckPath": health_path,
+            },
         }
         self.env[sid] = dict(env or {})
         self.deploys[sid] = []
@@ -171,7 +179,10 @@ class FakeRender:
             )
         self.created.append(body)
         sid = self.add_service(
-            body["name"], {e["key"]: e["value"] for e in body.get("envVars", [])}, body["ownerId"]
+            body["name"],
+            {e["key"]: e["value"] for e in body.get("envVars", [])},
+            body["ownerId"],
+            str(details.get("healthCheckPath") or ""),
         )
         deploy = self._new_deploy(sid)
         return json_response({"service": self.services[sid], "deployId": deploy["id"]}, 201)

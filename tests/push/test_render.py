@@ -135,8 +135,10 @@ def test_missing_service_is_created_with_the_plans_settings(
         "buildCommand": "npm install && npm run build",
         "startCommand": "npm run start",
     }
-    assert details["healthCheckPath"] == "/"  # HEALTHCHECK_PATH unset: the catalog default
-    assert "healthCheckPath /" in result.stdout  # shown in the plan's settings
+    # HEALTHCHECK_PATH unset and never seen answering: no path that would fail every deploy
+    # (an Express API answers 404 at /); Render then waits for the port, and the plan says so.
+    assert "healthCheckPath" not in details
+    assert "no health check path: HEALTHCHECK_PATH is not set" in result.stdout
     assert [e["key"] for e in body["envVars"]] == RENDER_VARS
     [sid] = render.services
     assert render.env[sid] == expected_env()
@@ -169,6 +171,8 @@ def test_workspaces_and_unreachable_repository(
     assert made.returncode == 0, made.stderr
     assert render.created[-1]["ownerId"] == "tea-other02"
     assert render.created[-1]["serviceDetails"]["healthCheckPath"] == "/api/health"
+    assert "healthCheckPath /api/health" in made.stdout  # shown in the plan's settings
+    assert "health check path /api/health: Render puts each deploy live" in made.stdout
 
 
 def test_rate_limit_is_waited_out(stored: Path, render: FakeRender, env: dict[str, str]) -> None:
@@ -234,3 +238,31 @@ def test_partial_push_reports_what_landed_and_a_rerun_finishes(
     ]
     assert render.env[sid] == expected_env()
     assert leaks(first.stdout, first.stderr, second.stdout, second.stderr) == []
+
+
+def test_update_failed_names_the_health_check_and_links_the_logs(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
+    sid = render.add_service("convoai-backend", {}, health_path="/api/health")
+    render.script = ("queued", "build_in_progress", "update_in_progress", "update_failed")
+    render.deploy_status = 201
+    result = run_cli("push", "render", "--yes", project=stored, env=env)
+    assert result.returncode == 1
+    line = next(x for x in result.stderr.splitlines() if "ended update_failed" in x)
+    assert "a failing health check is the usual cause" in line
+    assert "/api/health answers 2xx/3xx within 15 minutes" in line
+    assert f"https://dashboard.render.com/web/{sid}/deploys/dep-" in line
+    assert "not read here" in line  # the API gives no logs: never claim to have read them
+
+
+def test_a_service_with_another_health_path_is_named_on_the_plan(
+    stored: Path, render: FakeRender, env: dict[str, str]
+) -> None:
+    render.add_service("convoai-backend", expected_env(), health_path="/")
+    assert run_cli("vars", "set", "HEALTHCHECK_PATH", "/api/health", project=stored).returncode == 0
+    result = run_cli("push", "render", "--dry-run", project=stored, env=env)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "the service's health check path is / on Render, HEALTHCHECK_PATH is /api/health: push "
+        "does not change it" in " ".join(result.stdout.split())
+    )

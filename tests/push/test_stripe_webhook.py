@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import FAKE_SECRETS, run_cli
+from tests.evidence import statuses
 from tests.providers.fakes import FakeStripe, json_response
-from tests.push.conftest import leaks, state_of, store
+from tests.push.conftest import VALUES, leaks, state_of, store
+from tests.push.fake_render import FakeRender
 
 KEY = FAKE_SECRETS["STRIPE_SECRET_KEY"]
 
@@ -91,3 +94,35 @@ def test_new_app_url_moves_the_same_endpoint(
     assert "Created webhook endpoint" in again.stderr and len(fake.created) == 2
     assert state_of(project)["stripe_webhook"]["id"] == fake.created[1]["id"]
     assert leaks(first.stderr, moved.stderr, again.stderr) == [] and secret not in moved.stderr
+
+
+def test_a_moved_endpoint_makes_the_old_result_stale_even_for_the_same_app_url(
+    stored: Path,
+    render: FakeRender,
+    env: dict[str, str],
+    make_https_server: Callable[[], HTTPServer],
+) -> None:
+    stripe_server = make_https_server()
+    fake, _ = install(stripe_server)
+    env = {**env, "CONVOAI_SETUP_STRIPE_API": stripe_server.url_for("").rstrip("/")}
+    render.add_service("convoai-backend", {})
+    first_url = VALUES["APP_URL"]
+    created = run_cli("stripe", "create-webhook", project=stored, env=env)
+    assert created.returncode == 0, created.stderr
+
+    def stripe_todo() -> list[str]:
+        return [t for t in statuses(stored)["post-deploy"].todo if "stripe" in t]
+
+    assert stripe_todo() == []  # checked just now, on this endpoint
+    # APP_URL moves; push sends it to Render and moves the endpoint (no check runs).
+    store(stored, {"APP_URL": "https://api.example.com"})
+    pushed = run_cli("push", "render", "--yes", "--no-deploy", project=stored, env=env)
+    assert pushed.returncode == 0, pushed.stderr
+    assert fake.endpoints[0]["url"] == "https://api.example.com/api/subscriptions/webhook"
+    # Set back: the values are those the old result checked, but the endpoint is elsewhere.
+    store(stored, {"APP_URL": first_url})
+    assert stripe_todo() == [
+        "run the stripe check again: what it checked changed since it ran (the webhook "
+        "endpoint was created or moved)"
+    ]
+    assert statuses(stored)["post-deploy"].status != "done"

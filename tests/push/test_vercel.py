@@ -150,3 +150,24 @@ async def test_the_vercel_check_sends_the_team_and_reads_403_right(
     assert teamed.outcome == "ok" and vercel.log[-1][2] == {"slug": "acme"}
     [bad] = await run_provider(check_vercel, {**values, "VERCEL_TOKEN": "expired-token-000"}, env)
     assert bad.outcome == "fail" and "invalid, expired, or lacks access" in bad.message
+
+
+def test_vercel_project_defaults_to_the_package_json_name(
+    stored: Path, vercel: FakeVercel, env: dict[str, str]
+) -> None:
+    pid = vercel.add_project("convoai", [])
+    assert run_cli("vars", "unset", "VERCEL_PROJECT", project=stored).returncode == 0
+    rows = json.loads(run_cli("vars", "list", "--json", project=stored).stdout)
+    row = next(r for r in rows if r["name"] == "VERCEL_PROJECT")
+    assert (row["value"], row["source"]) == ("convoai", "package.json")
+    result = run_cli("push", "vercel", "--dry-run", project=stored, env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"project convoai ({pid})" in result.stdout
+    # A name Vercel would refuse is no default: the plan says what to set.
+    package = stored / "package.json"
+    package.write_text(package.read_text().replace('"name": "convoai"', '"name": "ConvoAI App"'))
+    refused = run_cli("push", "vercel", "--dry-run", project=stored, env=env)
+    assert refused.returncode == 2
+    assert "VERCEL_PROJECT is not set and package.json has no name Vercel accepts" in (
+        refused.stderr
+    )

@@ -296,3 +296,74 @@ async def test_second_validate_press_drops_the_first_run(
         rows = screen.query_one(ChecksPanel).query(".service")
         assert len(rows) == 1  # one run's rows, not two
         assert "✓ upstash" in check_lines(app)
+
+
+async def test_dotenv_export_says_what_it_holds_and_asks_before_writing_real_values(
+    make_app: Callable[..., WizardApp], ui_project: Path
+) -> None:
+    import stat
+
+    from textual.widgets import Checkbox
+
+    Answers(Project(ui_project)).set_many(
+        {
+            "OPENAI_API_KEY": FAKE_SECRETS["OPENAI_API_KEY"],
+            "RENDER_API_KEY": FAKE_SECRETS["RENDER_API_KEY"],
+            "APP_URL": "https://api.example.com",
+        }
+    )
+    target = ui_project / "convoai-render.env"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        notice = str(app.screen.query_one("#export-notice", Static).render())
+        assert "secret values masked" in " ".join(notice.split())
+        await pilot.click("#fmt-dotenv")
+        await pilot.pause()
+        notice = " ".join(str(app.screen.query_one("#export-notice", Static).render()).split())
+        assert "REAL values" in notice and "Add from .env" in notice
+        assert "Written to ~/convoai/convoai-render.env, mode 0600" in notice
+        assert "out of git" in notice
+        assert app.screen.query_one("#export", Button).disabled
+        await pilot.click("#path")
+        await pilot.press("enter")  # no confirmation yet: nothing is written
+        await pilot.pause()
+        assert not target.exists()
+        app.screen.query_one("#reveal-ok", Checkbox).value = True
+        await pilot.pause()
+        assert not app.screen.query_one("#export", Button).disabled
+        await pilot.click("#export")
+        await settle(pilot)
+    from dotenv import dotenv_values
+
+    written = dotenv_values(target, interpolate=False)
+    assert written["OPENAI_API_KEY"] == FAKE_SECRETS["OPENAI_API_KEY"]  # real values, as told
+    assert "RENDER_API_KEY" not in written  # Render's variables only
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_dotenv_export_destination_is_a_choice(
+    make_app: Callable[..., WizardApp], ui_project: Path
+) -> None:
+    from textual.widgets import Checkbox
+
+    Answers(Project(ui_project)).set_many({"APP_URL": "https://api.example.com"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.click("#fmt-dotenv")
+        await pilot.click("#dest-vercel")
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value == "convoai-vercel.env"
+        app.screen.query_one("#reveal-ok", Checkbox).value = True
+        await pilot.pause()
+        await pilot.click("#export")
+        await settle(pilot)
+    from dotenv import dotenv_values
+
+    written = dotenv_values(ui_project / "convoai-vercel.env", interpolate=False)
+    assert written == {"VITE_API_URL": "https://api.example.com"}

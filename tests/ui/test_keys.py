@@ -123,3 +123,33 @@ async def test_page_keys_scroll_the_form_that_tab_skips(make_app: Callable[..., 
         await pilot.pause()
         assert form.scroll_y > 0
         assert app.focused is not None and app.focused.id == "input-NODE_ENV"  # focus stays
+
+
+async def test_ctrl_g_asks_before_replacing_a_stored_jwt_secret(
+    make_app: Callable[..., WizardApp], ui_project: Path
+) -> None:
+    from textual.widgets import Static
+
+    from screens.modals import YesNoModal
+
+    stored = FAKE_SECRETS["JWT_SECRET"]
+    Answers(Project(ui_project)).set("JWT_SECRET", stored)
+    app = make_app("render")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#input-JWT_SECRET", Input)
+        assert field.value == stored
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, YesNoModal)
+        question = str(app.screen.query_one(".dialog-text", Static).render())
+        assert "JWT_SECRET is already stored" in question and "signed out" in question
+        await pilot.click("#no")
+        await pilot.pause()
+        assert field.value == stored  # kept
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert field.value != stored and len(field.value) >= 32
+    assert Answers(Project(ui_project)).resolve("JWT_SECRET").value == stored  # Save stores it

@@ -132,3 +132,21 @@ def test_render_platform_tab(snap_compare: Callable[..., bool], ui_project: Path
 def test_dialogs(snap_compare: Callable[..., bool], ui_project: Path, key: str) -> None:
     seed(ui_project)
     assert snap_compare(app_at(ui_project, None), terminal_size=SIZE, press=[key], run_before=wait)
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["100x30", "80x24"])
+def test_export_dialog_for_real_values(
+    snap_compare: Callable[..., bool], ui_project: Path, size: tuple[int, int]
+) -> None:
+    """dotenv: what the file holds, where, 0600 and out of git, and the confirmation to tick;
+    all of it, Export included, fits an 80x24 terminal."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait(pilot)
+        await pilot.press("ctrl+o")
+        await wait(pilot)
+        await pilot.click("#fmt-dotenv")
+        await wait(pilot)
+
+    seed(ui_project)
+    assert snap_compare(app_at(ui_project, None), terminal_size=size, run_before=run_before)

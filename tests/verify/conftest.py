@@ -83,21 +83,22 @@ def deploy(
         backend_secret: str = WEBHOOK_SECRET,
         checks_signatures: bool = True,
         frontend_cert: trustme.LeafCert | None = None,
+        routes: dict[str, int] | None = None,
+        health_path: str | None = "/api/health",
     ) -> Deployment:
         backend = Backend(backend_secret, checks_signatures)
+        if routes is not None:
+            backend.routes = routes
         backend_server = make_https_server()
         backend.install(backend_server)
         app_url = f"https://127.0.0.1:{backend_server.port}"
         env = {"SSL_CERT_FILE": str(ca_file)}
-        store(
-            project,
-            {
-                "APP_URL": app_url,
-                "HEALTHCHECK_PATH": "/api/health",
-                "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-                "STRIPE_SECRET_KEY": FAKE_SECRETS["STRIPE_SECRET_KEY"],
-            },
-        )
+        values = {
+            "APP_URL": app_url,
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "STRIPE_SECRET_KEY": FAKE_SECRETS["STRIPE_SECRET_KEY"],
+        }
+        store(project, {**values, **({"HEALTHCHECK_PATH": health_path} if health_path else {})})
         written = run_cli("write", "vercel", project=project, env=env)
         assert written.returncode == 0, written.stderr
         frontend_server = https_server_with(frontend_cert) if frontend_cert else make_https_server()

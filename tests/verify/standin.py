@@ -72,16 +72,17 @@ class Backend:
 
     webhook_secret: str
     checks_signatures: bool = True
+    #: GET routes and their status: an Express app without ``/`` answers 404 there
+    routes: dict[str, int] = field(default_factory=lambda: {"/api/health": 200, "/": 200})
     #: event types the webhook accepted, in order
     received: list[str] = field(default_factory=list)
     handled: list[str] = field(default_factory=list)
 
     def handle(self, request: Request) -> Response:
         path = request.path
-        if path == "/api/health" and request.method == "GET":
-            return Response(json.dumps({"status": "ok"}), content_type="application/json")
-        if path == "/" and request.method == "GET":
-            return Response("ConvoAI API", content_type="text/plain; charset=utf-8")
+        if path in self.routes and request.method == "GET":
+            status = self.routes[path]
+            return Response(json.dumps({"status": "ok"}), status, content_type="application/json")
         if path == "/api/widget.js" and request.method == "GET":
             return Response(WIDGET_JS, content_type="application/javascript; charset=utf-8")
         if path == "/api/subscriptions/webhook" and request.method == "POST":

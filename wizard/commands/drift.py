@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from checklists.errors import EXIT_USAGE, UsageError
-    from wizard.console import error, info, paint, table
+    from wizard.console import error, info, paint, shown, table
     from wizard.drift import drift
     from wizard.platforms import choose, row
     from wizard.values import Answers
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         print(paint(f"{label}: {d.target}", "bold"))
         for note in d.notes:
-            print(f"  {note}")
+            print(f"  {shown(note)}")  # advice as commands, no raw control characters
         if not d.exists:
             print(f"  does not exist yet: convoai-setup push {d.destination} creates it\n")
             continue

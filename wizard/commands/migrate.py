@@ -109,11 +109,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _status(project: Any, url: str, args: argparse.Namespace) -> int:
-    from wizard.console import paint, table
+    from wizard.console import paint, table, warn
+    from wizard.done import confirm_migrations
+    from wizard.migration_files import misnamed, skip_warning
     from wizard.migrations import STATUSES, inspect_database, record_summary
 
     statuses, vector = inspect_database(url, project, args.timeout)
     record_summary(project, statuses, vector.installed)
+    confirm_migrations(project, statuses)  # all applied, none edited: the step is done
+    for name in misnamed(project):
+        warn(skip_warning(name))
     counts = {s: sum(1 for x in statuses if x.status == s) for s in STATUSES}
     if args.json:
         print_json(

@@ -62,7 +62,7 @@ def platform_arguments(p: argparse.ArgumentParser) -> None:
 
 def show_plan(plan: PushPlan) -> None:
     """The masked plan on stdout (``domain set`` sends it to stderr)."""
-    from wizard.console import paint, table
+    from wizard.console import paint, shown, table
     from wizard.platforms.plan import plan_rows, plan_text
 
     head, *rest = plan_text(plan)
@@ -71,7 +71,7 @@ def show_plan(plan: PushPlan) -> None:
         print(line)
     print(table(["ACTION", "VARIABLE", "VALUE"], plan_rows(plan)))
     for note in plan.notes:
-        print(f"  {note}")
+        print(f"  {shown(note)}")  # advice as commands, no raw control characters
     print()
 
 

@@ -63,7 +63,25 @@ def collect(project: Any) -> dict[str, Any]:
     migrations = state.get("migrations")
     if migrations:
         doc["migrations"] = migrations
+    # The shell and .env never reach production: where they differ, say so (stored secrets are
+    # not compared: that would open the secret store). Read only when either could say
+    # something, so a plain status keeps its start-up cost.
+    doc["outside"] = []
+    if (project.root / ".env").is_file() or _catalog_names_in_environment():
+        from wizard.outside import differences
+        from wizard.values import Answers
+
+        found = differences(Answers(project), secrets=False)
+        doc["outside"] = [o.doc() | {"line": o.line()} for o in found]
     return doc
+
+
+def _catalog_names_in_environment() -> bool:
+    import os
+
+    from checklists.catalog import catalog
+
+    return any(name in os.environ for name in catalog())
 
 
 def _no_drift(state: Any, phase_id: str) -> str:
@@ -71,7 +89,7 @@ def _no_drift(state: Any, phase_id: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.console import paint, shown, table
+    from wizard.console import paint, shown, table, warn
 
     project = project_of(args)
     doc = collect(project)
@@ -99,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
             note = (note + "; " if note else "") + f"verified live at {ph['verified_at']}"
         rows.append([ph["id"], ph["status"], when, ", ".join(ph["todos"]), note])
     print(table(["PHASE", "STATUS", "SINCE", "TODO", "NOTE"], rows, status_col=1))
+    for found in doc["outside"]:
+        warn(f"{found['line']}. (The shell and .env never reach production.)")
     pending = [ph["id"] for ph in doc["phases"] if ph["status"] != "done"]
     if pending:
         print(f"\nNext: convoai-setup phase {pending[0]}")

@@ -120,12 +120,14 @@ def run_set(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     from checklists.catalog import catalog, mask
     from wizard.checklist import status_of
-    from wizard.console import info, table
+    from wizard.console import info, table, warn
+    from wizard.outside import differences
 
     answers = _answers(args)
     state = answers.state_file.read()
     if any(v.secret and v.name in state["values"] for v in catalog().values()):
         info(f"Secrets: {answers.store.description}")
+    shell = {o.name: o for o in differences(answers)}
     rows = []
     doc = []
     for name, resolved in answers.resolve_all().items():
@@ -142,6 +144,8 @@ def run_list(args: argparse.Namespace) -> int:
                 "status": status,
                 "source": resolved.source,
                 "value": shown,
+                # set differently in the shell or .env: pointed out, never used
+                "outside": shell[name].doc() if name in shell else None,
             }
         )
         rows.append(
@@ -159,6 +163,8 @@ def run_list(args: argparse.Namespace) -> int:
         print_json(doc)
     else:
         print(table(["NAME", "PHASE", "GOES TO", "REQUIRED", "STATUS", "SOURCE", "VALUE"], rows, 4))
+        for found in shell.values():
+            warn(f"{found.line()}. (The shell and .env never reach production.)")
     return 0
 
 
@@ -215,12 +221,23 @@ def run_import(args: argparse.Namespace) -> int:
             "See the names with: convoai-setup vars list",
         )
     answers = _answers(args)
+    problems: list[str] = []
     for name, value in known.items():  # judge every value before the store is even opened
-        answers.prepare(name, value, allow_invalid=args.allow_invalid)
+        try:
+            answers.prepare(name, value, allow_invalid=args.allow_invalid)
+        except ValidationError as exc:
+            problems.append(exc.message.removesuffix(".").removesuffix("; nothing was stored"))
+    if problems:  # every one of them, then nothing stored
+        count = f"{len(problems)} values are" if len(problems) > 1 else "1 value is"
+        raise ValidationError(
+            f"{count} invalid in {path}, so nothing was imported: {'; '.join(problems)}.",
+            "Fix them in the file (or pass --allow-invalid to store them marked invalid), then "
+            "import again.",
+        )
     if any(catalog()[k].secret for k in known):
         info(f"Secrets: {answers.store.description}")
-    problems = answers.set_many(known, source="imported", allow_invalid=args.allow_invalid)
-    for _name, found in problems.items():
+    stored = answers.set_many(known, source="imported", allow_invalid=args.allow_invalid)
+    for _name, found in stored.items():
         for problem in found:
             warn(f"{problem} (imported anyway: --allow-invalid)")
     info(f"Imported {len(known)} values from {path}: {', '.join(known)}.")

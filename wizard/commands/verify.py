@@ -49,16 +49,14 @@ def run(args: argparse.Namespace) -> int:
 
     from checklists.catalog import validate_format
     from checklists.errors import EXIT_FAILED, UsageError
-    from wizard.checks import record_results
     from wizard.values import Answers
-    from wizard.verify import run_verify
+    from wizard.verify import verify_site
 
     if not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds.")
-    project = project_of(args)
-    values = Answers(project).values()
+    answers = Answers(project_of(args))
     try:
-        report = asyncio.run(run_verify(values, args.timeout, os.environ, args.send_test_webhook))
+        report = asyncio.run(verify_site(answers, args.timeout, os.environ, args.send_test_webhook))
     except UsageError as exc:
         if "FRONTEND_URL" not in exc.message or (frontend := _ask_frontend()) is None:
             raise
@@ -66,9 +64,10 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             raise UsageError(problems[0] + "; nothing was checked.") from None
         report = asyncio.run(
-            run_verify(values, args.timeout, os.environ, args.send_test_webhook, frontend=frontend)
+            verify_site(
+                answers, args.timeout, os.environ, args.send_test_webhook, frontend=frontend
+            )
         )
-    record_results(project, report.results)
     counts = {
         o: sum(r.outcome == o for r in report.results) for o in ("ok", "warn", "fail", "skip")
     }

@@ -2,8 +2,9 @@
 
 A file is ``conflict`` when it differs from what we would write and we can't tell it is ours
 unchanged: edited by hand since we last wrote it (its SHA-256 differs from the one recorded in
-the state), or present before the wizard ever wrote it. ``vercel.json`` is the exception for a
-file we never wrote: it is merged, keeping everything the user added.
+the state), or present before the wizard ever wrote it. ``vercel.json`` is the exception: it is
+merged (everything the user added kept, ours updated in place), whether the wizard never wrote
+it or it was edited by hand since, so it is never a conflict.
 """
 
 from __future__ import annotations
@@ -70,9 +71,7 @@ def classify(old: str | None, new: str, record: Mapping[str, Any] | None, merged
         return "create"
     if old == new:
         return "unchanged"
-    if record is not None and record.get("sha256") == sha256(old):
-        return "update"
-    if record is None and merged:
+    if merged or (record is not None and record.get("sha256") == sha256(old)):
         return "update"
     return "conflict"
 

@@ -16,7 +16,8 @@ from checklists.catalog import split_url
 from checklists.errors import Gone, ProviderError
 from providers.base import CheckContext
 from providers.render import APEX_A, RenderClient, dashboard_link, owners_text
-from wizard.outputs.render_yaml import DEFAULT_NAME, blueprint
+from wizard.health import health_note, service_health_note, update_failed_line
+from wizard.outputs.render_yaml import DEFAULT_NAME, blueprint, health_check_path
 from wizard.platforms.base import (
     DeployOutcome,
     DnsRecord,
@@ -81,6 +82,11 @@ def settings_of(payload: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _details(service: Mapping[str, Any]) -> dict[str, Any]:
+    details = service.get("serviceDetails")
+    return dict(details) if isinstance(details, Mapping) else {}
+
+
 def service_url(service: Mapping[str, Any]) -> str:
     """The service's public URL as Render answered it ("" when it gave none)."""
     details = service.get("serviceDetails")
@@ -112,6 +118,9 @@ class RenderAdapter:
         )
         plan.desired, plan.remote = desired, remote
         plan.notes.append(f"dashboard: {dashboard_link(sid)}")
+        health = service_health_note(self.values, _details(self.service).get("healthCheckPath"))
+        if health:
+            plan.notes.append(health)
         unset_required(plan)
         return plan
 
@@ -177,6 +186,7 @@ class RenderAdapter:
         else:
             plan.payload = service_payload(self.values, str(owner.get("id")), desired)
             plan.create = settings_of(plan.payload)
+            plan.notes.append(health_note(self.values))
         unset_required(plan)
         return plan
 
@@ -236,10 +246,8 @@ class RenderAdapter:
         elif ok is None:
             message = f"Render deploy {started} is still {status}; follow it at {link}"
         else:
-            message = (
-                f"Render deploy {started} ended {status}; read its logs at {link}, fix, and push "
-                "again."
-            )
+            path = _details(self.service).get("healthCheckPath", health_check_path(self.values))
+            message = update_failed_line(started, status, link, path or None)
         return DeployOutcome("render", bool(ok), status, started, link, message)
 
     async def _appeared(self, sid: str, before: Mapping[str, Any] | None) -> str | None:

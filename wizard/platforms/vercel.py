@@ -100,7 +100,8 @@ class VercelAdapter:
     def project_name(self) -> str:
         if not self.name:
             raise UsageError(
-                "VERCEL_PROJECT is not set, so there is no Vercel project to use.",
+                "VERCEL_PROJECT is not set and package.json has no name Vercel accepts, so there "
+                "is no Vercel project to use.",
                 f"Set it: {do('vars set', 'VERCEL_PROJECT', 'convoai')}",
             )
         return self.name
