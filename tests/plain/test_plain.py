@@ -16,16 +16,9 @@ from wizard.values import Answers
 
 
 def spawn(project: Path, *args: str) -> pexpect.spawn:
-    env = dict(os.environ, TERM="xterm", COLUMNS="100", LINES="30")
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "wizard", *args, "--plain", "--project", str(project)],
-        cwd=str(REPO),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(30, 100),
-    )
+    from tests.plain import drive
+
+    return drive.spawn(project, *args)
 
 
 def test_upstash_phase_saves_secret_but_unverified_is_not_done(project: Path) -> None:
