@@ -8,17 +8,19 @@ import json
 import re
 from pathlib import Path
 
+import pexpect
+
 from tests.conftest import run_cli, scan_for_secrets
 from tests.plain.conftest import Platforms
 from tests.plain.drive import answer, finish, keep_values, spawn, transcript
 from tests.push.conftest import RENDER_VARS, SECRETS, VALUES, leaks, state_of
 
 
-def through_render_values(child: object) -> None:
+def through_render_values(child: pexpect.spawn) -> None:
     """Keep every stored value, don't write render.yaml, don't run the live checks."""
-    keep_values(child, "render")  # type: ignore[arg-type]
-    answer(child, r"Write render\.yaml\?", "n\r")  # type: ignore[arg-type]
-    answer(child, r"Verify Render backend now", "n\r")  # type: ignore[arg-type]
+    keep_values(child, "render")
+    answer(child, r"Write render\.yaml\?", "n\r")
+    answer(child, r"Verify Render backend now", "n\r")
 
 
 def test_render_phase_compares_then_pushes_after_a_confirm(
