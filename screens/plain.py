@@ -195,12 +195,19 @@ class PlainWizard:
         from wizard.done import MISSING
 
         own = {v.name: v for v in for_phase(phase.id)}
+        # (a value not set yet was skipped a moment ago: the verdict says it is missing)
+        failed = [r for r in results if r.outcome == "fail" and r.detail != MISSING]
+        # A value that fails a check on its own comes first: a rejected Stripe key also fails
+        # each price check, and once it is offered those are not offered again this round.
+        failed.sort(key=lambda r: len([n for n in r.variables if n in own]))
+        offered: set[str] = set()
         changed = False
-        for result in results:
+        for result in failed:
+            mine = {n for n in result.variables if n in own}
             names = [n for n in result.variables if n in own and n not in declined]
-            # (a value not set yet was skipped a moment ago: the verdict says it is missing)
-            if result.outcome != "fail" or result.detail == MISSING or not names:
+            if not names or mine & offered:
                 continue
+            offered.update(names)
             if len(names) == 1:
                 name = names[0] if confirm(f"Enter {names[0]} again?") else None
             else:

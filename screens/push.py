@@ -178,7 +178,7 @@ class PushScreen(FilesScreen):
         if not all(d.in_sync for d in found) and all(d.error is None for d in found):
             summary += f" Push to {self.label} sends them (you confirm first)."
             self.query_one("#push-apply", Button).disabled = False
-        self.log_line(summary)
+        self.log_line(for_screen(summary))
         self.refresh_status()
 
     @work(exclusive=True, group=PUSH, exit_on_error=False)
