@@ -221,5 +221,9 @@ class PushScreen(FilesScreen):
         if self.stopping:
             return  # a second Esc must not cut short the read-back of the writes under way
         self.stopping = True
-        self.log_line("Stopping: finishing the writes under way and reading them back…")
+        self.log_line(
+            "Stopping: finishing the writes under way and reading them back…"
+            if self.confirmed
+            else "Stopping…"
+        )
         self.workers.cancel_group(self, PUSH)
