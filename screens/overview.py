@@ -35,6 +35,8 @@ class OverviewScreen(Screen[None]):
         super().__init__()
         self.answers = answers
         self._statuses: list[PhaseStatus] = []
+        #: phase id -> its note as ``status`` writes it
+        self._notes: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -68,6 +70,7 @@ class OverviewScreen(Screen[None]):
         """Re-read the state and redraw the phase table."""
         from screens.nav import resume_step
         from wizard.done import all_status
+        from wizard.drift import drift_note
         from wizard.phases import required_progress
 
         state = self.answers.state_file.read()  # once: the values line and the phases
@@ -78,9 +81,14 @@ class OverviewScreen(Screen[None]):
         phases = self.query_one("#phases", OptionList)
         highlighted = phases.highlighted
         statuses = self._statuses = all_status(self.answers.project, state)
+        # What `status` says: the phase's message, then its platform's drift (if compared).
+        self._notes = {
+            s.phase.id: "; ".join(m for m in (s.message, drift_note(state, s.phase.id)) if m)
+            for s in statuses
+        }
         phases.clear_options()
         for status in statuses:
-            note = for_screen(status.message)
+            note = for_screen(self._notes[status.phase.id])
             if status.verified_at:
                 note = (
                     note + "; " if note else ""
@@ -137,8 +145,9 @@ class OverviewScreen(Screen[None]):
             return
         todos = "; ".join(f"{t}: {TODOS[t]}" for t in status.phase.todos)
         detail = f"Todo {todos}"
-        if status.message:
-            detail += f"\nNote {for_screen(status.message)}"
+        note = self._notes.get(status.phase.id, status.message)
+        if note:
+            detail += f"\nNote {for_screen(note)}"
         self.query_one("#row-detail", Static).update(Content(detail))
 
     @on(ActionLink.Pressed, "#resume")

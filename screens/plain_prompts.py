@@ -9,6 +9,9 @@ import questionary
 
 from checklists.advice import render
 
+#: how a check's outcome is shown at the start of its line
+GLYPHS = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "-"}
+
 
 def confirm(question: str, default: bool = True) -> bool:
     """A yes/no question answered with Enter.
@@ -17,6 +20,12 @@ def confirm(question: str, default: bool = True) -> bool:
     answered the *next* question too.
     """
     return bool(questionary.confirm(question, default=default, auto_enter=False).unsafe_ask())
+
+
+async def confirm_async(question: str, default: bool = True) -> bool:
+    """``confirm`` from inside a core operation's event loop (its ``FrontEnd.confirm``)."""
+    ask = questionary.confirm(question, default=default, auto_enter=False)
+    return bool(await ask.unsafe_ask_async())
 
 
 def say(text: str) -> None:

@@ -1,4 +1,5 @@
-"""The plain flow's phase-specific steps: migrations, file writes, post-deploy actions."""
+"""The plain flow's phase-specific steps: migrations, file writes, post-deploy actions (the
+custom domain is in ``screens.plain_platforms``, with push and drift)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,27 @@ from typing import TYPE_CHECKING
 import questionary
 
 from checklists.errors import describe
-from screens.plain_prompts import confirm, fail, say
+from screens.plain_prompts import GLYPHS, confirm, fail, say
 from wizard.phases import Phase
 
 if TYPE_CHECKING:
+    from providers.base import CheckResult
     from screens.plain import PlainWizard
 
 
 def run_steps(wizard: PlainWizard, phase: Phase) -> list[str]:
     """Run the steps of ``phase`` (``Phase.steps``, in order); returns what failed, one line
     each, printed as it failed."""
+    from screens.plain_platforms import custom_domain
+
     runners: dict[str, Callable[[PlainWizard, Phase], list[str]]] = {
         "migrations": migrations,
         "files": write_files,
         "api-domain": api_domain,
+        "custom-domain": custom_domain,
         "stripe-webhook": stripe_webhook,
         "sentry-test-event": sentry_test_event,
+        "verify": verify_site,
     }
     failed: list[str] = []
     for step in phase.steps:
@@ -153,4 +159,39 @@ def sentry_test_event(wizard: PlainWizard, phase: Phase) -> list[str]:
     if result.outcome == "fail":
         return [fail(result.message)]
     say(f"  {result.outcome}: {result.message}")
+    return []
+
+
+def verify_site(wizard: PlainWizard, phase: Phase) -> list[str]:
+    """``verify``: the live site's smoke test (``wizard.verify``), results recorded like
+    ``check``'s. Offered once there is an APP_URL to test."""
+    from wizard.checks import record_results
+    from wizard.verify import run_verify
+
+    if not wizard.answers.resolve("APP_URL").value:
+        return []
+    question = (
+        "Smoke test the live site now (backend, SPA fallback, API proxy, widget headers, "
+        "certificates)?"
+    )
+    if not confirm(question, default=False):
+        return []
+    webhook = confirm(
+        "Also POST a signed Stripe test event (of a type the app ignores) to the webhook?",
+        default=False,
+    )
+
+    def show(result: CheckResult) -> None:
+        say(f"  {GLYPHS.get(result.outcome, '?')} {result.check}: {result.message}")
+
+    try:
+        values = wizard.answers.values()
+        report = asyncio.run(run_verify(values, send_test_webhook=webhook, on_result=show))
+        record_results(wizard.project, report.results)
+    except Exception as exc:
+        return [fail(describe(exc))]
+    head, *_ = report.summary().splitlines()
+    if not report.ok:
+        return [fail(head)]
+    say(f"  {head}")
     return []

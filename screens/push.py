@@ -1,8 +1,10 @@
 """Render and Vercel phases: the files (as ``FilesScreen``) plus a Platform tab that runs the push
 operation (``wizard.push``) for the phase's platform, as ``convoai-setup push`` does: Plan reads
-the platform and shows the masked plan (a dry run); Push plans again, asks in a modal, lands the
-changes with read-back, then follows the deploy. Esc stops a running push cleanly: writes that
-started are finished, read back and reported first.
+the platform and shows the masked plan (a dry run); Compare runs ``wizard.drift`` (as
+``convoai-setup drift``: in sync / different / missing / extra per variable; the overview then
+notes the drift as ``status`` does); Push plans again, asks in a modal, lands the changes with
+read-back, then follows the deploy. Esc stops a running push cleanly: writes that started are
+finished, read back and reported first, then the log says it stopped.
 """
 
 from __future__ import annotations
@@ -39,16 +41,6 @@ def pushes(phase: Phase) -> bool:
     return any(p.phase == phase.id for p in with_capability("push"))
 
 
-def plan_text(plan: PushPlan) -> str:
-    """The plan as the CLI prints it (values masked)."""
-    from wizard.console import table
-    from wizard.platforms.plan import plan_rows
-    from wizard.platforms.plan import plan_text as head
-
-    rows = table(["ACTION", "VARIABLE", "VALUE"], plan_rows(plan))
-    return "\n".join([*head(plan), rows, *(for_screen(note) for note in plan.notes)])
-
-
 class PushScreen(FilesScreen):
     """A file-writing phase whose values also go to a platform (Render or Vercel)."""
 
@@ -66,6 +58,10 @@ class PushScreen(FilesScreen):
         #: the lines the last push reported
         self.push_log: list[str] = []
         self.pushing = False
+        #: Esc was pressed during the push: the writes under way are being finished
+        self.stopping = False
+        #: the push was confirmed: writes may have started
+        self.confirmed = False
 
     @property
     def destination(self) -> str:
@@ -82,11 +78,13 @@ class PushScreen(FilesScreen):
         with TabPane("Platform", id="tab-platform"), Pane(id="platform"):
             yield Static(
                 f"Push this phase's variables to {self.label}: Plan shows what would change "
-                "(masked); nothing is sent until you confirm Push.",
+                f"(masked), Compare whether {self.label} has these values; nothing is sent "
+                "until you confirm Push.",
                 classes="step-hint",
             )
             with Horizontal(classes="action-row"):
                 yield Button("Plan", id="push-plan", compact=True)
+                yield Button("Compare", id="push-compare", compact=True)
                 yield Button(
                     f"Push to {self.label}",
                     id="push-apply",
@@ -99,6 +97,7 @@ class PushScreen(FilesScreen):
 
     def front_end(self, confirm: bool) -> FrontEnd[PushPlan]:
         """The operation's callbacks: the plan into the tab, lines into the log, a modal."""
+        from screens.platform_text import plan_text
         from wizard.frontend import FrontEnd
 
         def show(plan: PushPlan) -> None:
@@ -106,8 +105,7 @@ class PushScreen(FilesScreen):
             self.query_one("#push-apply", Button).disabled = not plan.has_changes
 
         def say(line: str, level: str) -> None:
-            self.push_log = [*self.push_log, for_screen(line)]
-            self.query_one("#push-log", Static).update("\n".join(self.push_log))
+            self.log_line(for_screen(line))
 
         async def ask(plans: list[PushPlan], extras: list[str]) -> bool:
             count = sum(len(p.named("add", "change")) for p in plans)
@@ -117,42 +115,96 @@ class PushScreen(FilesScreen):
             question = " and ".join([*what, *extras])
             modal = YesNoModal(f"{question[:1].upper()}{question[1:]}, then deploy?", yes="Push")
             answer: bool = await self.app.push_screen_wait(modal)
+            self.confirmed = answer
             return answer
 
         return FrontEnd(ask if confirm else None, show, say)
 
-    @on(Button.Pressed, "#push-plan")
-    def plan_pressed(self) -> None:
+    def log_line(self, line: str) -> None:
+        self.push_log = [*self.push_log, line]
+        self.query_one("#push-log", Static).update("\n".join(self.push_log))
+
+    def clear(self, placeholder: str) -> None:
         self.query_one("#push-apply", Button).disabled = True
-        self.query_one("#push-plan-text", Static).update("Reading the platform…")
+        self.query_one("#push-plan-text", Static).update(placeholder)
         self.push_log = []
         self.query_one("#push-log", Static).update("")
+
+    def busy(self) -> bool:
+        """A push is running: another press must not cancel it halfway (the group is
+        exclusive); Esc is the way to stop it."""
+        if self.pushing:
+            self.notify("A push is running; Esc stops it cleanly.", title="Push")
+        return self.pushing
+
+    @on(Button.Pressed, "#push-plan")
+    def plan_pressed(self) -> None:
+        if self.busy():
+            return
+        self.clear("Reading the platform…")
         self.run_push(dry_run=True)
+
+    @on(Button.Pressed, "#push-compare")
+    def compare_pressed(self) -> None:
+        if self.busy():
+            return
+        self.clear(f"Comparing with {self.label}…")
+        self.run_compare()
 
     @on(Button.Pressed, "#push-apply")
     def apply_pressed(self) -> None:
+        if self.busy():
+            return
         self.query_one("#push-apply", Button).disabled = True
         self.push_log = []
         self.query_one("#push-log", Static).update("")
         self.run_push(dry_run=False)
 
     @work(exclusive=True, group=PUSH, exit_on_error=False)
+    async def run_compare(self) -> None:
+        """``wizard.drift`` for this platform: a row per variable; remembered for the overview."""
+        from checklists.errors import describe
+        from screens.platform_text import drift_summary, drift_text
+        from wizard.drift import drift
+
+        text = self.query_one("#push-plan-text", Static)
+        try:
+            found = await drift(self.answers, [self.destination])
+        except Exception as exc:
+            text.update(Content.styled(for_screen(describe(exc)), "$text-error"))
+            return
+        text.update(for_screen("\n".join(drift_text(d) for d in found)))
+        summary = drift_summary(found)
+        if not all(d.in_sync for d in found) and all(d.error is None for d in found):
+            summary += f" Push to {self.label} sends them (you confirm first)."
+            self.query_one("#push-apply", Button).disabled = False
+        self.log_line(for_screen(summary))
+        self.refresh_status()
+
+    @work(exclusive=True, group=PUSH, exit_on_error=False)
     async def run_push(self, dry_run: bool) -> None:
+        import asyncio
+
         from checklists.errors import describe
         from wizard.push import push
 
-        self.pushing = True
+        self.pushing, self.stopping, self.confirmed = True, False, False
         try:
             outcome = await push(
                 self.answers, [self.destination], self.front_end(not dry_run), dry_run=dry_run
             )
+        except asyncio.CancelledError:
+            # Esc: the operation has finished, read back and reported the writes under way.
+            sent = "what was sent is reported above" if self.confirmed else "nothing was sent"
+            self.log_line(f"Stopped: {sent}.")
+            raise
         except Exception as exc:
             self.query_one("#push-plan-text", Static).update(
                 Content.styled(for_screen(describe(exc)), "$text-error")
             )
             return
         finally:
-            self.pushing = False
+            self.pushing = self.stopping = False
         if dry_run:
             return
         if outcome.confirmed and outcome.ok:
@@ -166,7 +218,12 @@ class PushScreen(FilesScreen):
         if not self.pushing:
             super().action_overview()
             return
+        if self.stopping:
+            return  # a second Esc must not cut short the read-back of the writes under way
+        self.stopping = True
+        self.log_line(
+            "Stopping: finishing the writes under way and reading them back…"
+            if self.confirmed
+            else "Stopping…"
+        )
         self.workers.cancel_group(self, PUSH)
-        self.pushing = False
-        self.push_log = [*self.push_log, "Stopped: what was sent is reported above."]
-        self.query_one("#push-log", Static).update("\n".join(self.push_log))

@@ -29,8 +29,18 @@ from wizard.state import StateData
 
 #: what a phase does besides collecting values and running its checks, each implemented once
 #: in the core and offered by both front ends: "files" (write ``Phase.writes``), "migrations"
-#: (apply supabase/ in order), "api-domain", "stripe-webhook", "sentry-test-event"
-Step = Literal["files", "migrations", "api-domain", "stripe-webhook", "sentry-test-event"]
+#: (apply supabase/ in order), "api-domain", "custom-domain" (``domain set``),
+#: "stripe-webhook", "sentry-test-event", "verify" (the live site's smoke test). Pushing to a
+#: platform is not a step: the platform registry says which phase hosts it.
+Step = Literal[
+    "files",
+    "migrations",
+    "api-domain",
+    "custom-domain",
+    "stripe-webhook",
+    "sentry-test-event",
+    "verify",
+]
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,7 @@ PHASES: tuple[Phase, ...] = (
         "Phase 6: Post-deployment configuration",
         ("stripe-webhook",),
         extra_inputs=("APP_URL", "STRIPE_SECRET_KEY", "SENTRY_DSN"),
-        steps=("api-domain", "stripe-webhook", "sentry-test-event"),
+        steps=("api-domain", "custom-domain", "stripe-webhook", "sentry-test-event", "verify"),
     ),
 )
 PHASE_IDS = tuple(p.id for p in PHASES)

@@ -16,16 +16,9 @@ from wizard.values import Answers
 
 
 def spawn(project: Path, *args: str) -> pexpect.spawn:
-    env = dict(os.environ, TERM="xterm", COLUMNS="100", LINES="30")
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "wizard", *args, "--plain", "--project", str(project)],
-        cwd=str(REPO),
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(30, 100),
-    )
+    from tests.plain import drive
+
+    return drive.spawn(project, *args)
 
 
 #: the optional provisioning answers each phase asks after its own values (issue 17)

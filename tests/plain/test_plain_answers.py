@@ -57,6 +57,8 @@ def test_webhook_failure_is_printed_and_confirms_wait_for_enter(
     child.send("y\r")
     child.expect(r"✗ [^\r\n]*Stripe[^\r\n]*")
     failure = child.after
+    child.expect(r"Smoke test the live site now")
+    child.send("\r")  # default: no
     child.expect(r"Verify Post-deploy now \(runs its live checks\)\?")
     child.send("n\r")
     child.expect(rf"runs its live checks\)\?{STYLE}No")
@@ -88,6 +90,8 @@ def test_each_domain_is_asked_once(project: Path) -> None:
     child.expect("APP_URL and VITE_API_URL are now https://api.example.com")
     child.expect(r"Create the Stripe webhook endpoint")
     rest = child.before or ""
+    child.send("\r")  # default: no
+    child.expect(r"Smoke test the live site now")
     child.send("\r")  # default: no
     child.expect(r"Verify Post-deploy now \(runs its live checks\)\?")
     child.send("n\r")

@@ -107,6 +107,12 @@ def through_plain(root: Path, world: World) -> str:
     child.send("\r")
     child.expect(r"Verify Render backend now")
     child.send("\r")
+    child.expect(r"Enter STRIPE_SECRET_KEY again\?")  # Stripe rejected it: offered at once
+    child.send("n\r")
+    child.expect(r"Compare with Render now")  # then the platform, before the verdict
+    child.send("n\r")
+    child.expect(r"Push to Render now")
+    child.send("\r")  # default: no
     child.expect(r"Render backend: (.*)\r\n")
     said = child.match.group(1)
     child.expect(pexpect.EOF)
