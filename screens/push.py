@@ -101,7 +101,7 @@ class PushScreen(FilesScreen):
         from wizard.frontend import FrontEnd
 
         def show(plan: PushPlan) -> None:
-            self.query_one("#push-plan-text", Static).update(plan_text(plan))
+            self.query_one("#push-plan-text", Static).update(for_screen(plan_text(plan)))
             self.query_one("#push-apply", Button).disabled = not plan.has_changes
 
         def say(line: str, level: str) -> None:

@@ -34,10 +34,17 @@ def make_app(ui_project: Path) -> Callable[..., WizardApp]:
 
 
 async def settle(pilot: Pilot[object]) -> None:
-    """Let workers finish and their messages land."""
+    """Let workers finish and their messages land; then nothing on screen may show advice as
+    its raw marker (``checklists.advice``): every text the core wrote went through
+    ``for_screen``."""
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    from textual.widgets import Static
+
+    for widget in pilot.app.screen.query(Static):
+        shown = str(widget.render())
+        assert "\ue000" not in shown, f"raw advice in #{widget.id}: {shown[:200]}"
 
 
 async def fill(pilot: Pilot[object], name: str, value: str) -> None:
