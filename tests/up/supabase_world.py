@@ -12,6 +12,7 @@ migrations, "denied" (42501) before the grants, and everything after.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,8 @@ class SupabaseWorld(FakeSupabase):
     cluster: Cluster | None = None
     #: project ref -> its database password as Supabase holds it
     passwords: dict[str, str] = field(default_factory=dict)
+    #: called with each new project's ref once its database exists (a test's fault goes there)
+    on_database: Callable[[str], None] | None = None
 
     def _create(self, request: Request) -> Response:
         before = set(self.projects)
@@ -50,6 +53,8 @@ class SupabaseWorld(FakeSupabase):
             assert self.cluster is not None
             self.cluster.create_project(ref, password)
             self.passwords[ref] = password
+            if self.on_database is not None:
+                self.on_database(ref)
         return response
 
     def _route(self, request: Request) -> Response:

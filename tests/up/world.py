@@ -24,6 +24,7 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -71,6 +72,28 @@ TOKENS = {
 }
 
 
+def _writes(*shapes: tuple[str, str, str, int]) -> Counter[tuple[str, str, str]]:
+    return Counter({(v, m, p): n for v, m, p, n in shapes})
+
+
+#: what a first run writes, to the commit it asks for (vendor, method, path, times)
+FIRST_WRITES = _writes(
+    ("supabase", "POST", "/v1/projects", 1),
+    ("upstash", "POST", "/v2/redis/database", 1),
+    ("stripe", "POST", "/v1/prices", 3),
+    ("sentry", "POST", "/api/0/teams/acme/backend/projects/", 1),
+    ("render", "POST", "/v1/services", 1),
+    ("vercel", "POST", "/v11/projects", 1),
+)
+#: what the run after the commit writes: the endpoint, Render's two new values, one deploy
+RESUME_WRITES = _writes(
+    ("stripe", "POST", "/v1/webhook_endpoints", 1),
+    ("render", "PUT", "/v1/services/{id}/env-vars/APP_URL", 1),
+    ("render", "PUT", "/v1/services/{id}/env-vars/STRIPE_WEBHOOK_SECRET", 1),
+    ("render", "POST", "/v1/services/{id}/deploys", 1),
+)
+
+
 @dataclass
 class UpRun:
     code: int
@@ -109,15 +132,20 @@ class World:
     frontend: DeployedFrontend
     #: name -> the loopback address of the server answering for it
     addresses: dict[str, str] = field(default_factory=dict)
+    #: every server by what it plays ("openai", "render", "backend", …)
+    servers: dict[str, HTTPServer] = field(default_factory=dict)
 
     # -- the developer's side ------------------------------------------------------------------
     def type_tokens(self, values: Mapping[str, str] = TOKENS) -> None:
         store(self.project, dict(values))
 
-    def up(self, *args: str, timeout: float = 180) -> UpRun:
-        """``convoai-setup up`` for real: a subprocess with no terminal, resolving the world's
+    def up(self, *args: str) -> UpRun:
+        return self.command("up", *args)
+
+    def command(self, *args: str, timeout: float = 180) -> UpRun:
+        """``convoai-setup ARGS`` for real: a subprocess with no terminal, resolving the world's
         names through its private /etc/hosts."""
-        argv = self.hosts.argv(sys.executable, "-m", "wizard", "up", *args)
+        argv = self.hosts.argv(sys.executable, "-m", "wizard", *args)
         argv += ["--project", str(self.project)]
         started = time.monotonic()
         done = subprocess.run(
@@ -231,6 +259,7 @@ def build_world(
             backend=LiveBackend(""),
             frontend=frontend,
             addresses=addresses,
+            servers={**api, **site, "data api": data_api},
         )
         world.recorder.after = world.sync_names
         world.supabase.script = ("COMING_UP", "ACTIVE_HEALTHY")

@@ -33,12 +33,24 @@ async def describe_files(run: Run) -> tuple[str, bool]:
 
 
 async def run_files(run: Run) -> tuple[str, str]:
+    from checklists.errors import OutputConflict
     from wizard.outputs import apply, snapshot_plan
 
     answers = run.answers
 
     def write() -> list[str]:
         changes = snapshot_plan(answers.project, lambda state: answers.values())
+        mine = [c for c in changes if c.status == "conflict"]
+        if mine:  # never overwritten from here: the person decides, with the write command
+            paths = ", ".join(c.relpath for c in mine)
+            targets = [c.target for c in mine]
+            raise OutputConflict(
+                f"{paths} {'was' if len(mine) == 1 else 'were'} edited by hand (or existed "
+                "before convoai-setup); nothing was written.",
+                f"See the difference ({do('write', *targets, '--dry-run')}), then keep yours and "
+                f"make it match, or replace it ({do('write', *targets, '--force')}: a .bak copy "
+                f"is kept); then {do('up')} goes on from here.",
+            )
         written = apply(answers.project, changes)
         return [c.relpath for c in written]
 

@@ -99,7 +99,7 @@ async def run_jwt(run: Run) -> tuple[str, str]:
             # Never replaced unasked: the sessions it signs end when it changes.
             raise ValidationError(
                 f"JWT_SECRET is set but unusable: {problem}; it was left as it is.",
-                f"Replace it ({do('generate', 'jwt-secret', '--store')}: signed-in users sign "
+                f"Replace it ({do('generate jwt-secret', '--store')}: signed-in users sign "
                 f"in again), then {do('up')} goes on from here.",
             )
         return "skipped", "JWT_SECRET is set"
