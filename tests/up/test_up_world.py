@@ -6,6 +6,7 @@ The numbers of the closing note (values typed, writes per vendor, time per step)
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ def test_from_tokens_it_stops_for_the_commit_then_ends_verified_and_a_second_run
 
     # -- first run: everything up to GitHub, then the exact git commands and exit 1 ------------
     first = world.up("--yes", "--json")
+    ends = [world.recorder.mark()]
     assert first.code == 1, first.stderr
     events, summary = events_and_summary(first)
     outcome = finished(events)
@@ -95,6 +97,7 @@ def test_from_tokens_it_stops_for_the_commit_then_ends_verified_and_a_second_run
     mark = world.recorder.mark()
     world.git_push(paths)
     resumed = world.up("--yes", "--json")
+    ends.append(world.recorder.mark())
     assert resumed.code == 0, resumed.stderr
     events, summary = events_and_summary(resumed)
     outcome = finished(events)
@@ -119,6 +122,7 @@ def test_from_tokens_it_stops_for_the_commit_then_ends_verified_and_a_second_run
     # -- a second run: reads only, and ends with verify -----------------------------------------
     mark = world.recorder.mark()
     second = world.up("--json")  # no --yes, no terminal: nothing to confirm, so nothing asked
+    ends.append(world.recorder.mark())
     assert second.code == 0, second.stderr
     events, summary = events_and_summary(second)
     outcome = finished(events)
@@ -141,6 +145,10 @@ def test_from_tokens_it_stops_for_the_commit_then_ends_verified_and_a_second_run
         n for n, v in state["values"].items() if v["source"] not in ("created by API", "generated")
     )
     assert typed == sorted(TOKENS)
+    requests = [
+        dict(Counter(e.vendor for e in world.recorder.exchanges[a:b]))
+        for a, b in zip([0, *ends], ends, strict=False)
+    ]
     note = {
         "values typed": len(typed),
         "writes, first run (to the commit)": dict(
@@ -153,6 +161,7 @@ def test_from_tokens_it_stops_for_the_commit_then_ends_verified_and_a_second_run
         "seconds per step, first run": json.loads(first.stdout.splitlines()[-1])["seconds"],
         "seconds per step, after the commit": summary_seconds(resumed),
         "seconds per step, second run": summary["seconds"],
+        "requests per vendor (reads and writes), per run": requests,
         "wall seconds per run": [round(r.seconds, 2) for r in (first, resumed, second)],
     }
     print(json.dumps(note, indent=1))  # pytest -s shows it
@@ -167,8 +176,20 @@ def test_the_site_accepts_the_test_webhook_only_with_the_secret_render_runs_with
 ) -> None:
     world.type_tokens()
     first = world.up("--yes")
+    # on a terminal-less stderr: one line per step with its state and time, then where it stopped
+    assert re.search(r"^✓ provision  done +\d+\.\ds  created ", first.stderr, re.M), first.stderr
+    assert re.search(r"^✗ github     failed +\d+\.\ds  ", first.stderr, re.M)
+    assert re.search(r"Stopped after \d+\.\ds\.$", first.stderr, re.M)
     world.git_push(commands_asked(first.stderr)[0])
-    assert world.up("--yes").code == 0
+    resumed = world.up("--yes")
+    assert resumed.code == 0, resumed.stderr
+    assert "The last up stopped at github: going on from there." in resumed.stderr
+    assert re.search(
+        r"^· github     skipped +\d+\.\ds  every file is on main$", resumed.stderr, re.M
+    )
+    assert re.search(r"^✓ verify     done +\d+\.\ds  all 8 checks passed", resumed.stderr, re.M)
+    assert f"APP_URL: {world.app_url()}" in resumed.stderr
+    assert re.search(r"Verified after \d+\.\ds\.$", resumed.stderr, re.M)
     # a secret stored here but never pushed: the site (Render's live deploy) does not know it
     changed = run_cli(
         "vars",

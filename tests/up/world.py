@@ -178,10 +178,16 @@ class World:
         return str(self.service()["serviceDetails"]["url"])
 
     def secrets(self) -> dict[str, str]:
-        """Every secret in play: the tokens, and whatever the vendors generated."""
+        """Every secret in play: the tokens, every secret the wizard stored (generated or
+        provisioned), and whatever the vendors generated."""
         from checklists.catalog import catalog
+        from wizard.project import Project
+        from wizard.values import Answers
 
         found = {k: v for k, v in TOKENS.items() if catalog()[k].secret}
+        stored = Answers(Project(self.project), use_environment=False)
+        secret = [n for n, v in catalog().items() if v.secret]
+        found |= {f"stored {n}": v for n, v in stored.values(secret).items() if v}
         for ref, password in self.supabase.passwords.items():
             found[f"db password {ref}"] = password
             found[f"service jwt {ref}"] = self.supabase.service_jwt(ref)

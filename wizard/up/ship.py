@@ -112,9 +112,8 @@ async def describe_deploy(run: Run) -> tuple[str, bool]:
         return f"push Render's and Vercel's variables (read back){then}", True
     state = await asyncio.to_thread(run.answers.state_file.read)
     pending = [*await _differing(run)]
-    pending += [
-        f"{row(p).label}: deploy (values changed since its last deploy)" for p in owed(state)
-    ]
+    waiting = owed(state) if run.deploy else set()
+    pending += [f"{row(p).label}: deploy (values changed since its last deploy)" for p in waiting]
     if not pending:
         return "Render and Vercel have every value: nothing to push or deploy", False
     return f"{'; '.join(pending)}{then}", True
