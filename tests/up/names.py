@@ -14,10 +14,13 @@ the file again at every lookup, so a name assigned mid-run resolves at once.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -27,12 +30,30 @@ import pytest
 VENDOR_NAMES = ("*.onrender.com", "*.vercel.app", "*.supabase.co", "*.upstash.io")
 
 
-def require_namespaces() -> None:
-    """The world needs root (port 443 on loopback, a private mount namespace): say so plainly."""
+@functools.cache
+def _namespaces_work() -> str:
+    """Empty when a private /etc/hosts works here, else what went wrong (asked once)."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return "not root, or util-linux's unshare is missing"
+    scratch = Path(tempfile.mkdtemp(prefix="convoai-hosts-"))
+    hosts = HostsFile(scratch / "hosts")
+    hosts.add("probe.onrender.com", "127.0.0.9")
+    done = subprocess.run(
+        hosts.argv("getent", "hosts", "probe.onrender.com"), capture_output=True, text=True
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+    return "" if "127.0.0.9" in done.stdout else (done.stderr.strip() or "no answer")
+
+
+def require_namespaces() -> None:
+    """The world needs root (port 443 on loopback, a private mount namespace for the wizard's
+    /etc/hosts): say so plainly when that is not possible here."""
+    why = _namespaces_work()
+    if why:
         pytest.fail(
-            "tests/up needs root and util-linux's unshare (a private /etc/hosts for the wizard, "
-            "port 443 on loopback); .ci/run runs the suite as root"
+            f"tests/up needs root and a private mount namespace (unshare --mount) to give the "
+            f"wizard its own /etc/hosts, and port 443 on loopback; here: {why}. .ci/run runs "
+            "the suite as root"
         )
 
 
