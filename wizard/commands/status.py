@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from wizard.commands import print_json, project_of
+from wizard.project import STATE_DIR
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
 #: ``status`` must start fast (``bench.startup``)
@@ -39,8 +42,8 @@ def collect(project: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "project": {
             "name": project.name,
-            "root": str(project.root),
-            "state": str(project.state_file),
+            "root": project.root_dir,
+            "state": project.file(STATE_DIR, "state.json"),
         },
         "store": state.get("store", {}).get("backend"),
         "values": {"required": required, "required_set": have},
@@ -71,7 +74,7 @@ def collect(project: Any) -> dict[str, Any]:
     # not compared: that would open the secret store). Read only when either could say
     # something, so a plain status keeps its start-up cost.
     doc["outside"] = []
-    if (project.root / ".env").is_file() or _catalog_names_in_environment():
+    if os.path.isfile(project.file(".env")) or _catalog_names_in_environment():
         from wizard.outside import differences
         from wizard.values import Answers
 
@@ -81,8 +84,6 @@ def collect(project: Any) -> dict[str, Any]:
 
 
 def _catalog_names_in_environment() -> bool:
-    import os
-
     from checklists.catalog import catalog
 
     return any(name in os.environ for name in catalog())
