@@ -13,7 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from wizard.cli_text import COMMANDS, EXIT_USAGE, terminal_columns, top_help
+from wizard.cli_text import COMMANDS, EXIT_USAGE, FLAG_COMMANDS, terminal_columns, top_help
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
 __all__ = ["COMMANDS", "main", "top_help"]
 
@@ -43,9 +48,11 @@ def _main(argv: list[str]) -> int:
         if text is not None:
             sys.stdout.write(text)
             return 0
-    from wizard.cli_parser import build_parser
+    args = read_flags(argv)
+    if args is None:
+        from wizard.cli_parser import build_parser
 
-    args = build_parser(argv).parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
     if not getattr(args, "project", None):
         args.project = "."
     handler = getattr(args, "handler", None)
@@ -72,6 +79,45 @@ def _main(argv: list[str]) -> int:
 
         error(exc.line())
         return exc.exit_code
+
+
+def read_flags(argv: list[str]) -> argparse.Namespace | None:
+    """What argparse makes of ``argv`` when it is a command of ``FLAG_COMMANDS`` with some of
+    its flags and ``--project DIR`` (anywhere, the last one counting); None for any other
+    command line, which argparse then reads (help, errors, abbreviations, ``--opt=value``, a
+    value that starts with ``-``: everything but these exact words)."""
+    from types import SimpleNamespace
+
+    command: str | None = None
+    found: dict[str, object] = {"project": None, "plain": False}
+    words = iter(argv)
+    for word in words:
+        if word == "--project":
+            value = next(words, None)
+            if value is None or value.startswith("-"):
+                return None
+            found["project"] = value
+        elif command is None and word in FLAG_COMMANDS:
+            command = word
+            found.update(dict.fromkeys((_dest(f) for f in FLAG_COMMANDS[word]), False))
+        elif command is not None and word in FLAG_COMMANDS[command]:
+            found[_dest(word)] = True
+        else:
+            return None
+    if command is None:
+        return None
+    __import__(COMMANDS[command][0])
+    handler = sys.modules[COMMANDS[command][0]].run
+    # A Namespace in all but name: argparse itself is what this avoids importing.
+    parsed: argparse.Namespace = SimpleNamespace(  # type: ignore[assignment]
+        command=command, handler=handler, **found
+    )
+    return parsed
+
+
+def _dest(flag: str) -> str:
+    """argparse's attribute name for a flag: ``--dry-run`` -> ``dry_run``."""
+    return flag.lstrip("-").replace("-", "_")
 
 
 def _unexpected(exc: Exception) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from wizard.cli_text import FLAG_COMMANDS
 from wizard.commands import print_json, project_of
 from wizard.project import STATE_DIR
 
@@ -23,7 +24,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         description="Show each phase and the plan's todos, read from the project's state only "
         "(the secret store is not opened).",
     )
-    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    for flag, text in FLAG_COMMANDS["status"].items():  # read without argparse too (wizard.cli)
+        p.add_argument(flag, action="store_true", help=text)
     p.set_defaults(handler=run)
 
 
