@@ -78,7 +78,7 @@ class OverviewScreen(Screen[None]):
         phases = self.query_one("#phases", OptionList)
         highlighted = phases.highlighted
         statuses = self._statuses = all_status(self.answers.project, state)
-        phases.clear_options()
+        rows = []
         for status in statuses:
             note = for_screen(status.message)
             if status.verified_at:
@@ -86,9 +86,11 @@ class OverviewScreen(Screen[None]):
                     note + "; " if note else ""
                 ) + f"verified live at {short_time(status.verified_at)}"
             since = short_time(status.at).removesuffix(" UTC")
-            phases.add_option(
+            rows.append(
                 Option(_row(status.phase.title, badge(status.status), since, note), status.phase.id)
             )
+        phases.clear_options()
+        phases.add_options(rows)  # one update of the list, not one per row
         phases.highlighted = highlighted if highlighted is not None else 0
         done = sum(s.status == "done" for s in statuses)
         resume = resume_step(statuses)

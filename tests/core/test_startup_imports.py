@@ -182,3 +182,38 @@ def test_status_reads_the_platforms_only_when_a_push_was_recorded(project: Path)
     assert loaded & NEVER == set()
     shown = run_cli("status", project=project)
     assert "Render differs since 2026-01-01T00:00:00Z: NODE_ENV" in shown.stdout, shown.stderr
+
+
+#: what the TUI's first frame (the overview) does not show, imported when first needed: the
+#: screens' messages (a dozen dataclasses) when one is posted; OpenSSL (hashlib, hmac, secrets)
+#: when a value is stored; cryptography when a secret is read or written; keyring when the
+#: system keyring is probed
+NOT_FOR_FIRST_FRAME = {
+    "screens.messages",
+    "hashlib",
+    "_hashlib",
+    "hmac",
+    "secrets",
+    "getpass",
+    "cryptography",
+    "keyring",
+    "wizard.vault",
+    "screens.phase",
+    "screens.finish",
+    "screens.commands",
+}
+
+
+def test_the_first_frame_leaves_messages_and_crypto_for_later(project: Path) -> None:
+    app = (
+        f"from screens.run import prepare_answers; answers = prepare_answers({str(project)!r}); "
+        "from screens.app import WizardApp; WizardApp(answers)"
+    )
+    loaded = imported("-c", app)
+    assert {"textual.app", "screens.app", "screens.overview", "wizard.values"} <= loaded
+    assert loaded & NOT_FOR_FIRST_FRAME == set()
+    # Right after the first frame the overview opens the store (a vault here): that alone
+    # loads no cryptography, which waits for a secret.
+    opened = imported("-c", f"{app}; print(answers.store.description)")
+    assert "wizard.vault" in opened
+    assert opened & {"cryptography", "keyring", "screens.messages"} == set()
