@@ -98,8 +98,9 @@ async def check_upstash(ctx: CheckContext) -> list[CheckResult]:
         options["ssl_ca_certs"] = ctx.env["SSL_CERT_FILE"]
     # Nothing on connect (redis-py 8 would send HELLO 3, then CLIENT SETINFO, each answered
     # before the next): RESP2, as BullMQ's ioredis speaks it, and the credentials go in the
-    # pipeline below.
-    options.update(protocol=2, lib_name=None, lib_version=None)
+    # pipeline below. ``driver_info=None`` is what turns CLIENT SETINFO off since redis-py 8
+    # (``lib_name``/``lib_version`` are deprecated there and will go).
+    options.update(protocol=2, driver_info=None)
     url = ctx.value("REDIS_URL")
     parts = urlsplit(url)
     try:
