@@ -98,7 +98,7 @@ class WizardApp(App[int], inherit_bindings=False):
         # Opening the store imports keyring/cryptography: only once the first frame is shown.
         overview = self.screen_stack[0]
         if isinstance(overview, OverviewScreen):
-            overview.open_store()
+            overview.after_first_frame()
 
     def statuses(self) -> list[PhaseStatus]:
         """Every phase's status, read fresh from the state file."""

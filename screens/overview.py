@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from wizard.done import PhaseStatus
     from wizard.values import Answers
 
+
+class OverviewView(NamedTuple):
+    """The overview's changing text: the values line, the phase rows, what's next, the button."""
+
+    values: str
+    rows: list[Option]
+    next_line: str
+    button: str
+
+
 #: column widths of the phase list (Phase, Status, Since); the note takes the rest
 COLUMNS = (16, 10, 17)
 
@@ -37,49 +47,60 @@ class OverviewScreen(Screen[None]):
         self._statuses: list[PhaseStatus] = []
         #: phase id -> its note as ``status`` writes it
         self._notes: dict[str, str] = {}
+        #: compose filled the widgets (the first resume has nothing to redraw)
+        self._composed_view = False
 
     def compose(self) -> ComposeResult:
+        # Composed with what it shows: filled in after mounting, the first frame would be laid
+        # out and rendered twice (some 40 ms of the start-up's CPU).
+        view = self.read_view()
+        self._composed_view = True
         yield TitleBar()
         with Vertical(id="overview"):
-            yield Static(id="project-line", classes="info")
+            project = self.answers.project
+            yield Static(
+                f"Project   [b]{project.name}[/b]  {home_path(project.root)}",
+                id="project-line",
+                classes="info",
+            )
             yield Static("Secrets   opening the secret store…", id="store-line", classes="info")
-            yield Static(id="values-line", classes="info")
+            yield Static(view.values, id="values-line", classes="info")
             # An OptionList of pre-formatted rows: a DataTable costs ~25 ms more to first frame.
             yield Static(_row("Phase", "Status", "Since", "Note"), id="phases-head")
-            yield OptionList(id="phases")
+            yield OptionList(*view.rows, id="phases")
             yield Static(id="row-detail", classes="info")
-            yield Static(id="next-line", classes="info")
+            yield Static(view.next_line, id="next-line", classes="info")
             with Horizontal(classes="buttons"):
-                yield ActionLink("Start", id="resume", classes="-primary")
+                yield ActionLink(view.button, id="resume", classes="-primary")
                 yield ActionLink("Summary & export", id="summary")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "overview"
-        project = self.answers.project
-        self.query_one("#project-line", Static).update(
-            f"Project   [b]{project.name}[/b]  {home_path(project.root)}"
-        )
-        # refresh_status runs from on_screen_resume, which also fires when first shown.
+        # refresh_status runs from on_screen_resume, which fires when shown again (and when
+        # first shown, where compose has just drawn the same).
         self.query_one("#phases", OptionList).focus()
 
     def on_screen_resume(self) -> None:
+        if self._composed_view:  # the start-up's resume: compose has just drawn the same
+            return
         self.refresh_status()
 
-    def refresh_status(self) -> None:
-        """Re-read the state and redraw the phase table."""
+    def after_first_frame(self) -> None:
+        """From now on every resume redraws (even a first one, if a phase was opened first),
+        and the secret store is opened (keyring and cryptography: never before the frame)."""
+        self._composed_view = False
+        self.open_store()
+
+    def read_view(self) -> OverviewView:
+        """What the overview shows, read fresh from the state file (once: values and phases)."""
         from screens.nav import resume_step
         from wizard.done import all_status
         from wizard.drift import drift_note
         from wizard.phases import required_progress
 
-        state = self.answers.state_file.read()  # once: the values line and the phases
+        state = self.answers.state_file.read()
         have, required = required_progress(state)
-        self.query_one("#values-line", Static).update(
-            f"Values    {have} of {required} required values set"
-        )
-        phases = self.query_one("#phases", OptionList)
-        highlighted = phases.highlighted
         statuses = self._statuses = all_status(self.answers.project, state)
         # What `status` says: the phase's message, then its platform's drift (if compared).
         self._notes = {
@@ -97,21 +118,28 @@ class OverviewScreen(Screen[None]):
             rows.append(
                 Option(_row(status.phase.title, badge(status.status), since, note), status.phase.id)
             )
-        phases.clear_options()
-        phases.add_options(rows)  # one update of the list, not one per row
-        phases.highlighted = highlighted if highlighted is not None else 0
         done = sum(s.status == "done" for s in statuses)
         resume = resume_step(statuses)
-        button = self.query_one("#resume", ActionLink)
         if resume == "finish":
-            self.query_one("#next-line", Static).update(f"All {done} phases done.")
-            button.update("Summary")
+            next_line, button = f"All {done} phases done.", "Summary"
         else:
             title = next(s.phase.title for s in statuses if s.phase.id == resume)
-            self.query_one("#next-line", Static).update(
-                f"{done} of {len(statuses)} phases done. Next: [b]{title}[/b]"
-            )
-            button.update(f"{'Resume' if done else 'Start'}: {title}")
+            next_line = f"{done} of {len(statuses)} phases done. Next: [b]{title}[/b]"
+            button = f"{'Resume' if done else 'Start'}: {title}"
+        values = f"Values    {have} of {required} required values set"
+        return OverviewView(values, rows, next_line, button)
+
+    def refresh_status(self) -> None:
+        """Re-read the state and redraw the phase table."""
+        view = self.read_view()
+        self.query_one("#values-line", Static).update(view.values)
+        phases = self.query_one("#phases", OptionList)
+        highlighted = phases.highlighted
+        phases.clear_options()
+        phases.add_options(view.rows)  # one update of the list, not one per row
+        phases.highlighted = highlighted if highlighted is not None else 0
+        self.query_one("#next-line", Static).update(view.next_line)
+        self.query_one("#resume", ActionLink).update(view.button)
 
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
