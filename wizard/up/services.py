@@ -17,7 +17,19 @@ from wizard.up.step import session_for
 
 if TYPE_CHECKING:
     from wizard.platforms.plan import PushPlan
+    from wizard.platforms.session import Session
     from wizard.up import Run
+
+
+async def _plan(
+    run: Run, session: Session, target: str, values: dict[str, Any]
+) -> tuple[Any, PushPlan]:
+    """The platform's adapter and its push plan (what exists, what a creation would send)."""
+    adapter = session.adapter(target)
+    plan = await adapter.plan(values, run.salt, session.remembered(target))
+    if plan.blocked:
+        raise UsageError(plan.blocked)
+    return adapter, plan
 
 
 async def _create(run: Run, target: str, adapter: Any, plan: PushPlan) -> str:
@@ -64,10 +76,7 @@ async def run_render(run: Run) -> tuple[str, str]:
 
     values = await run.values()
     async with session_for(run, values) as session:
-        render = session.adapter("render")
-        plan = await render.plan(values, run.salt, session.remembered("render"))
-        if plan.blocked:
-            raise UsageError(plan.blocked)
+        render, plan = await _plan(run, session, "render", values)
         created = ""
         if plan.create is not None:
             created = f"Render service {render.name} ({await _create(run, 'render', render, plan)})"
@@ -111,10 +120,7 @@ async def describe_vercel(run: Run) -> tuple[str, bool]:
 async def run_vercel(run: Run) -> tuple[str, str]:
     values = await run.values()
     async with session_for(run, values) as session:
-        vercel = session.adapter("vercel")
-        plan = await vercel.plan(values, run.salt, session.remembered("vercel"))
-        if plan.blocked:
-            raise UsageError(plan.blocked)
+        vercel, plan = await _plan(run, session, "vercel", values)
         created, ref = "", plan.ref
         if plan.create is not None:
             ref = await _create(run, "vercel", vercel, plan)
