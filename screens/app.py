@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from screens.nav import FINISH, phase_statuses, resume_step
 from screens.overview import OverviewScreen
+from screens.text import BREAKPOINTS
 from wizard.phases import PHASE_IDS
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class WizardApp(App[int], inherit_bindings=False):
         wizard_commands
     }
     #: below 90 columns the phase list beside each screen is hidden (see app.tcss)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]  # noqa: RUF012 (Textual's own type)
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     #: Textual's own bindings are not inherited so that this list sets the footer's order:
     #: Export and Help first, since an 80-column footer cuts off the last ones.
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.advice import for_screen
-from screens.text import badge, home_path, short_time
+from screens.text import BREAKPOINTS, badge, home_path, short_time
 from screens.widgets import ActionLink, TitleBar
 
 if TYPE_CHECKING:
@@ -55,6 +55,10 @@ class OverviewScreen(Screen[None]):
         # out and rendered twice (some 40 ms of the start-up's CPU).
         view = self.read_view()
         self._composed_view = True
+        # The width's breakpoint class (``WizardApp.HORIZONTAL_BREAKPOINTS``) set now, as Textual
+        # would on the first resize: set then, it restyles and lays out the frame once more.
+        width = self.app.size.width
+        self.add_class(next(name for edge, name in reversed(BREAKPOINTS) if width >= edge))
         yield TitleBar()
         with Vertical(id="overview"):
             project = self.answers.project

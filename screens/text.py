@@ -6,6 +6,10 @@ from pathlib import Path
 
 from textual.content import Content
 
+#: the app's width classes (``App.HORIZONTAL_BREAKPOINTS``): ``-narrow`` below 90 columns
+#: (80x24: the phase list gives its room to the form), ``-wide`` from 90
+BREAKPOINTS: list[tuple[int, str]] = [(0, "-narrow"), (90, "-wide")]
+
 #: phase status / check outcome -> (glyph, theme colour)
 GLYPHS: dict[str, tuple[str, str]] = {
     "done": ("✓", "$text-success"),
