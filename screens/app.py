@@ -17,7 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.screen import Screen
 
-from screens.messages import ErrorReported, ExportRequested, OpenStep, PhaseCompleted, ShowOverview
+from screens.messages import (
+    DeployRequested,
+    ErrorReported,
+    ExportRequested,
+    OpenStep,
+    PhaseCompleted,
+    ShowOverview,
+)
 from screens.nav import FINISH, phase_statuses, resume_step
 from screens.overview import OverviewScreen
 from wizard.phases import PHASE_IDS
@@ -189,6 +196,22 @@ class WizardApp(App[int], inherit_bindings=False):
             self.show_overview()
         else:
             self.action_next_phase()
+
+    @on(DeployRequested)
+    def deploy_requested(self) -> None:
+        """Deploy everything, on top of the overview (the phase screen asks about unsaved
+        input first)."""
+        from screens.deploy import DeployScreen
+
+        if isinstance(self.screen, DeployScreen):
+            return
+
+        def show() -> None:
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
+                self.pop_screen()
+            self.push_screen(DeployScreen(self.answers))
+
+        self.leave_screen(show)
 
     @on(ExportRequested)
     def export_requested(self, message: ExportRequested) -> None:

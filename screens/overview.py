@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.advice import for_screen
-from screens.messages import OpenStep, StoreOpened
+from screens.messages import DeployRequested, OpenStep, StoreOpened
 from screens.text import badge, home_path, short_time
 from screens.widgets import ActionLink, TitleBar
 
@@ -52,6 +52,7 @@ class OverviewScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield ActionLink("Start", id="resume", classes="-primary")
                 yield ActionLink("Summary & export", id="summary")
+                yield ActionLink("Deploy everything", id="deploy")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -159,6 +160,10 @@ class OverviewScreen(Screen[None]):
     @on(ActionLink.Pressed, "#summary")
     def summary(self) -> None:
         self.post_message(OpenStep("finish"))
+
+    @on(ActionLink.Pressed, "#deploy")
+    def deploy(self) -> None:
+        self.post_message(DeployRequested())
 
     @on(OptionList.OptionSelected, "#phases")
     def row_selected(self, event: OptionList.OptionSelected) -> None:
