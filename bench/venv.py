@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -131,9 +132,11 @@ def _build(source: Path, home: Path, python: str) -> None:
 def check_interpreter(python: Path | str) -> Interpreter:
     """``python`` described, or ``SystemExit`` when its convoai-setup is editable or is not the
     one installed in its own environment (a checkout on ``sys.path``, a ``.pth`` file)."""
+    # Absolute, but not resolved: a venv's python is a link whose target is outside the venv.
+    python = os.path.abspath(python)
     with tempfile.TemporaryDirectory(prefix="convoai-bench-probe-") as scratch:
         done = subprocess.run(
-            [str(python), "-c", _PROBE], cwd=scratch, capture_output=True, text=True, check=False
+            [python, "-c", _PROBE], cwd=scratch, capture_output=True, text=True, check=False
         )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]

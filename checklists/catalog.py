@@ -6,62 +6,36 @@ and ``check`` all call it, so a value is judged the same way everywhere.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
-from typing import Any
-from urllib.parse import SplitResult, urlsplit
 
 from checklists.advice import do
+from checklists.catalog_variable import Variable as Variable  # (re-exported)
 from checklists.chars import escape, unsafe_problem
 
-CATALOG_FILE = Path(__file__).with_name("catalog.toml")
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
+#: every command reads the catalog, and ``status`` must start fast
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+    from urllib.parse import SplitResult
+
+#: the catalog file as a string (``CATALOG_FILE`` is the same as a ``Path``)
+CATALOG_PATH = os.path.join(os.path.dirname(__file__), "catalog.toml")
 DESTINATIONS = ("render", "vercel", "wizard")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-@dataclass(frozen=True)
-class Variable:
-    """One value the wizard collects."""
+def __getattr__(name: str) -> Path:
+    # ``CATALOG_FILE`` as a ``Path``, made when first asked for: pathlib is not imported by
+    # the commands that only read the catalog.
+    if name == "CATALOG_FILE":
+        from pathlib import Path
 
-    name: str
-    #: id of the phase whose screen asks for it
-    phase: str
-    #: where it ends up: ``render`` (backend env), ``vercel`` (frontend env), ``wizard`` (only
-    #: used here)
-    destinations: tuple[str, ...]
-    required: bool
-    #: secrets live only in the secret store and are masked everywhere
-    secret: bool
-    description: str
-    #: an example that is obviously not a real value
-    example: str
-    #: the plan's directions to find the value
-    where: str
-    default: str | None = None
-    #: name of a generator (``jwt-secret``) that can produce the value
-    generator: str | None = None
-    prefixes: tuple[str, ...] = ()
-    schemes: tuple[str, ...] = ()
-    min_length: int = 0
-    pattern: str | None = None
-    pattern_help: str = ""
-    #: a prefix people paste by mistake -> what it really is and what to paste instead
-    wrong_prefixes: dict[str, str] = field(default_factory=dict)
-    #: provider ids whose live checks use this value
-    checks: tuple[str, ...] = ()
-    #: a URL that gets paths appended (``APP_URL`` + ``/api/…``): a trailing ``/`` is dropped
-    trim_slash: bool = False
-    #: a base URL only: a path (``/rest/v1``), query or fragment is refused with the fix
-    bare_url: bool = False
-    #: when not set, the value of this other variable stands in (``VITE_API_URL`` <- ``APP_URL``)
-    default_from: str | None = None
-
-    @property
-    def app_env(self) -> bool:
-        """True when the value goes into the application's environment (Render or Vercel)."""
-        return any(d in ("render", "vercel") for d in self.destinations)
+        return Path(CATALOG_PATH)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache
@@ -75,25 +49,25 @@ def catalog() -> dict[str, Variable]:
     """
     from checklists import catalog_cache
 
-    key = catalog_cache.key(CATALOG_FILE)
+    key = catalog_cache.key(CATALOG_PATH)
     raw = catalog_cache.read(key) if key else None
     if raw is not None:
         try:
             return _variables(raw)
         except (KeyError, TypeError, ValueError):
             pass  # an entry of another shape: parse the catalog itself
-    raw = _parse(CATALOG_FILE)
+    raw = _parse(CATALOG_PATH)
     if key:
         catalog_cache.write(key, raw)
     return _variables(raw)
 
 
-def load_catalog(path: Path) -> dict[str, Variable]:
+def load_catalog(path: str | os.PathLike[str]) -> dict[str, Variable]:
     """Read and validate a catalog file; ``CatalogError`` says what is wrong in it."""
     return _variables(_parse(path))
 
 
-def _parse(path: Path) -> dict[str, Any]:
+def _parse(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The validated ``[vars.*]`` tables of a catalog file (tomllib: only when parsing)."""
     import tomllib
 
@@ -101,13 +75,13 @@ def _parse(path: Path) -> dict[str, Any]:
     from checklists.schema import validate
 
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             document = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CatalogError(
             f"{path}: cannot be read as TOML ({exc}).", "Restore the file from the package."
         ) from None
-    validate(document, str(path))
+    validate(document, os.fspath(path))
     vars_: dict[str, Any] = document["vars"]
     return vars_
 
@@ -181,6 +155,8 @@ def normalise_for(name: str, value: str) -> str:
 
 def split_url(value: str) -> SplitResult | None:
     """``urlsplit`` that never raises: None for what it refuses (``://[``, a bad IPv6 host)."""
+    from urllib.parse import urlsplit  # with ipaddress: only when a URL is judged
+
     try:
         return urlsplit(value)
     except ValueError:

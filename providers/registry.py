@@ -6,32 +6,60 @@ listing the registry (``--help``, the TUI's check screen) costs no imports of ht
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from checklists.frozen import Frozen
 
-from providers.base import CheckContext, CheckResult
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
+#: ``status`` reads the registry, and needs neither ``providers.base`` nor ``dataclasses``
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+    from typing import Final, TypeAlias
 
-CheckFn = Callable[[CheckContext], Awaitable[list[CheckResult]]]
+    from providers.base import CheckContext, CheckResult
+
+    CheckFn: TypeAlias = Callable[[CheckContext], Awaitable[list[CheckResult]]]
 
 
-@dataclass(frozen=True)
-class Provider:
+class Provider(Frozen):
+    """One live check: where its results go, its function, and the values it reads."""
+
+    __match_args__ = ("id", "service", "phase", "target", "requires", "reads", "optional")
+    __slots__ = __match_args__
     #: registry id; also what ``select_services`` returns
-    id: str
+    id: Final[str]
     #: service id of its results
-    service: str
-    phase: str
+    service: Final[str]
+    phase: Final[str]
     #: ``module:function`` of the async check
-    target: str
+    target: Final[str]
     #: all must be set for the live check to run (else one ``skip`` result says which)
-    requires: tuple[str, ...]
+    requires: Final[tuple[str, ...]]
     #: everything it reads (a format failure in any of ``requires`` skips the live check)
-    reads: tuple[str, ...] = ()
+    reads: Final[tuple[str, ...]]
     #: True when ``requires`` are optional values: missing means "not used", not "not set yet"
-    optional: bool = False
+    optional: Final[bool]
+
+    def __init__(
+        self,
+        id: str,
+        service: str,
+        phase: str,
+        target: str,
+        requires: tuple[str, ...],
+        reads: tuple[str, ...] = (),
+        optional: bool = False,
+    ) -> None:
+        self.id = id
+        self.service = service
+        self.phase = phase
+        self.target = target
+        self.requires = requires
+        self.reads = reads
+        self.optional = optional
 
     def load(self) -> CheckFn:
+        import importlib
+
         module, _, name = self.target.partition(":")
         fn: CheckFn = getattr(importlib.import_module(module), name)
         return fn

@@ -14,11 +14,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.advice import for_screen
-from screens.messages import DeployRequested, OpenStep, StoreOpened
 from screens.text import badge, home_path, short_time
 from screens.widgets import ActionLink, TitleBar
 
 if TYPE_CHECKING:
+    from screens.messages import StoreOpened
     from wizard.done import PhaseStatus
     from wizard.values import Answers
 
@@ -87,7 +87,7 @@ class OverviewScreen(Screen[None]):
             s.phase.id: "; ".join(m for m in (s.message, drift_note(state, s.phase.id)) if m)
             for s in statuses
         }
-        phases.clear_options()
+        rows = []
         for status in statuses:
             note = for_screen(self._notes[status.phase.id])
             if status.verified_at:
@@ -95,9 +95,11 @@ class OverviewScreen(Screen[None]):
                     note + "; " if note else ""
                 ) + f"verified live at {short_time(status.verified_at)}"
             since = short_time(status.at).removesuffix(" UTC")
-            phases.add_option(
+            rows.append(
                 Option(_row(status.phase.title, badge(status.status), since, note), status.phase.id)
             )
+        phases.clear_options()
+        phases.add_options(rows)  # one update of the list, not one per row
         phases.highlighted = highlighted if highlighted is not None else 0
         done = sum(s.status == "done" for s in statuses)
         resume = resume_step(statuses)
@@ -115,6 +117,8 @@ class OverviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
         """Opening may probe the OS keyring, which can be slow: never on the UI thread."""
+        from screens.messages import StoreOpened
+
         try:
             store = self.answers.store
         except Exception as exc:
@@ -124,8 +128,8 @@ class OverviewScreen(Screen[None]):
             return
         self.post_message(StoreOpened(store.kind, store.description, store.reason))
 
-    @on(StoreOpened)
-    def store_opened(self, message: StoreOpened) -> None:
+    # By name, not ``@on(StoreOpened)``: screens.messages stays out of the first frame.
+    def on_store_opened(self, message: StoreOpened) -> None:
         line = self.query_one("#store-line", Static)
         if message.error:
             line.update(Content.assemble("Secrets   ", (message.error, "$text-error")))
@@ -155,27 +159,35 @@ class OverviewScreen(Screen[None]):
     def resume(self) -> None:
         from screens.nav import phase_statuses, resume_step
 
-        self.post_message(OpenStep(resume_step(phase_statuses(self.answers))))
+        self.request_step(resume_step(phase_statuses(self.answers)))
 
     @on(ActionLink.Pressed, "#summary")
     def summary(self) -> None:
-        self.post_message(OpenStep("finish"))
+        self.request_step("finish")
 
     @on(ActionLink.Pressed, "#deploy")
     def deploy(self) -> None:
+        from screens.messages import DeployRequested
+
         self.post_message(DeployRequested())
 
     @on(OptionList.OptionSelected, "#phases")
     def row_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.post_message(OpenStep(event.option.id))
+            self.request_step(event.option.id)
 
     def action_open_selected(self) -> None:
         phases = self.query_one("#phases", OptionList)
         if phases.highlighted is not None:
             option_id = phases.get_option_at_index(phases.highlighted).id
             if option_id:
-                self.post_message(OpenStep(option_id))
+                self.request_step(option_id)
+
+    def request_step(self, step: str) -> None:
+        """Ask the app to show ``step`` (a phase id or ``finish``)."""
+        from screens.messages import OpenStep
+
+        self.post_message(OpenStep(step))
 
     def status_text(self, phase_id: str) -> str:
         """The row shown for a phase, as plain text (for tests and screen readers)."""

@@ -52,11 +52,21 @@ def prepare_answers(project_dir: str | Path) -> Answers:
 
 def run_tui(project_dir: str | Path, phase_id: str | None = None) -> int:
     """Run the Textual wizard; returns the exit code."""
-    answers = prepare_answers(project_dir)
-    from screens.app import WizardApp
+    import gc
 
-    app = WizardApp(answers, phase_id)
-    result = app.run()
+    # Until the first frame, start-up only makes objects that live as long as the app (some
+    # 300 modules, their classes, the widgets): the collector, walking them again and again as
+    # they are made, would find nothing to free. The app turns it back on once the first frame
+    # is shown (``WizardApp.on_ready``), with those objects frozen out of its later walks.
+    gc.disable()
+    try:
+        answers = prepare_answers(project_dir)
+        from screens.app import WizardApp
+
+        app = WizardApp(answers, phase_id)
+        result = app.run()
+    finally:
+        gc.enable()  # (when the app stopped before its first frame)
     return int(result or 0) if app.return_code is None else app.return_code
 
 

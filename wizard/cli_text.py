@@ -42,6 +42,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "up": ("wizard.commands.up", "from the tokens to a verified live site, resumable"),
 }
+#: the commands whose only options are on/off flags (besides ``--project DIR``), with each
+#: flag's help. Their modules declare exactly these to argparse, so the parser stays the one
+#: definition of the command line; ``wizard.cli`` reads a command line of only these words
+#: itself (``read_flags``) rather than build argparse, whose import and set-up cost more than
+#: the command (``bench.startup``). ``tests/core/test_cli_flags.py`` holds the two to the same
+#: result for every short command line.
+FLAG_COMMANDS: dict[str, dict[str, str]] = {
+    "status": {"--json": "one JSON document on stdout"},
+}
 #: = ``checklists.errors.EXIT_USAGE``, which is not imported before an error needs it
 EXIT_USAGE = 2
 PROG = "convoai-setup"

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
 
 from checklists.advice import render
 from checklists.chars import escape
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import TextIO
 
 COLOURS = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "dim": "2", "bold": "1"}
 STATUS_COLOURS = {

@@ -18,13 +18,8 @@ then notes when a phase became done (for "done since …" and "stale: changed si
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from checklists.catalog import catalog
+from checklists.frozen import Frozen
 from wizard.phases import (
     OUTPUT_PATHS,
     PHASES,
@@ -34,12 +29,22 @@ from wizard.phases import (
     file_sha256,
     fingerprint,
     has_value,
+    input_digests,
     input_parts,
     partial_fingerprint,
     value_digests,
 )
-from wizard.project import Project
-from wizard.state import StateData, now_iso
+from wizard.state import now_iso
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
+#: ``status`` asks this module on every run
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any, Final
+
+    from wizard.project import Project
+    from wizard.state import StateData
 
 #: ``CheckResult.detail`` of a required value that is simply not set yet (not a failure)
 MISSING = "missing"
@@ -54,6 +59,9 @@ def world_of(state: StateData, provider_id: str) -> str:
     keys = WORLD.get(provider_id, ())
     if not keys:
         return ""
+    import hashlib
+    import json
+
     parts = {key: state.get(key) for key in keys}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
@@ -66,21 +74,53 @@ def run_current(run: Mapping[str, Any], state: StateData, provider: Any) -> bool
     )
 
 
-@dataclass(frozen=True)
-class PhaseStatus:
-    phase: Phase
+class PhaseStatus(Frozen):
+    """A phase's status by the one rule, with what decided it."""
+
+    __match_args__ = (
+        "phase",
+        "status",
+        "at",
+        "message",
+        "verified_at",
+        "changed",
+        "todo",
+        "failed",
+    )
+    __slots__ = __match_args__
+    phase: Final[Phase]
     #: done | stale | pending | failed
-    status: str
-    at: str | None
-    message: str
+    status: Final[str]
+    at: Final[str | None]
+    message: Final[str]
     #: the latest time every live check of this phase passed on the current values
-    verified_at: str | None
+    verified_at: Final[str | None]
     #: inputs whose value changed since the phase was done (for "stale")
-    changed: tuple[str, ...]
+    changed: Final[tuple[str, ...]]
     #: what is still to do, one line each, most basic first (empty when done)
-    todo: tuple[str, ...] = ()
+    todo: Final[tuple[str, ...]]
     #: what failed on the current values, one line each
-    failed: tuple[str, ...] = ()
+    failed: Final[tuple[str, ...]]
+
+    def __init__(
+        self,
+        phase: Phase,
+        status: str,
+        at: str | None,
+        message: str,
+        verified_at: str | None,
+        changed: tuple[str, ...],
+        todo: tuple[str, ...] = (),
+        failed: tuple[str, ...] = (),
+    ) -> None:
+        self.phase = phase
+        self.status = status
+        self.at = at
+        self.message = message
+        self.verified_at = verified_at
+        self.changed = changed
+        self.todo = todo
+        self.failed = failed
 
 
 # -- recording evidence ------------------------------------------------------------------------
@@ -186,16 +226,18 @@ def _inputs(state: StateData, phase: Phase) -> tuple[list[str], list[str]]:
 
 def _files(project: Project, state: StateData, phase: Phase) -> list[str]:
     todo = []
-    stamp = file_fingerprint(project, state, phase)
+    stamp = ""  # what the files are rendered from: hashed once a written file is there
     for target in phase.writes:
         rel = OUTPUT_PATHS[target]
         record = state.get("files", {}).get(rel)
         if not record:
             todo.append(f"write {rel}")
-        elif file_sha256(project.root / rel) != record.get("sha256"):
+        elif file_sha256(project.file(rel)) != record.get("sha256"):
             todo.append(f"{rel} changed on disk since it was written; write it again")
-        elif record.get("fingerprint") != stamp:
-            todo.append(f"write {rel} again: it was written from values that changed since")
+        else:
+            stamp = stamp or file_fingerprint(project, state, phase)
+            if record.get("fingerprint") != stamp:
+                todo.append(f"write {rel} again: it was written from values that changed since")
     return todo
 
 
@@ -206,13 +248,14 @@ def _steps(project: Project, state: StateData, phase: Phase) -> tuple[list[str],
         if step not in STEP_INPUTS:
             continue  # an optional action (webhook, domain, test event): checks verify its effect
         record = records.get(step)
+        if not record:
+            todo.append(f"apply the {step}")
+            continue
         stamp = partial_fingerprint(project, state, phase, STEP_INPUTS[step])
-        if record and record.get("fingerprint") != stamp and record.get("last_ok") == stamp:
+        if record.get("fingerprint") != stamp and record.get("last_ok") == stamp:
             continue  # back on the inputs it last applied cleanly (a restored file)
-        if not record or record.get("fingerprint") != stamp:
-            todo.append(
-                f"apply the {step}" + (" again: the database or files changed" if record else "")
-            )
+        if record.get("fingerprint") != stamp:
+            todo.append(f"apply the {step} again: the database or files changed")
         elif not record.get("ok"):
             failed.append(str(record.get("message") or f"the {step} failed"))
     return todo, failed
@@ -266,10 +309,11 @@ def phase_status(project: Project, state: StateData, phase: Phase) -> PhaseStatu
     check_todo, check_failed, verified = _checks(state, phase, unset)
     todo, failed = todo + step_todo + check_todo, failed + step_failed + check_failed
     record = state.get("phases", {}).get(phase.id) or {}
-    current = fingerprint(project, state, phase)
     was_done = bool(record.get("fingerprint"))
     if not todo and not failed:
-        at = record.get("completed_at") if record.get("fingerprint") == current else None
+        # The time it became done, if it was done on these very inputs (hashing them only then).
+        same = was_done and record.get("fingerprint") == fingerprint(project, state, phase)
+        at = record.get("completed_at") if same else None
         return PhaseStatus(phase, "done", at or verified, "", verified, ())
     if failed:
         return PhaseStatus(
@@ -277,9 +321,7 @@ def phase_status(project: Project, state: StateData, phase: Phase) -> PhaseStatu
         )
     if was_done:
         then = record.get("inputs", {})
-        changed = tuple(
-            n for n, d in input_parts(project, state, phase)["values"] if then.get(n) != d
-        )
+        changed = tuple(n for n, d in input_digests(state, phase) if then.get(n) != d)
         why = f"changed since: {', '.join(changed)}" if changed else todo[0]
         return PhaseStatus(
             phase, "stale", record.get("completed_at"), why, verified, changed, tuple(todo)

@@ -16,51 +16,91 @@ check run records its results, and ``settle`` notes the time a phase became done
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+import os
 
-from checklists.catalog import CATALOG_FILE, catalog, for_phase
-from wizard.project import Project
-from wizard.state import StateData
+from checklists.catalog import CATALOG_PATH, catalog, for_phase
+from checklists.frozen import Frozen
 
-#: what a phase does besides collecting values and running its checks, each implemented once
-#: in the core and offered by both front ends: "files" (write ``Phase.writes``), "migrations"
-#: (apply supabase/ in order), "api-domain", "custom-domain" (``domain set``),
-#: "stripe-webhook", "sentry-test-event", "verify" (the live site's smoke test). Pushing to a
-#: platform is not a step: the platform registry says which phase hosts it.
-Step = Literal[
-    "files",
-    "migrations",
-    "api-domain",
-    "custom-domain",
-    "stripe-webhook",
-    "sentry-test-event",
-    "verify",
-]
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
+#: ``status`` reads the phases on every run
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, Final, Literal, TypeAlias
+
+    from wizard.project import Project
+    from wizard.state import StateData
+
+    #: what a phase does besides collecting values and running its checks, each implemented
+    #: once in the core and offered by both front ends: "files" (write ``Phase.writes``),
+    #: "migrations" (apply supabase/ in order), "api-domain", "custom-domain" (``domain
+    #: set``), "stripe-webhook", "sentry-test-event", "verify" (the live site's smoke test).
+    #: Pushing to a platform is not a step: the platform registry says which phase hosts it.
+    Step: TypeAlias = Literal[
+        "files",
+        "migrations",
+        "api-domain",
+        "custom-domain",
+        "stripe-webhook",
+        "sentry-test-event",
+        "verify",
+    ]
 
 
-@dataclass(frozen=True)
-class Phase:
-    id: str
-    title: str
+class Phase(Frozen):
+    """One phase of the plan, as data (``PHASES``)."""
+
+    __match_args__ = (
+        "id",
+        "title",
+        "plan",
+        "todos",
+        "extra_inputs",
+        "input_files",
+        "writes",
+        "steps",
+        "from_catalog",
+    )
+    __slots__ = __match_args__
+    id: Final[str]
+    title: Final[str]
     #: the section of the plan this phase automates
-    plan: str
+    plan: Final[str]
     #: ids of the plan's front-matter todos this phase completes
-    todos: tuple[str, ...]
+    todos: Final[tuple[str, ...]]
     #: inputs asked for on another phase's screen that this phase still depends on
-    extra_inputs: tuple[str, ...] = ()
-    #: project files (globs) whose content is an input
-    input_files: tuple[str, ...] = ()
+    extra_inputs: Final[tuple[str, ...]]
+    #: project files whose content is an input: a path relative to the project, ``/``
+    #: separated, with wildcards in its last part only (``supabase/migrations/*.sql``)
+    input_files: Final[tuple[str, ...]]
     #: write targets (see ``wizard.outputs``) this phase produces
-    writes: tuple[str, ...] = ()
+    writes: Final[tuple[str, ...]]
     #: its steps, in the order the front ends offer them
-    steps: tuple[Step, ...] = ()
+    steps: Final[tuple[Step, ...]]
     #: the output is generated from the catalog itself: a catalog change makes it stale
-    from_catalog: bool = False
+    from_catalog: Final[bool]
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        plan: str,
+        todos: tuple[str, ...],
+        extra_inputs: tuple[str, ...] = (),
+        input_files: tuple[str, ...] = (),
+        writes: tuple[str, ...] = (),
+        steps: tuple[Step, ...] = (),
+        from_catalog: bool = False,
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.plan = plan
+        self.todos = todos
+        self.extra_inputs = extra_inputs
+        self.input_files = input_files
+        self.writes = writes
+        self.steps = steps
+        self.from_catalog = from_catalog
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -172,29 +212,60 @@ def get_phase(phase_id: str) -> Phase:
 def _file_digests(project: Project, phase: Phase) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     for pattern in phase.input_files:
-        for path in sorted(project.root.glob(pattern)):
-            out.append((path.relative_to(project.root).as_posix(), file_sha256(path)))
+        for rel in project_files(project.root_dir, pattern):
+            out.append((rel, file_sha256(os.path.join(project.root_dir, rel))))
     if phase.from_catalog:
-        out.append(("catalog", file_sha256(CATALOG_FILE)))
+        out.append(("catalog", file_sha256(CATALOG_PATH)))
     return out
 
 
-def file_sha256(path: Path) -> str | None:
+def project_files(root: str, pattern: str) -> list[str]:
+    """What ``sorted(Path(root).glob(pattern))`` finds, relative to ``root`` (``/``
+    separated), for the patterns ``Phase.input_files`` holds (wildcards in the last part only),
+    with ``os.scandir``: ``pathlib`` is not on the start-up path. As ``Path.glob``: a name
+    without wildcards must exist (a broken link doesn't); a wildcard matches every entry,
+    hidden ones too; an unreadable directory matches nothing."""
+    from fnmatch import fnmatchcase
+
+    head, _, name = pattern.rpartition("/")
+    directory = os.path.join(root, head)
+    if not any(ch in name for ch in "*?["):
+        return [pattern] if os.path.exists(os.path.join(directory, name)) else []
+    if not os.path.isdir(directory):
+        return []
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with os.scandir(directory) as entries:
+            names = [e.name for e in entries]
+    except PermissionError:
+        return []
+    prefix = head + "/" if head else ""
+    return [prefix + n for n in sorted(names) if fnmatchcase(n, name)]
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str | None:
+    import hashlib  # OpenSSL: only when a fingerprint is compared or recorded
+
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
     except OSError:
         return None
 
 
 def input_parts(project: Project, state: StateData, phase: Phase) -> dict[str, Any]:
+    return {"values": input_digests(state, phase), "files": _file_digests(project, phase)}
+
+
+def input_digests(state: StateData, phase: Phase) -> list[tuple[str, str | None]]:
+    """(input, its recorded digest) for each input of the phase, in order."""
     values = state.get("values", {})
-    return {
-        "values": [(n, values.get(n, {}).get("digest")) for n in phase.inputs],
-        "files": _file_digests(project, phase),
-    }
+    return [(n, values.get(n, {}).get("digest")) for n in phase.inputs]
 
 
 def _hash(parts: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -206,9 +277,11 @@ def fingerprint(project: Project, state: StateData, phase: Phase) -> str:
 def value_digests(state: StateData, names: Iterable[str]) -> dict[str, str | None]:
     """The recorded digest of each value (None: not stored, e.g. a default); a value only seen
     (the health path verify saw answering) stands as its own digest."""
+    values = state.get("values", {})
+    if not state.get("seen"):  # nothing seen (wizard.seen): the recorded digests alone
+        return {n: (values.get(n) or {}).get("digest") for n in names}
     from wizard.seen import seen_digest
 
-    values = state.get("values", {})
     return {n: (values.get(n) or {}).get("digest") or seen_digest(state, n) for n in names}
 
 

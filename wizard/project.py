@@ -1,19 +1,53 @@
-"""Find the ConvoAI checkout the wizard works on, and its stable project id."""
+"""Find the ConvoAI checkout the wizard works on, and its stable project id.
+
+``status`` reads a project on every run, so finding one needs ``os.path`` only: ``pathlib``
+(with ``urllib.parse`` and ``ipaddress``) costs more than ``status``'s own work, and
+``Project.root`` is made a ``Path`` only when something asks for it.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
+import os
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 STATE_DIR = ".convoai-setup"
 
 
-@dataclass(frozen=True)
 class Project:
-    """A ConvoAI checkout: ``package.json`` plus a ``supabase/`` directory."""
+    """A ConvoAI checkout: ``package.json`` plus a ``supabase/`` directory.
 
-    root: Path
+    Compared and hashed by its root, as the frozen dataclass it replaces was.
+    """
+
+    __slots__ = ("_root", "root_dir")
+
+    def __init__(self, root: Path | str) -> None:
+        #: the root as a string, for code on the start-up path (no ``pathlib``)
+        self.root_dir: str = os.fspath(root)
+        self._root: Path | None = None if isinstance(root, str) else root
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            from pathlib import Path
+
+            self._root = Path(self.root_dir)
+        return self._root
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Project):
+            return NotImplemented
+        return self.root == other.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"Project(root={self.root!r})"
 
     @property
     def state_dir(self) -> Path:
@@ -27,19 +61,27 @@ class Project:
     def package_json(self) -> Path:
         return self.root / "package.json"
 
+    def file(self, *parts: str) -> str:
+        """A path inside the project, as a string (``os.path.join``; no ``pathlib``)."""
+        return os.path.join(self.root_dir, *parts)
+
     @property
     def name(self) -> str:
+        import json
+
         try:
-            data = json.loads(self.package_json.read_text(encoding="utf-8"))
+            with open(self.file("package.json"), encoding="utf-8") as fh:
+                data = json.loads(fh.read())
         except (OSError, ValueError):
-            return self.root.name
+            return os.path.basename(self.root_dir)
         name = data.get("name") if isinstance(data, dict) else None
-        return name if isinstance(name, str) and name else self.root.name
+        return name if isinstance(name, str) and name else os.path.basename(self.root_dir)
 
     def existing_id(self) -> str | None:
         """The project id if one was assigned; reading it never creates anything."""
         try:
-            value = (self.state_dir / "project-id").read_text(encoding="ascii").strip()
+            with open(self.file(STATE_DIR, "project-id"), encoding="ascii") as fh:
+                value = fh.read().strip()
         except (OSError, UnicodeDecodeError):
             return None
         return value or None
@@ -86,22 +128,37 @@ def _slug(text: str) -> str:
 
 def find_project(start: Path | str | None = None) -> Project:
     """The ConvoAI checkout at ``start`` or its nearest parent; a ``ProjectError`` if none."""
-    from checklists.errors import ProjectError  # typing: only an error needs it
-
-    origin = Path(start or ".").expanduser()
+    # As Path(start).expanduser().resolve(strict=True) finds it, in os.path terms.
+    origin = os.path.expanduser(os.fspath(start or "."))
     try:
-        origin = origin.resolve(strict=True)
+        resolved = os.path.realpath(origin, strict=True)
     except OSError:
-        raise ProjectError(
-            f"Project directory {origin} does not exist.",
+        from pathlib import Path  # the path as it was always shown
+
+        raise _error(
+            f"Project directory {Path(origin)} does not exist.",
             "Pass --project with the path of your ConvoAI checkout.",
         ) from None
-    if not origin.is_dir():
-        raise ProjectError(f"{origin} is not a directory.", "Pass --project with a directory.")
-    for candidate in (origin, *origin.parents):
-        if (candidate / "package.json").is_file() and (candidate / "supabase").is_dir():
+    if not os.path.isdir(resolved):
+        raise _error(f"{resolved} is not a directory.", "Pass --project with a directory.")
+    candidate = resolved
+    while True:
+        if os.path.isfile(os.path.join(candidate, "package.json")) and os.path.isdir(
+            os.path.join(candidate, "supabase")
+        ):
             return Project(candidate)
-    raise ProjectError(
-        f"{origin} is not a ConvoAI checkout (no package.json with a supabase/ directory).",
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            break
+        candidate = parent
+    raise _error(
+        f"{resolved} is not a ConvoAI checkout (no package.json with a supabase/ directory).",
         "Run from your ConvoAI repository or pass --project DIR.",
     )
+
+
+def _error(message: str, hint: str) -> Exception:
+    """A ``ProjectError`` (``checklists.errors`` is imported only when one is raised)."""
+    from checklists.errors import ProjectError
+
+    return ProjectError(message, hint)

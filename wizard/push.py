@@ -16,6 +16,7 @@ started are finished, read back, recorded and reported before the cancellation g
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -307,11 +308,14 @@ async def _apply(
     try:
         applied = await asyncio.shield(task)
     except asyncio.CancelledError:
-        try:
-            applied = await task
-        except SetupError:
-            raise asyncio.CancelledError() from None
-        _landed(applied, plan, landing, project, front, by)
+        # Finish the writes under way (each bounded by --timeout), whatever more cancels come,
+        # so what was sent is read back and reported before the cancellation goes on.
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(task)
+        if task.cancelled() or task.exception() is not None:
+            raise
+        _landed(task.result(), plan, landing, project, front, by)
         raise
     except SetupError as exc:
         landing.error = exc

@@ -6,7 +6,6 @@ Light on purpose (the state and hashlib): fingerprints read it on every ``status
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from wizard.state import StateData, StateFile, now_iso
@@ -32,6 +31,8 @@ def seen_digest(state: StateData, name: str) -> str | None:
     app_url = (state.get("values", {}).get("APP_URL") or {}).get("value")
     if seen is None or seen.get("app_url") != app_url:
         return None
+    import hashlib  # only when something was seen
+
     return "seen:" + hashlib.sha256(f"{name}\0{seen['value']}".encode()).hexdigest()
 
 

@@ -7,23 +7,27 @@ only by a keyed digest (see ``wizard.fingerprint``).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator
-from typing import Any, NoReturn
 
-from checklists.errors import StateError
 from wizard.project import STATE_DIR as STATE_DIR_NAME
-from wizard.project import Project
-from wizard.state_schema import problem
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
+#: ``status`` reads the state on every run and needs none of it
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from contextlib import AbstractContextManager
+    from pathlib import Path
+    from typing import Any, NoReturn
+
+    from wizard.project import Project
 
 SCHEMA_VERSION = 1
 LOCK_WAIT_SECONDS = 10.0
 
-StateData = dict[str, Any]
+StateData = dict[str, "Any"]
 
 
 def now_iso() -> str:
@@ -45,11 +49,19 @@ def empty_state() -> StateData:
 
 
 class StateFile:
-    """Reads and updates one project's state file."""
+    """Reads and updates one project's state file.
+
+    Reading needs ``os.path`` only (``status`` reads the state on every run); ``path`` is a
+    ``Path`` for everything else.
+    """
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.path = project.state_file
+        self._file = project.file(STATE_DIR_NAME, "state.json")
+
+    @property
+    def path(self) -> Path:
+        return self.project.state_file
 
     def refuse_symlinks(self) -> None:
         """Refuse a state directory linked out of the project, and linked state/lock files.
@@ -57,46 +69,48 @@ class StateFile:
         State written through such a link lands wherever the link points (another project,
         a shared directory); ``wizard.outputs.writer`` refuses symlinked targets the same way.
         """
-        state_dir = self.project.state_dir
-        if state_dir.is_symlink():
-            target = state_dir.resolve()
-            if not target.is_relative_to(self.project.root.resolve()) or not target.is_dir():
-                raise StateError(
+        state_dir = self.project.file(STATE_DIR_NAME)
+        if os.path.islink(state_dir):
+            target = os.path.realpath(state_dir)
+            root = os.path.realpath(self.project.root_dir)
+            if os.path.commonpath((target, root)) != root or not os.path.isdir(target):
+                raise _error(
                     f"{STATE_DIR_NAME} is a symlink to {target}, outside the project; "
                     "convoai-setup keeps its state only inside the project, so nothing was "
                     "read or written.",
                     f"Replace {state_dir} with a regular directory (move the files back, or "
                     "remove the link), then run again.",
                 )
-        if state_dir.exists() and not state_dir.is_dir():
-            raise StateError(
+        if os.path.exists(state_dir) and not os.path.isdir(state_dir):
+            raise _error(
                 f"{state_dir} is a file, not convoai-setup's state directory; nothing was changed.",
                 "Move that file aside (the next run creates the directory), then run again.",
             )
         for name in ("state.json", "state.lock"):
-            if (state_dir / name).is_symlink():
-                raise StateError(
+            if os.path.islink(os.path.join(state_dir, name)):
+                raise _error(
                     f"{STATE_DIR_NAME}/{name} is a symlink; convoai-setup doesn't read or write "
                     "its state through symlinks, so nothing was changed.",
-                    f"Remove the link {state_dir / name} (the next run recreates the file), then "
-                    "run again.",
+                    f"Remove the link {os.path.join(state_dir, name)} (the next run recreates "
+                    "the file), then run again.",
                 )
 
     def read(self) -> StateData:
         """The current state; an empty one if the file doesn't exist yet."""
         self.refuse_symlinks()
         try:
-            raw = self.path.read_bytes()
+            with open(self._file, "rb") as fh:
+                raw = fh.read()
         except FileNotFoundError:
             return empty_state()
         except IsADirectoryError:
-            raise StateError(
-                f"{self.path} is a directory, not the state file.",
+            raise _error(
+                f"{self._file} is a directory, not the state file.",
                 "Move it aside (the next run creates a fresh state file), then run again.",
             ) from None
         except OSError as exc:
-            raise StateError(
-                f"Cannot read {self.path} ({exc.strerror}).",
+            raise _error(
+                f"Cannot read {self._file} ({exc.strerror}).",
                 "Check that your user can read it (ls -l; chown or chmod u+rw), then run again.",
             ) from None
         try:
@@ -105,10 +119,12 @@ class StateFile:
             self._unreadable(_short(exc) if isinstance(exc, ValueError) else "nested too deeply")
         version = data.get("version") if isinstance(data, dict) else None
         if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-            raise StateError(
-                f"{self.path} was written by a newer convoai-setup (state version {version}).",
+            raise _error(
+                f"{self._file} was written by a newer convoai-setup (state version {version}).",
                 "Upgrade convoai-setup (pip install -U convoai-setup) and try again.",
             )
+        from wizard.state_schema import problem
+
         wrong = problem(data)
         if wrong:
             self._unreadable(wrong)
@@ -119,8 +135,8 @@ class StateFile:
     def _unreadable(self, why: str) -> NoReturn:
         """Move the file aside and say so: the next run starts fresh, the old file is kept."""
         aside = self._move_aside()
-        raise StateError(
-            f"The state file {self.path} was unreadable ({why}); it was moved to {aside}.",
+        raise _error(
+            f"The state file {self._file} was unreadable ({why}); it was moved to {aside}.",
             "Run the command again to start from a fresh state: your secrets in the store are "
             "untouched, and the old file is kept for you to inspect.",
         )
@@ -135,9 +151,15 @@ class StateFile:
         os.replace(self.path, aside)
         return str(aside)
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> AbstractContextManager[None]:
         """Exclusive lock on the project's state; waits up to ``LOCK_WAIT_SECONDS``."""
+        from contextlib import contextmanager  # only when writing: not on status's path
+
+        return contextmanager(self._locked)()
+
+    def _locked(self) -> Iterator[None]:
+        import fcntl
+
         self.refuse_symlinks()
         self.project.ensure_state_dir()
         lock_path = self.project.state_dir / "state.lock"
@@ -150,7 +172,7 @@ class StateFile:
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise StateError(
+                        raise _error(
                             "Another convoai-setup is changing this project's state right now.",
                             "Wait for it to finish (or close the other wizard), then retry.",
                         ) from None
@@ -159,12 +181,16 @@ class StateFile:
         finally:
             os.close(fd)  # closing releases the flock
 
-    @contextlib.contextmanager
-    def update(self) -> Iterator[StateData]:
+    def update(self) -> AbstractContextManager[StateData]:
         """Lock, read, let the caller change the state, then write it back atomically.
 
         If the block raises, nothing is written: the file stays as it was.
         """
+        from contextlib import contextmanager
+
+        return contextmanager(self._updating)()
+
+    def _updating(self) -> Iterator[StateData]:
         from wizard.fsutil import atomic_write  # tempfile, shutil: only when writing
 
         with self.lock():
@@ -177,6 +203,13 @@ class StateFile:
                 data.setdefault("created_at", data["updated_at"])
                 payload = json.dumps(data, indent=2, sort_keys=True) + "\n"
                 atomic_write(self.path, payload.encode("utf-8"), mode=0o600)
+
+
+def _error(message: str, hint: str) -> Exception:
+    """A ``StateError`` (``checklists.errors`` is imported only when one is raised)."""
+    from checklists.errors import StateError
+
+    return StateError(message, hint)
 
 
 def _short(exc: Exception) -> str:

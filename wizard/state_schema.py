@@ -12,10 +12,14 @@ version, a note someone added) and left alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
 from checklists.chars import escape, first_unsafe
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 NoneType = type(None)
 #: field -> the JSON types it may have, per kind of record

@@ -8,9 +8,7 @@ fallback to the vault is always explained (DESIGN, lesson 3: keyrings fail on he
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
-import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -77,6 +75,8 @@ def terminal_passphrase(new: bool, wrong: int = 0) -> str | None:
             "The secret vault needs its passphrase and there is no terminal to ask on.",
             "Set CONVOAI_SETUP_PASSPHRASE, or run the command in a terminal.",
         )
+    import getpass  # with termios: only when a person is asked
+
     if not new:
         if wrong:
             left = PASSPHRASE_TRIES - wrong
@@ -89,6 +89,8 @@ def terminal_passphrase(new: bool, wrong: int = 0) -> str | None:
 def _new_passphrase() -> str:
     """A new vault passphrase typed twice; too short or not repeated alike is asked again
     (``PASSPHRASE_TRIES`` times in all), then nothing is stored."""
+    import getpass
+
     problem = ""
     for _ in range(PASSPHRASE_TRIES):
         if problem:
@@ -133,6 +135,8 @@ def probe_system() -> tuple[Any | None, str]:
         )
     if type(backend).__module__.endswith("null"):
         return None, "the configured keyring backend discards secrets (null backend)"
+    import secrets  # (hmac, OpenSSL) not before a store is opened
+
     # A name of our own: processes probing at once must not read or delete each other's entry.
     token = secrets.token_hex(8)
     service, user = f"{SERVICE_PREFIX}probe", f"probe-{token}"
@@ -293,6 +297,8 @@ class SecretStore:
             with self.locked():
                 existing = self.get(SALT_KEY)  # someone may have made it while we waited
                 if not existing:
+                    import secrets
+
                     existing = secrets.token_hex(32)
                     self.set(SALT_KEY, existing)
         return bytes.fromhex(existing)

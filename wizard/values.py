@@ -13,8 +13,6 @@ read implicitly. ``wizard.outside`` only points out where they differ (``vars li
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -86,6 +84,9 @@ def _checked(name: str, raw: str, where: str) -> str:
 
 def digest(salt: bytes, name: str, value: str) -> str:
     """Keyed digest of a value: lets ``status`` see a change without ever storing the value."""
+    import hashlib  # OpenSSL: when a value is stored, not when the TUI starts
+    import hmac
+
     return hmac.new(salt, f"{name}\0{value}".encode(), hashlib.sha256).hexdigest()
 
 

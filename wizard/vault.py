@@ -21,12 +21,12 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, Any
 
 from checklists.errors import StoreError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wizard.fsutil import atomic_write
 from wizard.locks import file_lock
 from wizard.passphrase import PASSPHRASE_TRIES, PassphraseFn
@@ -39,6 +39,14 @@ VERSION = 1
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 
 Entries = dict[str, dict[str, str]]
+
+
+def _aead(key: bytes) -> AESGCM:
+    """AES-256-GCM with ``key``. cryptography (~10 MiB) is loaded when a secret is first read
+    or written, not when the store is opened (the TUI opens it right after its first frame)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 def _b64(data: bytes) -> str:
@@ -187,8 +195,10 @@ class Vault:
         if self._key is None or self._header != header:
             self._open(header, check)
         assert self._key is not None
+        from cryptography.exceptions import InvalidTag
+
         try:
-            plain = AESGCM(self._key).decrypt(nonce, data, _aad(header))
+            plain = _aead(self._key).decrypt(nonce, data, _aad(header))
             entries = json.loads(plain)
         except (InvalidTag, ValueError):
             raise self._damaged() from None
@@ -226,7 +236,7 @@ class Vault:
             self._new_key()  # first write: a new vault with a fresh salt
         assert self._key is not None and self._header is not None
         nonce = os.urandom(12)
-        data = AESGCM(self._key).encrypt(
+        data = _aead(self._key).encrypt(
             nonce, json.dumps(entries).encode("utf-8"), _aad(self._header)
         )
         doc = dict(self._header, check=_b64(self._check), nonce=_b64(nonce), data=_b64(data))

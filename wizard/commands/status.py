@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+import os
 
+from wizard.cli_text import FLAG_COMMANDS
 from wizard.commands import print_json, project_of
+from wizard.project import STATE_DIR
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
+#: ``status`` must start fast (``bench.startup``)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -16,7 +24,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         description="Show each phase and the plan's todos, read from the project's state only "
         "(the secret store is not opened).",
     )
-    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    for flag, text in FLAG_COMMANDS["status"].items():  # read without argparse too (wizard.cli)
+        p.add_argument(flag, action="store_true", help=text)
     p.set_defaults(handler=run)
 
 
@@ -35,8 +44,8 @@ def collect(project: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "project": {
             "name": project.name,
-            "root": str(project.root),
-            "state": str(project.state_file),
+            "root": project.root_dir,
+            "state": project.file(STATE_DIR, "state.json"),
         },
         "store": state.get("store", {}).get("backend"),
         "values": {"required": required, "required_set": have},
@@ -67,7 +76,7 @@ def collect(project: Any) -> dict[str, Any]:
     # not compared: that would open the secret store). Read only when either could say
     # something, so a plain status keeps its start-up cost.
     doc["outside"] = []
-    if (project.root / ".env").is_file() or _catalog_names_in_environment():
+    if os.path.isfile(project.file(".env")) or _catalog_names_in_environment():
         from wizard.outside import differences
         from wizard.values import Answers
 
@@ -77,8 +86,6 @@ def collect(project: Any) -> dict[str, Any]:
 
 
 def _catalog_names_in_environment() -> bool:
-    import os
-
     from checklists.catalog import catalog
 
     return any(name in os.environ for name in catalog())

@@ -86,6 +86,9 @@ class Run:
     env: Mapping[str, str]
     outcome: UpOutcome
     salt: bytes = b""
+    #: while planning: whether a step before the one being described writes (its values then
+    #: flow into the later steps, which cannot tell yet what they will find)
+    plan_writes: bool = False
 
     async def values(self) -> dict[str, str | None]:
         return await asyncio.to_thread(self.answers.values)
@@ -125,10 +128,11 @@ async def up(
         front.say(f"The last up stopped at {out.resumed_from}: going on from there.", "info")
     plan = UpPlan()
     for step in STEPS:
+        run.plan_writes = plan.writes
         try:
             line, writes = await step.describe(run)
-        except SetupError as exc:
-            line, writes = f"cannot tell yet ({exc.line()})", False
+        except SetupError as exc:  # asked to confirm: what it will do is not known yet
+            line, writes = f"cannot tell yet ({exc.line()})", True
         plan.lines.append((step.id, line))
         plan.writes = plan.writes or writes
     front.show(plan)
