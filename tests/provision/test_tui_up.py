@@ -129,14 +129,16 @@ async def test_the_plan_then_a_row_per_step_until_the_step_this_world_lacks(
         "deploy",
         "verify",
     ]
-    assert "planned" in plan["provision"] and "create stripe price convoai_starter_monthly" in (
-        plan["provision"]
+    assert (
+        "planned" in plan["provision"]
+        and "create stripe price convoai_starter_monthly" in (plan["provision"])
     )
     assert "generate JWT_SECRET" in plan["jwt"]
     assert asked.startswith("Carry out this plan?")
     # One row per step with its state and time; the run stops at the live checks.
-    assert after["provision"].startswith("✓  1 provision  done") and "s  created stripe" in (
-        after["provision"]
+    assert (
+        after["provision"].startswith("✓  1 provision  done")
+        and "s  created stripe" in (after["provision"])
     )
     assert after["jwt"].startswith("✓  2 jwt        done")
     assert after["checks"].startswith("✗  3 checks     failed")
