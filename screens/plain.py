@@ -70,7 +70,7 @@ class PlainWizard:
         try:
             for phase in self.phases_to_run(phase_id):
                 self.run_phase(phase)
-            if phase_id in (None, PHASES[-1].id):  # after the last phase: Deploy everything
+            if phase_id is None:  # the whole wizard, after its last phase: Deploy everything
                 from screens.plain_up import offer_up
 
                 offer_up(self)

@@ -73,6 +73,11 @@ def before_values(wizard: PlainWizard, phase: Phase) -> dict[str, Attempt]:
     for vendor in vendors_of(phase.id):
         label = row(vendor).label
         tokens, unset = missing(wizard, vendor)
+        if not unset:  # every value it fills is set: nothing to ask
+            names, verb = " and ".join(FILLS[vendor]), "is" if len(FILLS[vendor]) == 1 else "are"
+            say(f"\n{label}: {names} {verb} set already (Create it for me is not needed).")
+            done[vendor] = Attempt("pasted")
+            continue
         say(f"\n{label}: Create it for me {intro(vendor)}")
         if tokens:
             say(
@@ -85,7 +90,7 @@ def before_values(wizard: PlainWizard, phase: Phase) -> dict[str, Attempt]:
         choice = questionary.select(
             f"{label}: create it for me, or paste the values?",
             choices=[CREATE, PASTE],
-            default=CREATE if unset else PASTE,
+            default=CREATE,
             use_shortcuts=True,  # 1 or 2, then Enter
         ).unsafe_ask()
         done[vendor] = create(wizard, vendor) if choice == CREATE else Attempt("pasted")
