@@ -48,13 +48,20 @@ INTRO = (
 )
 
 
-class StepRow(Static):
-    """``✓  3 checks     done       0.3s  12 checks passed``"""
+class StepRow(Horizontal):
+    """``✓  3 checks     done       0.3s  12 checks passed``: the state in a column of its own,
+    the message beside it (wrapped lines stay under the message)."""
 
     def __init__(self, number: int, step: str, text: str) -> None:
         super().__init__(classes="deploy-step")
         self.number, self.step = number, step
+        self.head = Static(classes="deploy-step-head", markup=False)
+        self.text = Static(classes="deploy-step-text", markup=False)
         self.show("planned", None, text)
+
+    def compose(self) -> ComposeResult:
+        yield self.head
+        yield self.text
 
     def show(self, status: str, seconds: float | None, text: str) -> None:
         self.status = status
@@ -62,8 +69,13 @@ class StepRow(Static):
         if len(text) > ROW_TEXT:
             text = text[: ROW_TEXT - 1] + "…"
         time = f"{seconds:5.1f}s" if seconds is not None else ""
-        head = f"{MARKS.get(status, '?')} {self.number:>2} {self.step:<10} {status:<8} {time:>6}  "
-        self.update(Content.assemble((head, STYLES.get(status, "")), text))
+        head = f"{MARKS.get(status, '?')} {self.number:>2} {self.step:<10} {status:<8} {time:>6}"
+        self.head.update(Content.styled(head, STYLES.get(status, "")))
+        self.text.update(text)
+
+    def line(self) -> str:
+        """The row as one line of text (for tests and screen readers)."""
+        return f"{self.head.render()}  {self.text.render()}"
 
 
 class DeployScreen(Screen[None]):
@@ -101,10 +113,11 @@ class DeployScreen(Screen[None]):
             yield Static(
                 "Working out the plan (reads every vendor; writes nothing)…", id="deploy-head"
             )
-            yield Vertical(id="deploy-steps")
+            # The answer sits under the question, above the plan: at 80x24 the plan scrolls.
             with Horizontal(id="deploy-confirm", classes="action-row"):
                 yield Button("Deploy", id="deploy-yes", variant="warning", compact=True)
                 yield Button("Cancel", id="deploy-no", variant="primary", compact=True)
+            yield Vertical(id="deploy-steps")
             yield Static("", id="deploy-made", markup=False)
             yield Static("", id="deploy-log", classes="action-result", markup=False)
             with Horizontal(id="deploy-again-row", classes="action-row"):

@@ -79,7 +79,7 @@ async def deploy_screen(
 
 
 def rows(pilot: Any) -> dict[str, str]:
-    return {r.step: str(r.render()) for r in pilot.app.screen.query(StepRow)}
+    return {r.step: r.line() for r in pilot.app.screen.query(StepRow)}
 
 
 def text(pilot: Any, where: str) -> str:
