@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -24,6 +24,9 @@ from screens.modals import YesNoModal
 from screens.phase import PhaseScreen
 from screens.text import badge
 from screens.widgets import Pane
+
+if TYPE_CHECKING:
+    from screens.grants_text import GrantsOffer
 
 
 class MigrationRow(Horizontal):
@@ -63,8 +66,8 @@ class SupabaseScreen(PhaseScreen):
     ]
 
     statuses: list[Any] | None = None
-    #: the Data API grants the last Apply found missing (``screens.grants_text.GrantsOffer``)
-    grants: Any = None
+    #: the Data API grants the last Apply found missing
+    grants: GrantsOffer | None = None
 
     def extra_tabs(self) -> Iterator[Widget]:
         with TabPane("Migrations", id="tab-migrations"), Pane(id="migrations"):
@@ -224,7 +227,7 @@ class SupabaseScreen(PhaseScreen):
         self.app.push_screen(modal, answered)
 
     @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
-    def apply_grants(self, offered: Any) -> None:
+    def apply_grants(self, offered: GrantsOffer) -> None:
         from checklists.errors import describe
         from wizard.data_api_grants import grant
 
