@@ -181,7 +181,7 @@ class PhaseScreen(Screen[None]):
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = pane_id
         pane = tabs.get_pane(pane_id)
-        focusable = [w for w in pane.query("*") if w.can_focus and w.display]
+        focusable = [w for w in pane.query("*") if w.can_focus and _shown(w, pane)]
         # A field before a button ("Create it for me" heads some Values tabs): typing comes first.
         target = next((w for w in focusable if isinstance(w, Input)), None) or next(
             iter(focusable), None
@@ -469,6 +469,17 @@ class PhaseScreen(Screen[None]):
     @on(Button.Pressed, ".generate")
     def generate_pressed(self) -> None:
         self.action_generate()
+
+
+def _shown(widget: Widget, pane: Widget) -> bool:
+    """``widget`` and every container between it and ``pane`` are displayed (a button in a
+    hidden row, e.g. the grants offer before Apply, is not)."""
+    node: Any = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        node = node.parent
+    return True
 
 
 #: the button that takes focus when a tab with nothing to type into is shown

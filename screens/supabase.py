@@ -80,7 +80,8 @@ class SupabaseScreen(PhaseScreen):
             grants = Static("", id="grants-text", classes="step-hint", markup=False)
             grants.display = False
             yield grants
-            with Horizontal(id="grants-row", classes="action-row"):
+            with Horizontal(id="grants-row", classes="action-row") as row:
+                row.display = False  # until an Apply finds something missing
                 yield Button("Write and apply grants", id="grants", variant="warning", compact=True)
 
     def action_buttons(self) -> Iterator[Widget]:
