@@ -25,6 +25,24 @@ def _platforms(args: list[str]) -> str:
     return " and ".join(names or ["Render", "Vercel"])
 
 
+def _create_it(args: list[str]) -> str:
+    """The words for "Create it for me" (or the follow-up an option names) and its phases."""
+    from screens.provision_text import host_phase
+    from wizard.phases import PHASES
+    from wizard.platforms import BY_ID, with_capability
+
+    named = [a for a in args if a in BY_ID] or [p.id for p in with_capability("provision")]
+    hosts = {host_phase(v) for v in named}
+    titles = [p.title for p in PHASES if p.id in hosts]
+    phases = ", ".join(titles[:-1]) + f" and {titles[-1]}" if len(titles) > 1 else titles[0]
+    button = "Create it for me"
+    if "--replace-prices" in args:
+        button = "Replace prices"
+    elif "--reset-db-password" in args:
+        button = "Reset database password"
+    return f"{button} on {phases} (F2 Values)"
+
+
 def words(action: str, args: list[str]) -> str | None:
     """The TUI's words for ``action`` with ``args`` (None: show the command)."""
     name = args[0] if args else ""
@@ -56,6 +74,10 @@ def words(action: str, args: list[str]) -> str | None:
         return "use Custom domain (Post-deploy, F3 Actions)"
     if action == "check":
         return "press Validate (Ctrl+R)"
+    if action == "provision":
+        return _create_it(args)
+    if action == "up":
+        return "Deploy everything (overview)"
     return None
 
 

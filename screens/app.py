@@ -24,6 +24,7 @@ from wizard.phases import PHASE_IDS
 if TYPE_CHECKING:
     from screens.export import ExportChoice
     from screens.messages import (
+        DeployRequested,
         ErrorReported,
         ExportRequested,
         OpenStep,
@@ -199,6 +200,21 @@ class WizardApp(App[int], inherit_bindings=False):
             self.show_overview()
         else:
             self.action_next_phase()
+
+    def on_deploy_requested(self, message: DeployRequested) -> None:
+        """Deploy everything, on top of the overview (the phase screen asks about unsaved
+        input first)."""
+        from screens.deploy import DeployScreen
+
+        if isinstance(self.screen, DeployScreen):
+            return
+
+        def show() -> None:
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
+                self.pop_screen()
+            self.push_screen(DeployScreen(self.answers))
+
+        self.leave_screen(show)
 
     def on_export_requested(self, message: ExportRequested) -> None:
         self.action_export(message.fmt)

@@ -11,7 +11,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
-from screens.messages import ExportRequested, OpenStep, ShowOverview
+from screens.messages import DeployRequested, ExportRequested, OpenStep, ShowOverview
 
 EXPORTS = {
     "markdown": "export: markdown checklist",
@@ -40,6 +40,13 @@ class WizardCommands(Provider):
                 )
         out.append(("phase: summary and export", OpenStep("finish"), "finish"))
         out.append(("phase: overview", ShowOverview(), "every phase and its status"))
+        out.append(
+            (
+                "deploy: everything (up)",
+                DeployRequested(),
+                "from the values stored here to a verified live site: the plan, then each step",
+            )
+        )
         for fmt, text in EXPORTS.items():
             out.append((text, ExportRequested(fmt), "write it into the project"))
         return out

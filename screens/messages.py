@@ -149,3 +149,24 @@ class ErrorReported(Message):
 
     title: str
     text: str
+
+
+@dataclass
+class Provisioned(Message):
+    """Values were provisioned and stored (names only): the screen shows them in their fields."""
+
+    vendor: str
+    names: list[str]
+
+
+@dataclass
+class GrantsApplied(Message):
+    """The Data API grants file was written and applied (its line), or why not."""
+
+    line: str
+    error: str = ""
+
+
+@dataclass
+class DeployRequested(Message):
+    """Open Deploy everything (the ``up`` operation)."""

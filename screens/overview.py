@@ -77,6 +77,7 @@ class OverviewScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield ActionLink(view.button, id="resume", classes="-primary")
                 yield ActionLink("Summary & export", id="summary")
+                yield ActionLink("Deploy everything", id="deploy")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -195,6 +196,12 @@ class OverviewScreen(Screen[None]):
     @on(ActionLink.Pressed, "#summary")
     def summary(self) -> None:
         self.request_step("finish")
+
+    @on(ActionLink.Pressed, "#deploy")
+    def deploy(self) -> None:
+        from screens.messages import DeployRequested
+
+        self.post_message(DeployRequested())
 
     @on(OptionList.OptionSelected, "#phases")
     def row_selected(self, event: OptionList.OptionSelected) -> None:

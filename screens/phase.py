@@ -18,11 +18,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Button, Footer, Input, Static, TabbedContent, TabPane, Tabs
 
 from checklists.catalog import for_phase
 from screens.advice import for_screen
 from screens.checks_panel import ChecksPanel
+from screens.create import CreateForMe
 from screens.fields import FieldRow
 from screens.messages import (
     CheckReported,
@@ -31,10 +32,12 @@ from screens.messages import (
     ErrorReported,
     PhaseCompleted,
     PhaseFinished,
+    Provisioned,
     ShowOverview,
     ValuesLoaded,
 )
 from screens.nav import PhaseNav, phase_statuses
+from screens.provision_text import anchors
 from screens.text import short_time
 from screens.widgets import Pane, TitleBar
 from wizard.phases import PHASE_IDS, TODOS, Phase
@@ -101,7 +104,10 @@ class PhaseScreen(Screen[None]):
                 with TabbedContent(id="tabs"):
                     if self.variables:
                         with TabPane("Values", id="tab-values"), Pane(id="fields"):
+                            creates = anchors(self.phase.id, [v.name for v in self.variables])
                             for var in self.variables:
+                                if var.name in creates:
+                                    yield CreateForMe(creates[var.name], self.answers)
                                 yield FieldRow(var)
                     yield from self.extra_tabs()
                     if self.has_checks:
@@ -175,7 +181,11 @@ class PhaseScreen(Screen[None]):
         tabs = self.query_one("#tabs", TabbedContent)
         tabs.active = pane_id
         pane = tabs.get_pane(pane_id)
-        target = next((w for w in pane.query("*") if w.can_focus and w.display), None)
+        focusable = [w for w in pane.query("*") if w.can_focus and _shown(w, pane)]
+        # A field before a button ("Create it for me" heads some Values tabs): typing comes first.
+        target = next((w for w in focusable if isinstance(w, Input)), None) or next(
+            iter(focusable), None
+        )
         if target is None:
             buttons = list(self.query("#actions Button"))
             wanted = TAB_BUTTONS.get(pane_id)
@@ -410,8 +420,19 @@ class PhaseScreen(Screen[None]):
             row.input.value = value
             self.notify(f"Generated {row.var.name} ({len(value)} characters); Save stores it.")
 
+    @on(Provisioned)
+    def provisioned(self, message: Provisioned) -> None:
+        """Provisioning stored values: show them (unsaved edits of other fields stay)."""
+        self.load_values()
+        self.refresh_status()
+
     def action_overview(self) -> None:
-        self.post_message(ShowOverview())
+        """Esc: stops a running "Create it for me" first, else back to the overview."""
+        running = [c for c in self.query(CreateForMe) if c.running]
+        for create in running:
+            create.stop()
+        if not running:
+            self.post_message(ShowOverview())
 
     def report_error(self, exc: BaseException, title: str) -> None:
         """Ask the app to show a core error (a notification, or a dialog when it is long)."""
@@ -448,6 +469,17 @@ class PhaseScreen(Screen[None]):
     @on(Button.Pressed, ".generate")
     def generate_pressed(self) -> None:
         self.action_generate()
+
+
+def _shown(widget: Widget, pane: Widget) -> bool:
+    """``widget`` and every container between it and ``pane`` are displayed (a button in a
+    hidden row, e.g. the grants offer before Apply, is not)."""
+    node: Any = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        node = node.parent
+    return True
 
 
 #: the button that takes focus when a tab with nothing to type into is shown

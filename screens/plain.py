@@ -70,6 +70,10 @@ class PlainWizard:
         try:
             for phase in self.phases_to_run(phase_id):
                 self.run_phase(phase)
+            if phase_id is None:  # the whole wizard, after its last phase: Deploy everything
+                from screens.plain_up import offer_up
+
+                offer_up(self)
         except KeyboardInterrupt:
             rest = (
                 "what was sent to the platforms is reported above"
@@ -102,11 +106,14 @@ class PlainWizard:
         say(f"\n== {phase.plan} ==")
         say("Todo: " + "; ".join(TODOS[t] for t in phase.todos))
         before = self.answers.state_file.read()
+        from screens import plain_platforms, plain_provision, plain_steps
+
+        # Create it (from the vendor's token) or paste the values, asked before the values.
+        created = plain_provision.before_values(self, phase)
         for var in for_phase(phase.id):
             self.ask(var)
-        from screens import plain_platforms, plain_steps
-
-        failed = plain_steps.run_steps(self, phase)
+        failed = plain_provision.after_values(self, created)
+        failed += plain_steps.run_steps(self, phase)
         verified = None
         if phase.services and confirm(f"Verify {phase.title} now (runs its live checks)?"):
             verified = self.verify(phase)

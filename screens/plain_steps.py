@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import questionary
 
+from checklists.advice import do
 from checklists.errors import describe
 from screens.plain_prompts import GLYPHS, confirm, fail, say
 from wizard.phases import Phase
@@ -51,21 +52,44 @@ def migrations(wizard: PlainWizard, phase: Phase) -> list[str]:
     for s in statuses:
         say(f"  {s.status:8} {s.file.path.name if s.file else s.version}")
     pending = [s for s in statuses if s.status == "pending"]
-    if not pending:
-        return []
-    if not confirm(f"Apply {len(pending)} pending migrations now?"):
+    if pending and not confirm(f"Apply {len(pending)} pending migrations now?"):
         return [fail(f"{len(pending)} migrations are pending")]
 
     def show(e: MigrationEvent) -> None:
-        say(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")
+        if e.stage != "skipped":  # the files already applied are no news
+            say(f"  [{e.index}/{e.total}] {e.file.path.name}: {e.stage} {e.message}")
 
     try:
-        report = apply(url, wizard.project, progress=show)
+        # With nothing pending this only reads what service_role may use (one round trip).
+        report = apply(url, wizard.project, progress=show, check_grants=True)
     except Exception as exc:
         return [fail(describe(exc))]
     if report.error:
         return [fail(report.error)]
-    say(f"  applied {len(report.applied)} files")
+    if pending:
+        say(f"  applied {len(report.applied)} files")
+    return data_api_grants(wizard, url, report, show)
+
+
+def data_api_grants(
+    wizard: PlainWizard, url: str, report: Any, show: Callable[[Any], None]
+) -> list[str]:
+    """What service_role lacks after the migrations, and the grants file, confirmed (the same
+    ``grant`` call as ``migrate --grants``)."""
+    from screens.grants_text import offer
+    from wizard.data_api_grants import grant
+
+    offered = offer(wizard.project, report)
+    if offered is None:
+        return []
+    say(f"  ! {offered.lacking()}")
+    if not confirm(offered.question()):
+        return [fail(f"{offered.found.summary()} (later: {do('migrate', '--grants')})")]
+    try:
+        line = grant(url, wizard.project, offered.found, offered.pending, show)
+    except Exception as exc:
+        return [fail(describe(exc))]
+    say(f"  {line}.")
     return []
 
 

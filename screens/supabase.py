@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -15,13 +15,18 @@ from textual.widgets import Button, ProgressBar, Static, TabPane
 from screens.advice import for_screen
 from screens.messages import (
     ErrorReported,
+    GrantsApplied,
     MigrationProgressed,
     MigrationsApplied,
     MigrationsInspected,
 )
+from screens.modals import YesNoModal
 from screens.phase import PhaseScreen
 from screens.text import badge
 from screens.widgets import Pane
+
+if TYPE_CHECKING:
+    from screens.grants_text import GrantsOffer
 
 
 class MigrationRow(Horizontal):
@@ -61,6 +66,8 @@ class SupabaseScreen(PhaseScreen):
     ]
 
     statuses: list[Any] | None = None
+    #: the Data API grants the last Apply found missing
+    grants: GrantsOffer | None = None
 
     def extra_tabs(self) -> Iterator[Widget]:
         with TabPane("Migrations", id="tab-migrations"), Pane(id="migrations"):
@@ -69,12 +76,20 @@ class SupabaseScreen(PhaseScreen):
             )
             yield Vertical(id="migration-list")
             yield Static("", id="migration-error")
+            # After Apply: what service_role lacks (Data API grants), and the fix, confirmed.
+            grants = Static("", id="grants-text", classes="step-hint", markup=False)
+            grants.display = False
+            yield grants
+            with Horizontal(id="grants-row", classes="action-row") as row:
+                row.display = False  # until an Apply finds something missing
+                yield Button("Write and apply grants", id="grants", variant="warning", compact=True)
 
     def action_buttons(self) -> Iterator[Widget]:
         yield from super().action_buttons()
         yield Button("Apply migrations", id="apply", variant="warning", compact=True)
 
     def start_steps(self) -> None:
+        self.query_one("#grants-row").display = False
         self.inspect_migrations()
 
     def db_url(self) -> str | None:
@@ -120,7 +135,7 @@ class SupabaseScreen(PhaseScreen):
         else:
             hint.update(
                 f"{summary}. Each file runs in its own transaction; Apply runs the pending "
-                "ones in order."
+                "ones in order, then checks what service_role may use (Data API grants)."
             )
 
     def after_save(self, names: list[str]) -> None:
@@ -150,7 +165,7 @@ class SupabaseScreen(PhaseScreen):
             self.post_message(MigrationProgressed(event))  # post_message is thread-safe
 
         try:
-            report = apply(url, self.project, progress=progress)
+            report = apply(url, self.project, progress=progress, check_grants=True)
         except Exception as exc:
             self.post_message(MigrationsApplied(None, describe(exc)))
             return
@@ -176,4 +191,72 @@ class SupabaseScreen(PhaseScreen):
             )
         if message.report is not None:
             await self.inspected(MigrationsInspected(message.report.statuses))
+            self.offer_grants(message.report)
+        self.refresh_status()
+
+    # -- Data API grants -----------------------------------------------------------------------
+    def offer_grants(self, report: Any) -> None:
+        """Say what service_role lacks, and offer the grants file (as ``migrate --grants``)."""
+        from screens.grants_text import offer
+
+        self.grants = offer(self.project, report) if not report.error else None
+        text = self.query_one("#grants-text", Static)
+        text.display = self.grants is not None
+        self.query_one("#grants-row").display = self.grants is not None
+        if self.grants is not None:
+            text.update(
+                Content.styled(
+                    f"{self.grants.lacking()} Write and apply grants writes "
+                    f"supabase/migrations/{self.grants.name} and applies it (you confirm first).",
+                    "$text-warning",
+                )
+            )
+
+    @on(Button.Pressed, "#grants")
+    def grants_pressed(self) -> None:
+        offered = self.grants
+        if offered is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.query_one("#grants-row").display = False
+                self.query_one("#grants-text", Static).update("Writing and applying the grants…")
+                self.apply_grants(offered)
+
+        modal = YesNoModal(offered.question(), yes="Write and apply")
+        self.app.push_screen(modal, answered)
+
+    @work(thread=True, exclusive=True, group="migrations", exit_on_error=False)
+    def apply_grants(self, offered: GrantsOffer) -> None:
+        from checklists.errors import describe
+        from wizard.data_api_grants import grant
+
+        url = self.db_url()
+        if not url:
+            self.post_message(GrantsApplied("", "SUPABASE_DB_URL is not set; save it first."))
+            return
+
+        def progress(event: Any) -> None:
+            self.post_message(MigrationProgressed(event))
+
+        try:
+            line = grant(url, self.project, offered.found, offered.pending, progress)
+        except Exception as exc:
+            self.post_message(GrantsApplied("", describe(exc)))
+            return
+        self.post_message(GrantsApplied(line))
+
+    @on(GrantsApplied)
+    def grants_applied(self, message: GrantsApplied) -> None:
+        text = self.query_one("#grants-text", Static)
+        if message.error:
+            text.update(Content.styled(f"✗ {for_screen(message.error)}", "$text-error"))
+            self.query_one("#grants-row").display = True
+            self.post_message(ErrorReported("Grants not applied", message.error))
+        else:
+            self.grants = None
+            text.update(Content.styled(f"✓ {for_screen(message.line)}.", "$text-success"))
+            self.notify("service_role holds the Data API grants.", title="Migrations")
+        self.inspect_migrations()
         self.refresh_status()

@@ -18,7 +18,7 @@ from screens.advice import for_screen, words
 from tests.conftest import REPO
 
 #: actions with no screen of their own in the TUI: shown there as the command
-COMMAND_ONLY = {"up", "provision", "vars get", "vars import", "vars list"}
+COMMAND_ONLY = {"vars get", "vars import", "vars list"}
 #: modules that write files (a generated file's comments, an export): a reader of a file runs
 #: commands, so those stay commands
 WRITES_FILES = {

@@ -150,3 +150,21 @@ def test_export_dialog_for_real_values(
 
     seed(ui_project)
     assert snap_compare(app_at(ui_project, None), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["100x30", "80x24"])
+def test_deploy_everything_plan(
+    snap_compare: Callable[..., bool], ui_project: Path, size: tuple[int, int]
+) -> None:
+    """The plan of a fresh checkout (nothing stored: no vendor is asked), waiting for its answer.
+    Not ``settle``: the up worker waits for that answer."""
+
+    async def asking(pilot: Pilot[Any]) -> None:
+        from tests.push.test_tui_push import until
+
+        await pilot.pause()
+        await pilot.click("#deploy")
+        await until(pilot, lambda: getattr(pilot.app.screen, "state", "") == "asking")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app_at(ui_project, None), terminal_size=size, run_before=asking)
