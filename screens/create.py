@@ -12,7 +12,7 @@ Esc stops a run (what was created stays; pressing it again finds it, never a dup
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 CREATE = "create"
 #: the follow-up button of each option
 OPTION_LABELS = {"replace_prices": "Replace prices", "reset_db_password": "Reset database password"}
+
+
+@runtime_checkable
+class SavesInput(Protocol):
+    """A screen with fields of its own (the phase screen): what was typed is stored first.
+    A protocol, not the phase screen's class: that screen holds this widget (no import cycle)."""
+
+    def unsaved(self) -> list[str]: ...
+
+    def action_save(self) -> bool: ...
 
 
 class CreateForMe(Vertical):
@@ -94,11 +104,9 @@ class CreateForMe(Vertical):
         event.stop()
         if self.busy():
             return
-        from screens.phase import PhaseScreen
-
         screen = self.screen
         # The token (or an amount) may have just been typed: store it first, as Done does.
-        if isinstance(screen, PhaseScreen) and screen.unsaved() and not screen.action_save():
+        if isinstance(screen, SavesInput) and screen.unsaved() and not screen.action_save():
             return
         self.start({})
 
