@@ -18,6 +18,9 @@ from screens.text import BREAKPOINTS, badge, home_path, short_time
 from screens.widgets import ActionLink, TitleBar
 
 if TYPE_CHECKING:
+    from textual.events import Resize
+    from textual.geometry import Size
+
     from screens.messages import StoreOpened
     from wizard.done import PhaseStatus
     from wizard.values import Answers
@@ -47,8 +50,10 @@ class OverviewScreen(Screen[None]):
         self._statuses: list[PhaseStatus] = []
         #: phase id -> its note as ``status`` writes it
         self._notes: dict[str, str] = {}
-        #: compose filled the widgets (the first resume has nothing to redraw)
+        #: compose filled the widgets (the first resume has nothing to redraw), until the
+        #: first frame is shown; the terminal's size then
         self._composed_view = False
+        self._composed_size: Size | None = None
 
     def compose(self) -> ComposeResult:
         # Composed with what it shows: filled in after mounting, the first frame would be laid
@@ -57,7 +62,8 @@ class OverviewScreen(Screen[None]):
         self._composed_view = True
         # The width's breakpoint class (``WizardApp.HORIZONTAL_BREAKPOINTS``) set now, as Textual
         # would on the first resize: set then, it restyles and lays out the frame once more.
-        width = self.app.size.width
+        self._composed_size = self.app.size
+        width = self._composed_size.width
         self.add_class(next(name for edge, name in reversed(BREAKPOINTS) if width >= edge))
         yield TitleBar()
         with Vertical(id="overview"):
@@ -90,6 +96,16 @@ class OverviewScreen(Screen[None]):
         if self._composed_view:  # the start-up's resume: compose has just drawn the same
             return
         self.refresh_status()
+
+    def on_resize(self, event: Resize) -> None:
+        # Textual lays the whole screen out again for every Resize it is sent, even one of the
+        # size it has: before the first frame three arrive, all of the terminal's size (the
+        # app's first size, the same again on idle, the screen's own region), each a full
+        # layout of the overview (~10 ms). Until the first frame is shown, one of the size it
+        # was composed at is skipped (``prevent_default`` keeps Screen's handler from running);
+        # a real resize, and every Resize after the first frame, goes on.
+        if self._composed_view and event.size == self._composed_size:
+            event.prevent_default()
 
     def after_first_frame(self) -> None:
         """From now on every resume redraws (even a first one, if a phase was opened first),
