@@ -160,28 +160,31 @@ def probe_system() -> tuple[Any | None, str]:
 
 
 def _retrying(call: Callable[[], T]) -> T:
-    """``call()``, again (three tries in all) when its connection to the keyring was dropped.
+    """``call()``, again (three tries in all) after a transient fault of the keyring.
 
-    A busy session bus drops new connections now and then (BrokenPipeError on Hello); failing
-    the probe on such a hiccup would put one process's secrets in the vault and the others' in
-    the keyring. Every call retried here is idempotent (set replaces, get reads).
+    A busy session bus drops new connections now and then (BrokenPipeError on Hello), and
+    gnome-keyring, with many clients at once, answers now and then that an object it has just
+    listed does not exist (secretstorage's ItemNotFoundException); failing on such a hiccup
+    would put one process's secrets in the vault and the others' in the keyring. Every call
+    retried here is idempotent (set replaces, get reads, delete of a probe entry).
     """
     for attempt in range(1, 4):
         try:
             return call()
         except Exception as exc:
-            if attempt == 3 or not _dropped(exc):
+            if attempt == 3 or not _transient(exc):
                 raise
             time.sleep(0.05 * attempt)
     raise AssertionError("unreachable")
 
 
-def _dropped(exc: BaseException) -> bool:
+def _transient(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     for _ in range(5):  # the library wraps the socket error once or twice
         if seen is None:
             return False
-        if isinstance(seen, ConnectionError):
+        # by name: secretstorage is imported only by keyring's backend, never here
+        if isinstance(seen, ConnectionError) or type(seen).__name__ == "ItemNotFoundException":
             return True
         seen = seen.__cause__ or seen.__context__
     return False

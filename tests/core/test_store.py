@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,45 @@ def test_a_held_vault_lock_is_waited_for_then_named(project: Path) -> None:
     assert vault.read_bytes() == before
     got = run_cli("vars", "get", "OPENAI_API_KEY", project=project)
     assert got.returncode == 1 and "not set" in got.stderr
+
+
+def test_keyring_hiccups_are_retried_and_real_refusals_are_not() -> None:
+    # gnome-keyring with many clients answers now and then that an object it has just listed
+    # does not exist, and a busy bus drops a connection: both are retried (the calls are
+    # idempotent); a locked keyring or a refused write is said at once.
+    from secretstorage.exceptions import ItemNotFoundException, LockedException
+
+    from wizard.store import _retrying
+
+    calls: list[int] = []
+
+    def flaky(fault: BaseException) -> Callable[[], str]:
+        def call() -> str:
+            calls.append(1)
+            if len(calls) == 1:
+                raise fault
+            return "value"
+
+        return call
+
+    for fault in (ItemNotFoundException("Item does not exist!"), BrokenPipeError()):
+        calls.clear()
+        assert _retrying(flaky(fault)) == "value" and len(calls) == 2
+    wrapped = RuntimeError("keyring failed")
+    wrapped.__cause__ = ConnectionResetError()
+    calls.clear()
+    assert _retrying(flaky(wrapped)) == "value" and len(calls) == 2
+
+    calls.clear()
+    with pytest.raises(LockedException):
+        _retrying(flaky(LockedException("locked")))
+    assert len(calls) == 1
+
+    def always() -> str:
+        calls.append(1)
+        raise ItemNotFoundException("Item does not exist!")
+
+    calls.clear()
+    with pytest.raises(ItemNotFoundException):
+        _retrying(always)
+    assert len(calls) == 3  # three tries in all, then the fault as it is
