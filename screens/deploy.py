@@ -170,8 +170,6 @@ class DeployScreen(Screen[None]):
 
     def on_step(self, event: StepEvent) -> None:
         if event.status == "running":
-            if self.stop_requested:  # Esc: the step before has finished; this one never starts
-                raise asyncio.CancelledError()
             self.current = event.step
             self.head(f"Deploying: {event.message}…")
         row = self.rows.get(event.step)
@@ -189,16 +187,14 @@ class DeployScreen(Screen[None]):
 
         self.state, self.stop_requested, self.current = "planning", False, ""
         try:
-            outcome = await up(self.answers, self.front_end(), on_step=self.on_step)
+            outcome = await up(
+                self.answers,
+                self.front_end(),
+                on_step=self.on_step,
+                # Esc while a step runs: it finishes, and up stops (and remembers) before the next
+                stop_requested=lambda: self.stop_requested,
+            )
         except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if self.stop_requested and task is not None and not task.cancelling():
-                self.head(
-                    f"■ Stopped after {self.current} (Esc). Deploy everything again goes on "
-                    "from there.",
-                    "$text-warning",
-                )
-                return
             self.head("Stopped while planning: nothing was done.", "$text-warning")
             raise
         except Exception as exc:
@@ -217,6 +213,12 @@ class DeployScreen(Screen[None]):
         took = f"{total(outcome):.1f}s"
         if outcome.confirmed is False:
             self.head("Not confirmed: nothing was done.")
+        elif outcome.asked_to_stop:
+            self.head(
+                f"■ Stopped after {self.current} (Esc). Deploy everything again goes on from "
+                "there.",
+                "$text-warning",
+            )
         elif outcome.ok:
             self.head(f"✓ Deployed and verified in {took}.", "$text-success")
             self.notify("Deployed and verified.", title="Deploy everything")

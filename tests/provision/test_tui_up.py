@@ -27,6 +27,7 @@ from tests.push.test_tui_push import until
 from tests.ui.conftest import SIZE, settle
 from tests.ui.test_palette import palette
 from wizard.project import Project
+from wizard.state import StateFile
 from wizard.values import Answers
 
 STRIPE_KEY = "sk_test_FAKEstripeKey0123456789abcdefghij4f2a"
@@ -179,11 +180,13 @@ async def test_esc_during_a_step_lets_it_finish_and_stops_before_the_next(
         await finished(pilot)
         after = rows(pilot)
         head = text(pilot, "#deploy-head")
+        remembered = StateFile(Project(project)).read().get("up")
         # Again: the prices are found now; declining the plan does nothing at all.
         writes = list(stripe.writes())
         screen.query_one("#deploy-again", Button).press()
         await until(pilot, lambda: screen.state == "asking")
         again = rows(pilot)
+        again_log = text(pilot, "#deploy-log")
         await pilot.press("escape")  # no to the plan
         await finished(pilot)
         declined = text(pilot, "#deploy-head")
@@ -191,6 +194,9 @@ async def test_esc_during_a_step_lets_it_finish_and_stops_before_the_next(
     assert after["provision"].startswith("✓  1 provision  done")
     assert "planned" in after["jwt"]  # never started
     assert head == "■ Stopped after provision (Esc). Deploy everything again goes on from there."
+    # remembered as a failure is: the next run (and `up` on the command line) says it goes on
+    assert remembered is not None and remembered["stopped_at"] == "jwt"
+    assert "The last up stopped at jwt: going on from there." in again_log
     assert jwt_secret(project) is None
     assert len(writes) == 3  # the step under way finished: every price was created
     assert "nothing to create; 3 found" in again["provision"]

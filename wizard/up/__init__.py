@@ -65,6 +65,8 @@ class UpOutcome:
     confirmed: bool | None = None
     #: where the previous run had stopped ("" when it had not)
     resumed_from: str = ""
+    #: the front end asked to stop (Esc) and the run stopped before ``stopped_at``
+    asked_to_stop: bool = False
 
     @property
     def ok(self) -> bool:
@@ -113,6 +115,7 @@ async def up(
     front: FrontEnd[UpPlan],
     *,
     on_step: Callable[[StepEvent], None] = lambda event: None,
+    stop_requested: Callable[[], bool] = lambda: False,
     dry_run: bool = False,
     deploy: bool = True,
     timeout: float = 20.0,
@@ -155,6 +158,10 @@ async def up(
             return out
     run.salt = await asyncio.to_thread(lambda: answers.store.salt())
     for step in STEPS:
+        if stop_requested():  # between steps only: the one under way always finishes
+            out.stopped_at, out.exit_code, out.asked_to_stop = step.id, EXIT_FAILED, True
+            await asyncio.to_thread(_remember, answers, step.id, "stopped before it, as asked")
+            return out
         started = time.monotonic()
         on_step(StepEvent(step.id, "running", step.title, 0.0))
         try:
