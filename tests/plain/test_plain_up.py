@@ -21,6 +21,7 @@ from tests.plain.drive import answer, finish, spawn, transcript
 from tests.provision.openapi_check import record
 from tests.provision.stripe_standin import StripeStandIn, error
 from tests.push.conftest import SECRETS, VALUES, leaks, store
+from tests.up.world import STEP_IDS
 from wizard.phases import PHASES
 from wizard.project import Project
 from wizard.values import Answers
@@ -111,19 +112,7 @@ def test_the_plan_then_a_no_sends_nothing_then_a_yes_stops_at_the_step_that_fail
     table = plan.split("WHAT IT WILL DO")[1].split("Go ahead")[0]
     steps = re.findall(r"^(\d+)\s+(\w+)\s", table, re.M)
     assert [int(n) for n, _ in steps] == list(range(1, 12))
-    assert [s for _, s in steps] == [
-        "provision",
-        "jwt",
-        "checks",
-        "migrations",
-        "render",
-        "vercel",
-        "files",
-        "github",
-        "webhook",
-        "deploy",
-        "verify",
-    ]
+    assert [s for _, s in steps] == STEP_IDS
     assert re.search(r"1\s+provision\s+create stripe price convoai_starter_monthly", plan)
     assert re.search(r"5\s+render\s+create service convoai-backend", plan)
     # The run stopped at its first step: each price's creation tried (and refused), nothing

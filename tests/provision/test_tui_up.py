@@ -26,6 +26,7 @@ from tests.push.conftest import store
 from tests.push.test_tui_push import until
 from tests.ui.conftest import SIZE, settle
 from tests.ui.test_palette import palette
+from tests.up.world import STEP_IDS
 from wizard.project import Project
 from wizard.state import StateFile
 from wizard.values import Answers
@@ -117,19 +118,7 @@ async def test_the_plan_then_a_row_per_step_until_the_step_this_world_lacks(
         await pilot.press("escape")  # finished: back to the overview
         await settle(pilot)
         assert isinstance(pilot.app.screen, OverviewScreen)
-    assert list(plan) == [
-        "provision",
-        "jwt",
-        "checks",
-        "migrations",
-        "render",
-        "vercel",
-        "files",
-        "github",
-        "webhook",
-        "deploy",
-        "verify",
-    ]
+    assert list(plan) == STEP_IDS
     assert (
         "planned" in plan["provision"]
         and "create stripe price convoai_starter_monthly" in (plan["provision"])

@@ -12,23 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import run_cli, scan_for_secrets
-from tests.up.world import FIRST_WRITES, RESUME_WRITES, TOKENS, UpRun, World, commands_asked
+from tests.up.world import (
+    FIRST_WRITES,
+    RESUME_WRITES,
+    STEP_IDS,
+    TOKENS,
+    UpRun,
+    World,
+    commands_asked,
+)
 
 GUESS = "https://convoai-backend.onrender.com"
 EVENT_KEYS = {"step", "status", "message", "seconds"}
-STEPS = [
-    "provision",
-    "jwt",
-    "checks",
-    "migrations",
-    "render",
-    "vercel",
-    "files",
-    "github",
-    "webhook",
-    "deploy",
-    "verify",
-]
 
 
 def events_and_summary(run: UpRun) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -61,8 +56,8 @@ def test_from_tokens_it_stops_for_the_commit_then_ends_verified_and_a_second_run
     assert first.code == 1, first.stderr
     events, summary = events_and_summary(first)
     outcome = finished(events)
-    assert list(outcome) == STEPS[:8]
-    assert [outcome[s]["status"] for s in STEPS[:7]] == ["done"] * 7
+    assert list(outcome) == STEP_IDS[:8]
+    assert [outcome[s]["status"] for s in STEP_IDS[:7]] == ["done"] * 7
     assert outcome["github"]["status"] == "failed" and summary["stopped_at"] == "github"
     paths, branch = commands_asked(outcome["github"]["message"])
     assert branch == "main"

@@ -85,6 +85,21 @@ FIRST_WRITES = _writes(
     ("render", "POST", "/v1/services", 1),
     ("vercel", "POST", "/v11/projects", 1),
 )
+#: up's steps in the plan's order, as every front end shows them (written out here, not read
+#: from wizard.up.steps: the order is what the tests hold the product to)
+STEP_IDS = [
+    "provision",
+    "jwt",
+    "checks",
+    "migrations",
+    "render",
+    "vercel",
+    "files",
+    "github",
+    "webhook",
+    "deploy",
+    "verify",
+]
 #: what the run after the commit writes: the endpoint, Render's two new values, one deploy
 RESUME_WRITES = _writes(
     ("stripe", "POST", "/v1/webhook_endpoints", 1),
