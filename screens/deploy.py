@@ -20,9 +20,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from screens.advice import for_screen
-from screens.deploy_text import MARKS
 from screens.messages import ShowOverview
 from screens.widgets import Pane, TitleBar
+from wizard.up.text import MARKS
 
 if TYPE_CHECKING:
     from wizard.frontend import FrontEnd
@@ -142,7 +142,7 @@ class DeployScreen(Screen[None]):
         from wizard.frontend import FrontEnd
 
         def show(plan: UpPlan) -> None:
-            from screens.deploy_text import plan_rows
+            from wizard.up.text import plan_rows
 
             self.rows = {step: StepRow(n, step, line) for n, step, line in plan_rows(plan)}
             box = self.query_one("#deploy-steps", Vertical)
@@ -207,7 +207,7 @@ class DeployScreen(Screen[None]):
 
     def finished(self, outcome: UpOutcome) -> None:
         from checklists.advice import do
-        from screens.deploy_text import made_lines, total
+        from wizard.up.text import made_lines, total
 
         self.query_one("#deploy-made", Static).update("\n".join(made_lines(outcome)))
         took = f"{total(outcome):.1f}s"

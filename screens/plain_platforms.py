@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from checklists.advice import do
 from checklists.errors import describe
-from screens.plain_prompts import confirm, confirm_async, fail, say
+from screens.plain_prompts import confirm, confirm_async, fail, operation_lines, say
 from wizard.phases import Phase
 
 if TYPE_CHECKING:
@@ -55,19 +55,13 @@ def front_end(wizard: PlainWizard, failed: list[str]) -> FrontEnd[PushPlan]:
     def show(plan: PushPlan) -> None:
         say("\n" + plan_text(plan) + "\n")
 
-    def line(text: str, level: str) -> None:
-        if level == "error":
-            failed.append(fail(text))
-        else:
-            say(f"  {'! ' if level == 'warn' else ''}{text}")
-
     async def ask(plans: list[PushPlan], extras: list[str]) -> bool:
         # Writes to production: nothing is sent unless the answer is an explicit yes.
         answer = await confirm_async(push_question(plans, extras), default=False)
         wizard.sent = wizard.sent or answer
         return answer
 
-    return FrontEnd(ask, show, line)
+    return FrontEnd(ask, show, operation_lines(failed))
 
 
 def platform_steps(wizard: PlainWizard, phase: Phase) -> list[str]:

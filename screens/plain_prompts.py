@@ -1,9 +1,11 @@
-"""The plain flow's two ways of talking: a yes/no question, and a failure said as it happens.
+"""The plain flow's ways of talking: a yes/no question, a line, and a failure said as it happens.
 
 Shared by the flow (``screens.plain``) and its phase steps (``screens.plain_steps``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import questionary
 
@@ -37,4 +39,17 @@ def fail(line: str) -> str:
     """Print a failure as it happens (one line) and return it for the phase's summary."""
     line = render(line)
     print(f"  ✗ {line}")
+    return line
+
+
+def operation_lines(failed: list[str], indent: str = "  ") -> Callable[[str, str], None]:
+    """A core operation's ``FrontEnd.say``: errors as failures (kept in ``failed``), warnings
+    marked, the rest as they are, each under ``indent``."""
+
+    def line(text: str, level: str) -> None:
+        if level == "error":
+            failed.append(fail(text))
+        else:
+            say(f"{indent}{'! ' if level == 'warn' else ''}{text}")
+
     return line

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import questionary
 
 from checklists.errors import describe
-from screens.plain_prompts import confirm, confirm_async, fail, say
+from screens.plain_prompts import confirm, confirm_async, fail, operation_lines, say
 from screens.provision_text import FILLS, OPTIONS, follow_ups, intro, vendors_of
 
 if TYPE_CHECKING:
@@ -38,12 +38,6 @@ def front_end(wizard: PlainWizard, failed: list[str]) -> FrontEnd[ResourcePlan]:
         for line in plan_lines(plan):
             say(f"  {line}")
 
-    def line(text: str, level: str) -> None:
-        if level == "error":
-            failed.append(fail(text))
-        else:
-            say(f"  {'! ' if level == 'warn' else ''}{text}")
-
     async def ask(plans: list[ResourcePlan], extras: list[str]) -> bool:
         for extra in extras:
             say(f"  {extra}")
@@ -52,7 +46,7 @@ def front_end(wizard: PlainWizard, failed: list[str]) -> FrontEnd[ResourcePlan]:
         wizard.sent = wizard.sent or answer
         return answer
 
-    return FrontEnd(ask, show, line)
+    return FrontEnd(ask, show, operation_lines(failed))
 
 
 def missing(wizard: PlainWizard, vendor: str) -> tuple[list[str], list[str]]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from checklists.advice import do
 from checklists.errors import describe
-from screens.plain_prompts import confirm, confirm_async, fail, say
+from screens.plain_prompts import confirm, confirm_async, fail, operation_lines, say
 
 if TYPE_CHECKING:
     from screens.plain import PlainWizard
@@ -19,19 +19,13 @@ if TYPE_CHECKING:
 
 
 def front_end(wizard: PlainWizard) -> FrontEnd[UpPlan]:
-    from screens.deploy_text import plan_rows
     from wizard.console import table
     from wizard.frontend import FrontEnd
+    from wizard.up.text import plan_rows
 
     def show(plan: UpPlan) -> None:
         rows = [[str(n), step, line] for n, step, line in plan_rows(plan)]
         say("\n" + table(["#", "STEP", "WHAT IT WILL DO"], rows))
-
-    def line(text: str, level: str) -> None:
-        if level == "error":
-            fail(text)
-        else:
-            say(f"    {'! ' if level == 'warn' else ''}{text}")
 
     async def ask(plans: list[UpPlan], extras: list[str]) -> bool:
         # Creates services and deploys to production: only an explicit yes goes ahead.
@@ -39,11 +33,12 @@ def front_end(wizard: PlainWizard) -> FrontEnd[UpPlan]:
         wizard.sent = wizard.sent or answer
         return answer
 
-    return FrontEnd(ask, show, line)
+    # up's failures are said as they happen; what it returns is its own stop line
+    return FrontEnd(ask, show, operation_lines([], "    "))
 
 
 def show_step(event: StepEvent) -> None:
-    from screens.deploy_text import step_line
+    from wizard.up.text import step_line
 
     if event.status == "running":
         say(f"  … {event.step}: {event.message}")
@@ -53,8 +48,8 @@ def show_step(event: StepEvent) -> None:
 
 def offer_up(wizard: PlainWizard) -> list[str]:
     """Offer Deploy everything; what failed, one line (printed as it happened)."""
-    from screens.deploy_text import made_lines, total
     from wizard.up import up
+    from wizard.up.text import made_lines, total
 
     say(
         "\nDeploy everything: from the values stored here to a verified live site, in the "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from wizard import __version__
 from wizard.cli_text import COMMANDS, DESCRIPTION, EPILOG, EXIT_USAGE, PROG, terminal_columns
@@ -17,7 +18,7 @@ _OPTIONS_WITH_VALUE = {"--project"}
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         # argparse's own usage errors follow the same one-line, exit-2 contract.
         from checklists.chars import escape
 

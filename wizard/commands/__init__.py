@@ -20,6 +20,13 @@ def project_of(args: argparse.Namespace) -> Project:
     return find_project(getattr(args, "project", None) or ".")
 
 
+def answered_yes(question: str) -> bool:
+    """``question [y/N] `` on stderr, one line read from stdin: only an explicit yes is yes."""
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def print_json(document: Any) -> None:
     """``--json`` output: exactly one JSON document on stdout (advice written as commands)."""
     import json

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from wizard.commands import project_of
+from wizard.commands import answered_yes, project_of
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -47,9 +47,7 @@ def _may_replace(answers: Any, yes: bool) -> bool:
             "so nothing was stored.",
             "To replace it anyway: convoai-setup generate jwt-secret --store --yes",
         )
-    sys.stderr.write(f"JWT_SECRET is already stored{when}; {SIGNS_OUT}.\nReplace it? [y/N] ")
-    sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    return answered_yes(f"JWT_SECRET is already stored{when}; {SIGNS_OUT}.\nReplace it?")
 
 
 def run(args: argparse.Namespace) -> int:

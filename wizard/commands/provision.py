@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from wizard.commands import print_json, project_of
+from wizard.commands import answered_yes, print_json, project_of
 
 if TYPE_CHECKING:
     from wizard.frontend import FrontEnd
@@ -91,9 +91,7 @@ def front_end(args: argparse.Namespace) -> FrontEnd[ResourcePlan]:
 
         for change in extras:
             sys.stderr.write(shown(f"  {change}") + "\n")
-        sys.stderr.write(f"Create {what}? [y/N] ")
-        sys.stderr.flush()
-        return sys.stdin.readline().strip().lower() in ("y", "yes")
+        return answered_yes(f"Create {what}?")
 
     confirm = (lambda plans, extras: True) if args.yes else ask
     return FrontEnd(confirm, (lambda plan: None) if args.json else show_plan, say)
@@ -147,12 +145,9 @@ def reset_confirmed(args: argparse.Namespace, vendors: list[str]) -> bool:
             "Nothing was reset: there is no terminal to confirm --reset-db-password on.",
             "Run again with --yes if whatever uses the old database password may stop working.",
         )
-    sys.stderr.write(
-        "Reset the Supabase project's database password? Whatever uses the old one stops "
-        "working. [y/N] "
-    )
-    sys.stderr.flush()
-    if sys.stdin.readline().strip().lower() in ("y", "yes"):
+    if answered_yes(
+        "Reset the Supabase project's database password? Whatever uses the old one stops working."
+    ):
         return True
     sys.stderr.write("Not confirmed: the database password is not reset.\n")
     return False

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from wizard.commands import print_json, project_of
+from wizard.commands import answered_yes, print_json, project_of
 
 if TYPE_CHECKING:
     from wizard.frontend import Confirm, FrontEnd
@@ -101,9 +101,7 @@ def terminal_confirm(yes: bool, refuse: bool) -> Confirm[PushPlan] | None:
                 f"Nothing was pushed: there is no terminal to confirm on ({question}).",
                 "Read the plan above, then run again with --yes (or --dry-run to only look).",
             )
-        sys.stderr.write(f"{question}? [y/N] ")
-        sys.stderr.flush()
-        return sys.stdin.readline().strip().lower() in ("y", "yes")
+        return answered_yes(f"{question}?")
 
     return ask if refuse or sys.stdin.isatty() else None
 

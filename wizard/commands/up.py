@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from wizard.commands import project_of
+from wizard.commands import answered_yes, project_of
 
 if TYPE_CHECKING:
     from wizard.up import StepEvent, UpOutcome, UpPlan
@@ -53,8 +53,9 @@ def _show_plan(plan: UpPlan) -> None:
     import sys
 
     from wizard.console import table
+    from wizard.up.text import plan_rows
 
-    rows = [[str(i), step, line] for i, (step, line) in enumerate(plan.lines, start=1)]
+    rows = [[str(n), step, line] for n, step, line in plan_rows(plan)]
     print(table(["#", "STEP", "WHAT IT WILL DO"], rows), file=sys.stderr)
 
 
@@ -64,18 +65,17 @@ def _step_line(event: StepEvent, json_out: bool, live: bool) -> None:
 
     from checklists.advice import as_commands
     from wizard.console import shown
+    from wizard.up.text import step_line
 
     if json_out:
         sys.stdout.write(json.dumps(as_commands(event.doc())) + "\n")
         sys.stdout.flush()
         return
-    mark = {"done": "✓", "skipped": "·", "failed": "✗", "stop": "■"}.get(event.status, "…")
-    line = f"{mark} {event.step:<10} {event.status:<8} {event.seconds:6.1f}s  {event.message}"
     if event.status == "running":
         if live:  # a spinner-like line, replaced by the step's result
             print(f"… {event.step:<10} running", end="\r", file=sys.stderr, flush=True)
         return
-    print(("\033[K" if live else "") + shown(line), file=sys.stderr)
+    print(("\033[K" if live else "") + shown(step_line(event)), file=sys.stderr)
 
 
 def _summary(outcome: UpOutcome) -> dict[str, Any]:
@@ -106,9 +106,7 @@ def run(args: argparse.Namespace) -> int:
     live = sys.stderr.isatty() and not args.json
 
     def ask(plans: list[UpPlan], extras: list[str]) -> bool:
-        sys.stderr.write("Go ahead? [y/N] ")
-        sys.stderr.flush()
-        return sys.stdin.readline().strip().lower() in ("y", "yes")
+        return answered_yes("Go ahead?")
 
     confirm = (lambda p, e: True) if args.yes else (ask if sys.stdin.isatty() else None)
     front = FrontEnd(confirm, _show_plan, say)
@@ -125,10 +123,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(_summary(outcome)) + "\n")
     elif outcome.events:
-        for name, url in outcome.urls.items():
-            info(f"{name}: {url}")
-        if outcome.created:
-            info("Created: " + ", ".join(outcome.created))
-        total = sum(outcome.seconds().values())
-        info(f"{'Verified' if outcome.ok else 'Stopped'} after {total:.1f}s.")
+        from wizard.up.text import made_lines, total
+
+        for line in made_lines(outcome):
+            info(line)
+        info(f"{'Verified' if outcome.ok else 'Stopped'} after {total(outcome):.1f}s.")
     return outcome.exit_code

@@ -76,18 +76,22 @@ class HasDomains(Protocol):
         """Ask the platform to verify ``domain`` and say what it still lacks."""
 
 
+def seconds_from(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from ``env[name]``; ``default`` when unset or not one."""
+    try:
+        value = float(env.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def timing(env: Mapping[str, str] = os.environ) -> tuple[float, float]:
     """(seconds between polls, longest wait) for following a deploy: tests and slow builds tune
     them with ``CONVOAI_SETUP_DEPLOY_POLL`` / ``CONVOAI_SETUP_DEPLOY_WAIT``."""
-
-    def number(name: str, default: float) -> float:
-        try:
-            value = float(env.get(name, ""))
-        except ValueError:
-            return default
-        return value if value > 0 else default
-
-    return number("CONVOAI_SETUP_DEPLOY_POLL", 5.0), number("CONVOAI_SETUP_DEPLOY_WAIT", 1800.0)
+    return (
+        seconds_from(env, "CONVOAI_SETUP_DEPLOY_POLL", 5.0),
+        seconds_from(env, "CONVOAI_SETUP_DEPLOY_WAIT", 1800.0),
+    )
 
 
 async def follow(

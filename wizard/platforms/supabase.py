@@ -25,6 +25,7 @@ from checklists.errors import ProviderError
 from providers.base import CheckContext
 from providers.supabase import SupabaseClient
 from providers.supabase_answers import service_key, session_pooler_url
+from wizard.platforms.base import seconds_from
 from wizard.platforms.provisioning import (
     Progress,
     ProvisionResult,
@@ -42,16 +43,9 @@ def timing(env: Mapping[str, str] = os.environ) -> tuple[float, float]:
     """(seconds between polls, longest wait) for a project coming up, tuned with
     ``CONVOAI_SETUP_PROVISION_POLL`` / ``CONVOAI_SETUP_PROVISION_WAIT``. Five seconds is 12
     requests a minute, a tenth of the per-endpoint limit."""
-
-    def number(name: str, default: float) -> float:
-        try:
-            value = float(env.get(name, ""))
-        except ValueError:
-            return default
-        return value if value > 0 else default
-
-    return number("CONVOAI_SETUP_PROVISION_POLL", 5.0), number(
-        "CONVOAI_SETUP_PROVISION_WAIT", 900.0
+    return (
+        seconds_from(env, "CONVOAI_SETUP_PROVISION_POLL", 5.0),
+        seconds_from(env, "CONVOAI_SETUP_PROVISION_WAIT", 900.0),
     )
 
 

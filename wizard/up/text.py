@@ -1,9 +1,5 @@
-"""What both front ends say while ``up`` runs (Deploy everything in the TUI, the end of
-``--plain``): the plan as rows, one line per step event, and what the run made, as
-``convoai-setup up`` says them.
-
-No Textual here: the plain flow imports it too.
-"""
+"""What every front end of ``up`` says (``convoai-setup up``, Deploy everything in the TUI, the
+end of ``--plain``): the plan as rows, one line per step event, and what the run made."""
 
 from __future__ import annotations
 
@@ -36,4 +32,5 @@ def made_lines(outcome: UpOutcome) -> list[str]:
 
 
 def total(outcome: UpOutcome) -> float:
+    """The seconds the run's steps took."""
     return sum(outcome.seconds().values())
