@@ -12,8 +12,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from screens.advice import for_screen
-from screens.text import GLYPHS
-from screens.widgets import Pane
+from screens.phase_widgets import Pane
+from screens.text import GLYPHS, MUTED
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 #: worst first: a service shows the worst outcome among its checks
@@ -99,7 +99,7 @@ class ChecksPanel(Pane):
     async def add_result(self, result: Any, offline: bool = False) -> None:
         """One result under its service (or under the offline group)."""
         group, row = await self._group(OFFLINE if offline else result.service)
-        glyph, style = GLYPHS.get(result.outcome, ("?", "$text-muted"))
+        glyph, style = GLYPHS.get(result.outcome, ("?", MUTED))
         timing = f" ({result.ms:.0f} ms)" if result.ms else ""
         line = Content.assemble(
             (glyph + " ", style), (result.check, "bold"), f"  {for_screen(result.message)}{timing}"

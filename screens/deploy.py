@@ -21,7 +21,9 @@ from textual.widgets import Button, Footer, Static
 
 from screens.advice import for_screen
 from screens.messages import ShowOverview
-from screens.widgets import Pane, TitleBar
+from screens.phase_widgets import Pane
+from screens.text import MUTED
+from screens.widgets import TitleBar
 from wizard.up.text import MARKS
 
 if TYPE_CHECKING:
@@ -33,11 +35,11 @@ UP = "up"
 #: a step's state -> its theme colour
 STYLES = {
     "done": "$text-success",
-    "skipped": "$text-muted",
+    "skipped": MUTED,
     "failed": "$text-error",
     "stop": "$text-warning",
     "running": "$text-accent",
-    "planned": "$text-muted",
+    "planned": MUTED,
 }
 #: a step's message is cut here in its row (a failed step's is in full below the steps)
 ROW_TEXT = 110

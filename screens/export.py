@@ -21,6 +21,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from screens.modals import DIALOG_CSS
+
 if TYPE_CHECKING:
     from wizard.values import Answers
 
@@ -55,6 +57,7 @@ class ExportModal(ModalScreen[ExportChoice | None]):
     """Format, destination and file, what the file will hold, and for real values a
     confirmation; dismisses the ``ExportChoice`` or None."""
 
+    CSS_PATH = DIALOG_CSS
     # Compact enough for an 80x24 terminal: the box must never hide its Export button.
     DEFAULT_CSS = """
     ExportModal RadioSet { layout: horizontal; width: 100%; }

@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from checklists.catalog import Variable, normalise, validate_format
 from screens.advice import for_screen
-from screens.widgets import KeyButton
+from screens.phase_widgets import KeyButton
 
 
 class ExampleInput(Input):

@@ -16,8 +16,8 @@ from screens.advice import for_screen
 from screens.messages import ChangesPlanned, ErrorReported, FilesWritten
 from screens.modals import YesNoModal
 from screens.phase import PhaseScreen
+from screens.phase_widgets import Pane
 from screens.text import badge
-from screens.widgets import Pane
 
 DIFF_STYLES = {"+": "$text-success", "-": "$text-error", "@": "$text-accent"}
 

@@ -13,9 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from screens.messages import ChangesPlanned, ErrorReported, ExportRequested, ShowOverview
-from screens.nav import PhaseNav, phase_statuses
+from screens.nav import phase_statuses
+from screens.phase_widgets import Pane, PhaseNav
 from screens.text import badge, short_time
-from screens.widgets import Pane, TitleBar
+from screens.widgets import TitleBar
 
 if TYPE_CHECKING:
     from wizard.values import Answers

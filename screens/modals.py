@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -11,9 +12,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+#: every dialog's CSS: Textual reads it when the first dialog is shown, not for the first frame
+DIALOG_CSS = Path(__file__).with_name("dialogs.tcss")
+
 
 class YesNoModal(ModalScreen[bool]):
     """A question with Yes / No; Escape means No."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(False)", "No", show=False)]
 
@@ -39,6 +45,8 @@ class YesNoModal(ModalScreen[bool]):
 
 class ErrorModal(ModalScreen[None]):
     """A long error (migration failure, API error) with its title; any key closes it."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "dismiss(None)", "Close")]
 
@@ -77,6 +85,8 @@ HELP_TEXT = """\
 
 class HelpModal(ModalScreen[None]):
     """The keys, in one place."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss(None)", "Close")]
 

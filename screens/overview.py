@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.advice import for_screen
-from screens.text import BREAKPOINTS, badge, home_path, short_time
+from screens.text import BREAKPOINTS, MUTED, badge, home_path, short_time
 from screens.widgets import ActionLink, TitleBar
 
 if TYPE_CHECKING:
-    from textual.events import Resize
+    from textual.events import Resize, ScreenResume
     from textual.geometry import Size
 
     from screens.messages import StoreOpened
@@ -31,7 +31,7 @@ class OverviewView(NamedTuple):
 
     values: str
     rows: list[Option]
-    next_line: str
+    next_line: Content
     button: str
 
 
@@ -54,36 +54,34 @@ class OverviewScreen(Screen[None]):
         #: first frame is shown; the terminal's size then
         self._composed_view = False
         self._composed_size: Size | None = None
+        #: what ``#info`` and ``#detail`` show (each widget holds several lines)
+        self._view = OverviewView("", [], Content(), "")
+        self._store_text = Content("opening the secret store…")
+        self._row_detail = ""
 
     def compose(self) -> ComposeResult:
         # Composed with what it shows: filled in after mounting, the first frame would be laid
         # out and rendered twice (some 40 ms of the start-up's CPU).
-        view = self.read_view()
+        view = self._view = self.read_view()
+        if self._statuses:  # the list highlights its first row when focused: show its detail
+            self._row_detail = self._detail_of(self._statuses[0].phase.id)
         self._composed_view = True
         # The width's breakpoint class (``WizardApp.HORIZONTAL_BREAKPOINTS``) set now, as Textual
         # would on the first resize: set then, it restyles and lays out the frame once more.
         self._composed_size = self.app.size
         width = self._composed_size.width
         self.add_class(next(name for edge, name in reversed(BREAKPOINTS) if width >= edge))
+        # Few widgets, each holding lines that change together: every widget costs the first
+        # frame ~2 ms (styled twice, composed, laid out, rendered), what it shows almost nothing.
         yield TitleBar()
-        with Vertical(id="overview"):
-            project = self.answers.project
-            yield Static(
-                f"Project   [b]{project.name}[/b]  {home_path(project.root)}",
-                id="project-line",
-                classes="info",
-            )
-            yield Static("Secrets   opening the secret store…", id="store-line", classes="info")
-            yield Static(view.values, id="values-line", classes="info")
-            # An OptionList of pre-formatted rows: a DataTable costs ~25 ms more to first frame.
-            yield Static(_row("Phase", "Status", "Since", "Note"), id="phases-head")
-            yield OptionList(*view.rows, id="phases")
-            yield Static(id="row-detail", classes="info")
-            yield Static(view.next_line, id="next-line", classes="info")
-            with Horizontal(classes="buttons"):
-                yield ActionLink(view.button, id="resume", classes="-primary")
-                yield ActionLink("Summary & export", id="summary")
-                yield ActionLink("Deploy everything", id="deploy")
+        yield Static(self._info(), id="info")
+        # An OptionList of pre-formatted rows: a DataTable costs ~25 ms more to first frame.
+        yield OptionList(*view.rows, id="phases")
+        yield Static(self._detail(), id="detail")
+        with Horizontal(classes="buttons"):
+            yield ActionLink(view.button, id="resume", classes="-primary")
+            yield ActionLink("Summary & export", id="summary")
+            yield ActionLink("Deploy everything", id="deploy")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -92,8 +90,12 @@ class OverviewScreen(Screen[None]):
         # first shown, where compose has just drawn the same).
         self.query_one("#phases", OptionList).focus()
 
-    def on_screen_resume(self) -> None:
-        if self._composed_view:  # the start-up's resume: compose has just drawn the same
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        if self._composed_view:
+            # The start-up's resume: compose has just drawn the same, and every widget was
+            # styled as it was mounted; restyling all of them again (Textual's default on a
+            # resume) would change nothing (tests/ui/test_first_frame.py) and cost ~5 ms.
+            event.refresh_styles = False
             return
         self.refresh_status()
 
@@ -117,17 +119,13 @@ class OverviewScreen(Screen[None]):
         """What the overview shows, read fresh from the state file (once: values and phases)."""
         from screens.nav import resume_step
         from wizard.done import all_status
-        from wizard.drift import drift_note
+        from wizard.notes import notes
         from wizard.phases import required_progress
 
         state = self.answers.state_file.read()
         have, required = required_progress(state)
         statuses = self._statuses = all_status(self.answers.project, state)
-        # What `status` says: the phase's message, then its platform's drift (if compared).
-        self._notes = {
-            s.phase.id: "; ".join(m for m in (s.message, drift_note(state, s.phase.id)) if m)
-            for s in statuses
-        }
+        self._notes = notes(state, statuses)  # what `status` says of each phase
         rows = []
         for status in statuses:
             note = for_screen(self._notes[status.phase.id])
@@ -142,25 +140,58 @@ class OverviewScreen(Screen[None]):
         done = sum(s.status == "done" for s in statuses)
         resume = resume_step(statuses)
         if resume == "finish":
-            next_line, button = f"All {done} phases done.", "Summary"
+            next_line, button = Content(f"All {done} phases done."), "Summary"
         else:
             title = next(s.phase.title for s in statuses if s.phase.id == resume)
-            next_line = f"{done} of {len(statuses)} phases done. Next: [b]{title}[/b]"
+            next_line = Content.assemble(
+                f"{done} of {len(statuses)} phases done. Next: ", (title, "bold")
+            )
             button = f"{'Resume' if done else 'Start'}: {title}"
         values = f"Values    {have} of {required} required values set"
         return OverviewView(values, rows, next_line, button)
 
     def refresh_status(self) -> None:
         """Re-read the state and redraw the phase table."""
-        view = self.read_view()
-        self.query_one("#values-line", Static).update(view.values)
+        view = self._view = self.read_view()
+        self.query_one("#info", Static).update(self._info())
         phases = self.query_one("#phases", OptionList)
         highlighted = phases.highlighted
         phases.clear_options()
         phases.add_options(view.rows)  # one update of the list, not one per row
         phases.highlighted = highlighted if highlighted is not None else 0
-        self.query_one("#next-line", Static).update(view.next_line)
+        self.query_one("#detail", Static).update(self._detail())
         self.query_one("#resume", ActionLink).update(view.button)
+
+    def _info(self) -> Content:
+        """The project, the secret store, the values set, and the phase list's heading."""
+        project = self.answers.project
+        return Content.assemble(
+            "Project   ",
+            (project.name, "bold"),
+            f"  {home_path(project.root)}\n",
+            "Secrets   ",
+            self._store_text,
+            f"\n{self._view.values}\n\n",
+            _row("Phase", "Status", "Since", "Note").stylize(f"bold {MUTED}"),
+        )
+
+    def _detail(self) -> Content:
+        """The highlighted phase's todos and note, then what's next."""
+        return Content.assemble((self._row_detail, MUTED), "\n\n", self._view.next_line)
+
+    def _detail_of(self, phase_id: str) -> str:
+        """A phase's todos and note, in full (the list cuts long notes); "" if unknown."""
+        from wizard.phases import TODOS
+
+        status = next((s for s in self._statuses if s.phase.id == phase_id), None)
+        if status is None:
+            return ""
+        todos = "; ".join(f"{t}: {TODOS[t]}" for t in status.phase.todos)
+        detail = f"Todo {todos}"
+        note = self._notes.get(status.phase.id, status.message)
+        if note:
+            detail += f"\nNote {for_screen(note)}"
+        return detail
 
     @work(thread=True, exclusive=True, group="store")
     def open_store(self) -> None:
@@ -178,30 +209,22 @@ class OverviewScreen(Screen[None]):
 
     # By name, not ``@on(StoreOpened)``: screens.messages stays out of the first frame.
     def on_store_opened(self, message: StoreOpened) -> None:
-        line = self.query_one("#store-line", Static)
         if message.error:
-            line.update(Content.assemble("Secrets   ", (message.error, "$text-error")))
-            return
-        parts: list[str | tuple[str, str]] = ["Secrets   ", home_path_text(message.description)]
-        if message.reason:
-            parts.append(("\n          vault in use: " + message.reason, "$text-warning"))
-        line.update(Content.assemble(*parts))
+            self._store_text = Content.styled(message.error, "$text-error")
+        else:
+            parts: list[str | tuple[str, str]] = [home_path_text(message.description)]
+            if message.reason:
+                parts.append(("\n          vault in use: " + message.reason, "$text-warning"))
+            self._store_text = Content.assemble(*parts)
+        self.query_one("#info", Static).update(self._info())
 
     @on(OptionList.OptionHighlighted, "#phases")
     def row_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """The highlighted phase's todos and note, in full (the list cuts long notes)."""
-        from wizard.phases import TODOS
-
-        phase_id = event.option.id
-        status = next((s for s in self._statuses if s.phase.id == phase_id), None)
-        if status is None:
-            return
-        todos = "; ".join(f"{t}: {TODOS[t]}" for t in status.phase.todos)
-        detail = f"Todo {todos}"
-        note = self._notes.get(status.phase.id, status.message)
-        if note:
-            detail += f"\nNote {for_screen(note)}"
-        self.query_one("#row-detail", Static).update(Content(detail))
+        detail = self._detail_of(event.option.id or "")
+        if detail and detail != self._row_detail:  # the first row's is composed with it
+            self._row_detail = detail
+            self.query_one("#detail", Static).update(self._detail())
 
     @on(ActionLink.Pressed, "#resume")
     def resume(self) -> None:

@@ -36,10 +36,11 @@ from screens.messages import (
     ShowOverview,
     ValuesLoaded,
 )
-from screens.nav import PhaseNav, phase_statuses
+from screens.nav import phase_statuses
+from screens.phase_widgets import Pane, PhaseNav
 from screens.provision_text import anchors
 from screens.text import short_time
-from screens.widgets import Pane, TitleBar
+from screens.widgets import TitleBar
 from wizard.phases import PHASE_IDS, TODOS, Phase
 from wizard.state import StateData
 

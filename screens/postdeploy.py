@@ -16,7 +16,7 @@ from screens.advice import for_screen
 from screens.domain import CustomDomain
 from screens.messages import ActionDone
 from screens.phase import PhaseScreen
-from screens.widgets import Pane
+from screens.phase_widgets import Pane
 
 
 class PostDeployScreen(PhaseScreen):

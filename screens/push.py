@@ -23,7 +23,7 @@ from screens.advice import for_screen
 from screens.files import FilesScreen
 from screens.messages import ErrorReported
 from screens.modals import YesNoModal
-from screens.widgets import Pane
+from screens.phase_widgets import Pane
 from wizard.phases import Phase
 from wizard.platforms import with_capability
 

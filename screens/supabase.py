@@ -22,8 +22,8 @@ from screens.messages import (
 )
 from screens.modals import YesNoModal
 from screens.phase import PhaseScreen
+from screens.phase_widgets import Pane
 from screens.text import badge
-from screens.widgets import Pane
 
 if TYPE_CHECKING:
     from screens.grants_text import GrantsOffer

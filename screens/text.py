@@ -10,6 +10,11 @@ from textual.content import Content
 #: (80x24: the phase list gives its room to the form), ``-wide`` from 90
 BREAKPOINTS: list[tuple[int, str]] = [(0, "-narrow"), (90, "-wide")]
 
+#: the muted colour for spans of ``Content``. Textual 8 drops the alpha of ``$text-muted``
+#: ("auto 60%") in a span, which then draws brighter than the text around it; the theme's
+#: ``$foreground-muted`` (its foreground at 60%) keeps it. (Widget CSS may use ``$text-muted``.)
+MUTED = "$foreground-muted"
+
 #: phase status / check outcome -> (glyph, theme colour)
 GLYPHS: dict[str, tuple[str, str]] = {
     "done": ("✓", "$text-success"),
@@ -21,9 +26,9 @@ GLYPHS: dict[str, tuple[str, str]] = {
     "edited": ("!", "$text-warning"),
     "update": ("~", "$text-warning"),
     "create": ("+", "$text-accent"),
-    "pending": ("·", "$text-muted"),
-    "skip": ("-", "$text-muted"),
-    "unknown": ("?", "$text-muted"),
+    "pending": ("·", MUTED),
+    "skip": ("-", MUTED),
+    "unknown": ("?", MUTED),
     "failed": ("✗", "$text-error"),
     "fail": ("✗", "$text-error"),
     "conflict": ("✗", "$text-error"),
@@ -32,7 +37,7 @@ GLYPHS: dict[str, tuple[str, str]] = {
 
 def badge(status: str, text: str | None = None) -> Content:
     """``✓ done`` in the status's theme colour."""
-    glyph, style = GLYPHS.get(status, ("?", "$text-muted"))
+    glyph, style = GLYPHS.get(status, ("?", MUTED))
     return Content.styled(f"{glyph} {text if text is not None else status}", style)
 
 

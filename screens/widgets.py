@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 
 class TitleBar(Static):
@@ -75,15 +74,3 @@ class ActionLink(Static, can_focus=True):
 
     def on_click(self) -> None:
         self.action_press()
-
-
-class Pane(VerticalScroll, can_focus=False):
-    """A tab's scrolling body, kept out of the Tab order (it has nothing to type into).
-
-    The screen scrolls it with PageUp/PageDown instead (``PhaseScreen.action_scroll_pane``).
-    """
-
-
-class KeyButton(Button, can_focus=False):
-    """A secondary button (Show, Generate) that Tab skips: it has its own key, shown in its
-    label."""

@@ -82,10 +82,12 @@ def _main(argv: list[str]) -> int:
 
 
 def read_flags(argv: list[str]) -> argparse.Namespace | None:
-    """What argparse makes of ``argv`` when it is a command of ``FLAG_COMMANDS`` with some of
-    its flags and ``--project DIR`` (anywhere, the last one counting); None for any other
-    command line, which argparse then reads (help, errors, abbreviations, ``--opt=value``, a
-    value that starts with ``-``: everything but these exact words)."""
+    """What argparse makes of ``argv`` when it is the wizard's own command line (``--project
+    DIR`` and ``--plain``: it opens the TUI, whose first frame pays for any import before it) or
+    a command of ``FLAG_COMMANDS`` with some of its flags and ``--project DIR`` (anywhere, the
+    last one counting); None for any other command line, which argparse then reads (help,
+    errors, abbreviations, ``--opt=value``, a value that starts with ``-``: everything but
+    these exact words)."""
     from types import SimpleNamespace
 
     command: str | None = None
@@ -97,6 +99,8 @@ def read_flags(argv: list[str]) -> argparse.Namespace | None:
             if value is None or value.startswith("-"):
                 return None
             found["project"] = value
+        elif command is None and word == "--plain":
+            found["plain"] = True
         elif command is None and word in FLAG_COMMANDS:
             command = word
             found.update(dict.fromkeys((_dest(f) for f in FLAG_COMMANDS[word]), False))
@@ -104,13 +108,14 @@ def read_flags(argv: list[str]) -> argparse.Namespace | None:
             found[_dest(word)] = True
         else:
             return None
-    if command is None:
-        return None
-    __import__(COMMANDS[command][0])
-    handler = sys.modules[COMMANDS[command][0]].run
-    # A Namespace in all but name: argparse itself is what this avoids importing.
+    handler = None
+    if command is not None:
+        __import__(COMMANDS[command][0])
+        handler = sys.modules[COMMANDS[command][0]].run
+    # A Namespace in all but name: argparse itself is what this avoids importing. (argparse
+    # sets no handler when no command is given: ``_main`` then runs the wizard.)
     parsed: argparse.Namespace = SimpleNamespace(  # type: ignore[assignment]
-        command=command, handler=handler, **found
+        command=command, **found, **({"handler": handler} if handler else {})
     )
     return parsed
 

@@ -12,7 +12,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -190,20 +189,32 @@ def _transient(exc: BaseException) -> bool:
     return False
 
 
-@dataclass
 class SecretStore:
-    """Secrets of one project, in the backend that was chosen for it."""
+    """Secrets of one project, in the backend that was chosen for it. (A plain class, not a
+    dataclass: this module is imported before the TUI's first frame.)"""
 
-    backend: Any
-    #: ``system`` or ``vault``
-    kind: str
-    #: shown to people: which keyring or which vault file
-    description: str
-    #: why the vault is used instead of the system keyring ("" when not a fallback)
-    reason: str
-    service: str
-    #: system keyring only: the lock file for changes (the vault has its own lock)
-    lock_file: Path | None = None
+    def __init__(
+        self,
+        backend: Any,
+        kind: str,
+        description: str,
+        reason: str,
+        service: str,
+        lock_file: Path | None = None,
+    ) -> None:
+        self.backend = backend
+        #: ``system`` or ``vault``
+        self.kind = kind
+        #: shown to people: which keyring or which vault file
+        self.description = description
+        #: why the vault is used instead of the system keyring ("" when not a fallback)
+        self.reason = reason
+        self.service = service
+        #: system keyring only: the lock file for changes (the vault has its own lock)
+        self.lock_file = lock_file
+
+    def __repr__(self) -> str:
+        return f"SecretStore(kind={self.kind!r}, description={self.description!r})"
 
     @property
     def fell_back(self) -> bool:

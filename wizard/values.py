@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from checklists.advice import do
 from checklists.catalog import Variable, catalog, normalise_for, validate_format
 from checklists.chars import unsafe_problem
 from checklists.errors import UsageError, ValidationError
+from checklists.frozen import Frozen
 from wizard.passphrase import PassphraseFn
 from wizard.project import Project
 from wizard.seen import seen_health
@@ -31,15 +31,24 @@ from wizard.state import StateData, StateFile, now_iso
 from wizard.store import SecretStore, open_store, terminal_passphrase
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """A value as the wizard will use it."""
+class Resolved(Frozen):
+    """A value as the wizard will use it. (A ``Frozen`` record, not a dataclass: this module
+    is imported before the TUI's first frame.)"""
 
-    name: str
-    value: str | None
+    __match_args__ = ("name", "value", "source")
+    __slots__ = __match_args__
+    name: Final[str]
+    value: Final[str | None]
     #: flag, environment, .env, entered, generated, imported, created by API, default
     #: (None: missing)
-    source: str | None
+    source: Final[str | None]
+
+    def __init__(self, name: str, value: str | None, source: str | None) -> None:
+        self.name, self.value, self.source = name, value, source
+
+    def __repr__(self) -> str:  # the value may be a secret: never in a repr, a log, a traceback
+        shown = "None" if self.value is None else "<set>"
+        return f"Resolved(name={self.name!r}, value={shown}, source={self.source!r})"
 
 
 def lookup(name: str) -> Variable:

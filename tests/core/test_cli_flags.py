@@ -1,5 +1,6 @@
-"""``status`` is read without building argparse: for every command line the short reader
-(``wizard.cli.read_flags``) accepts, argparse must make exactly the same of it.
+"""``status`` and the wizard's own command line are read without building argparse: for every
+command line the short reader (``wizard.cli.read_flags``) accepts, argparse must make exactly
+the same of it.
 
 argparse stays the one definition of the command line: ``FLAG_COMMANDS`` is what the command
 modules declare to it, and the reader accepts only exact words (a command of that table, its
@@ -56,6 +57,9 @@ def test_every_command_line_the_reader_accepts_parses_the_same_with_argparse() -
     # status alone, with --json, with --project before, after and between them
     assert ["status"] in accepted and ["--project", "", "status", "--json"] in accepted
     assert ["status", "--project", "check", "--json", "--json"] in accepted
+    # the wizard: nothing, --project, --plain (also before status)
+    assert [] in accepted and ["--project", "P", "--plain"] in accepted
+    assert ["--plain", "status", "--json"] in accepted
 
 
 @pytest.mark.parametrize(
@@ -77,9 +81,9 @@ def test_the_reader_answers_for_status_and_its_flags(argv: list[str]) -> None:
 @pytest.mark.parametrize(
     "argv",
     [
-        [],
-        ["--plain"],
         ["status", "--help"],
+        ["status", "--plain"],
+        ["--plain", "check"],
         ["status", "--js"],
         ["status", "--json=1"],
         ["--project=X", "status"],
@@ -93,6 +97,13 @@ def test_the_reader_answers_for_status_and_its_flags(argv: list[str]) -> None:
 )
 def test_anything_else_is_left_to_argparse(argv: list[str]) -> None:
     assert read_flags(argv) is None
+
+
+@pytest.mark.parametrize("argv", [[], ["--plain"], ["--project", "A", "--plain", "--project", "B"]])
+def test_the_reader_answers_for_the_wizard_itself(argv: list[str]) -> None:
+    read = read_flags(argv)
+    assert read is not None and read.command is None and not hasattr(read, "handler")
+    assert vars(read) == vars(build_parser(argv).parse_args(argv))
 
 
 def test_the_flags_read_are_the_flags_the_commands_declare_to_argparse() -> None:

@@ -187,8 +187,14 @@ def test_status_reads_the_platforms_only_when_a_push_was_recorded(project: Path)
 #: what the TUI's first frame (the overview) does not show, imported when first needed: the
 #: screens' messages (a dozen dataclasses) when one is posted; OpenSSL (hashlib, hmac, secrets)
 #: when a value is stored; cryptography when a secret is read or written; keyring when the
-#: system keyring is probed
+#: system keyring is probed; argparse for any other command line than the wizard's; the
+#: platforms and their drift once a push or drift has compared one; the phase screens' widgets
 NOT_FOR_FIRST_FRAME = {
+    "argparse",
+    "wizard.cli_parser",
+    "wizard.drift",
+    "wizard.platforms",
+    "screens.phase_widgets",
     "screens.messages",
     "hashlib",
     "_hashlib",
@@ -205,12 +211,18 @@ NOT_FOR_FIRST_FRAME = {
 
 
 def test_the_first_frame_leaves_messages_and_crypto_for_later(project: Path) -> None:
+    # The command line read, the app made, and what the overview shows read (``read_view``:
+    # the phases and their notes), as ``convoai-setup --project DIR`` does before its first frame.
     app = (
+        f"from wizard.cli import read_flags; read_flags(['--project', {str(project)!r}]); "
+        "from wizard.commands.phase import run_wizard; "
         f"from screens.run import prepare_answers; answers = prepare_answers({str(project)!r}); "
-        "from screens.app import WizardApp; WizardApp(answers)"
+        "from screens.app import WizardApp; from screens.overview import OverviewScreen; "
+        "WizardApp(answers); OverviewScreen(answers).read_view()"
     )
     loaded = imported("-c", app)
     assert {"textual.app", "screens.app", "screens.overview", "wizard.values"} <= loaded
+    assert {"wizard.commands.phase", "wizard.notes", "wizard.done"} <= loaded
     assert loaded & NOT_FOR_FIRST_FRAME == set()
     # Right after the first frame the overview opens the store (a vault here): that alone
     # loads no cryptography, which waits for a secret.

@@ -15,7 +15,7 @@ from textual.widgets._footer import FooterKey
 
 from screens.app import WizardApp
 from screens.fields import FieldRow
-from screens.widgets import KeyButton, Pane
+from screens.phase_widgets import KeyButton, Pane
 from tests.conftest import FAKE_SECRETS, REPO
 from tests.ui.conftest import SIZE, settle
 from wizard.project import Project

@@ -6,11 +6,17 @@ command pays for Textual or questionary.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import Any
 
 from checklists.errors import EXIT_USAGE
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing`` (mypy treats the name the same way):
+#: the wizard's own command line is read without argparse (``wizard.cli.read_flags``), and
+#: whatever is imported here is paid for before the TUI's first frame
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any
 
 NO_TERMINAL = (
     "convoai-setup: no terminal for the interactive wizard; use the non-interactive commands: "
@@ -19,6 +25,8 @@ NO_TERMINAL = (
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    import argparse
+
     from wizard.phases import PHASE_IDS
 
     p = sub.add_parser("phase", parents=[common], help="re-run one phase of the wizard")

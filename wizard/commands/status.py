@@ -32,14 +32,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def collect(project: Any) -> dict[str, Any]:
     """The status document (also what ``--json`` prints)."""
     from wizard.done import all_status
+    from wizard.notes import notes
     from wizard.phases import TODOS, required_progress
     from wizard.state import StateFile
 
     state = StateFile(project).read()
-    drift_note = _no_drift
-    if state.get("platforms"):  # a push or drift ran: the platform rows say what it found
-        from wizard.drift import drift_note
     phases = all_status(project, state)
+    messages = notes(state, phases)
     have, required = required_progress(state)
     doc: dict[str, Any] = {
         "project": {
@@ -60,7 +59,7 @@ def collect(project: Any) -> dict[str, Any]:
                 "status": ps.status,
                 "at": ps.at,
                 "verified_at": ps.verified_at,
-                "message": "; ".join(m for m in (ps.message, drift_note(state, ps.phase.id)) if m),
+                "message": messages[ps.phase.id],
                 "changed": list(ps.changed),
                 "todo": list(ps.todo),
                 "failed": list(ps.failed),
@@ -89,10 +88,6 @@ def _catalog_names_in_environment() -> bool:
     from checklists.catalog import catalog
 
     return any(name in os.environ for name in catalog())
-
-
-def _no_drift(state: Any, phase_id: str) -> str:
-    return ""
 
 
 def run(args: argparse.Namespace) -> int:
