@@ -1,0 +1,150 @@
+"""Where the TUI's first frame spends its CPU, against the hello-world app (``bench.tui_startup``).
+
+Run: python -m bench.tui_stages [--runs N] [--python PATH]
+Each app runs in a 100x30 tmux pane of a private tmux server, started by a small wrapper that
+changes nothing before the app's own code runs: when ``textual.app`` is first imported it
+notes the process CPU time at ``App.run`` and at the first frame written (``App._display``),
+then quits the app. Prints the medians of both stages for each app and their difference:
+"start to App.run" is the interpreter, the imports and what the program does before the app
+runs (the wizard: its command line, the project, the state); "App.run to first frame" is
+Textual composing, styling, laying out and rendering the first screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import REPO, clean_env
+from bench.startup import interpreter
+from bench.tui_startup import HELLO, Tmux, _quote
+
+#: runs ``argv[1:]`` as ``python -m``-less script or the console script's ``main``, and writes
+#: {"run": ms, "frame": ms} (process CPU) to $STAGES_OUT once the first frame is written
+WRAPPER = """\
+import importlib.abc, importlib.util, json, os, sys, time
+
+out = os.environ["STAGES_OUT"]
+marks = {}
+
+
+def patch(app_module):
+    App = app_module.App
+    run, display = App.run, App._display
+
+    def timed_run(self, *args, **kwargs):
+        marks["run"] = time.process_time() * 1000
+        return run(self, *args, **kwargs)
+
+    def timed_display(self, *args, **kwargs):
+        result = display(self, *args, **kwargs)
+        if "frame" not in marks:
+            marks["frame"] = time.process_time() * 1000
+            with open(out, "a") as fh:
+                fh.write(json.dumps(marks) + "\\n")
+            self.exit()
+        return result
+
+    App.run, App._display = timed_run, timed_display
+
+
+class Finder(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "textual.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):
+            exec_module(module)
+            patch(module)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+sys.meta_path.insert(0, Finder())
+if sys.argv[1] == "--wizard":
+    from wizard.cli import main
+
+    sys.exit(main(sys.argv[2:]))
+sys.argv = sys.argv[1:]
+exec(compile(open(sys.argv[0]).read(), sys.argv[0], "exec"), {"__name__": "__main__"})
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
+    args = parser.parse_args()
+    py = interpreter(args.python)
+    print(py.describe())
+    with tempfile.TemporaryDirectory(prefix="convoai-stages-") as tmp, Tmux() as tmux:
+        home = Path(tmp)
+        project = home / "convoai"
+        shutil.copytree(REPO / "examples" / "convoai", project)
+        (home / "hello.py").write_text(HELLO)
+        (home / "stages.py").write_text(WRAPPER)
+        env = clean_env(home)
+        env.update(
+            TERM="xterm-256color",
+            CONVOAI_SETUP_KEYRING="vault",
+            CONVOAI_SETUP_VAULT=str(home / "vault.json"),
+            CONVOAI_SETUP_PASSPHRASE="benchmark passphrase",
+        )
+        for name, value in env.items():
+            tmux("set-environment", "-g", name, value)
+        wrapper = [str(py.python), str(home / "stages.py")]
+        cases = {
+            "hello": [*wrapper, str(home / "hello.py")],
+            "wizard": [*wrapper, "--wizard", "--project", str(project)],
+        }
+        for runs in (1, args.runs):  # a warm-up round (the OS file cache), then the runs
+            for name in cases:
+                (home / f"{name}.jsonl").unlink(missing_ok=True)
+            for _ in range(runs):
+                for name, argv in cases.items():  # interleaved
+                    run_once(tmux, argv, home, home / f"{name}.jsonl")
+        found = {
+            name: [json.loads(line) for line in (home / f"{name}.jsonl").read_text().splitlines()]
+            for name in cases
+        }
+    print(f"runs: {args.runs} each, interleaved; process CPU ms (medians)")
+    print(f"  {'':8} {'start to App.run':>17} {'App.run to first frame':>23} {'total':>7}")
+    medians = {}
+    for name, marks in found.items():
+        run = statistics.median(m["run"] for m in marks)
+        frame = statistics.median(m["frame"] - m["run"] for m in marks)
+        total = statistics.median(m["frame"] for m in marks)
+        medians[name] = (run, frame, total)
+        print(f"  {name:8} {run:17.1f} {frame:23.1f} {total:7.1f}")
+    (a, b, c), (x, y, z) = medians["wizard"], medians["hello"]
+    print(f"  {'wizard - hello':8} {a - x:+11.1f} {b - y:+23.1f} {c - z:+7.1f}")
+    return 0
+
+
+def run_once(tmux: Tmux, argv: list[str], cwd: Path, out: Path) -> None:
+    """One run in a new tmux session; returns once its stages are written."""
+    before = len(out.read_text().splitlines()) if out.exists() else 0
+    command = " ".join(["exec", *map(_quote, argv)])
+    tmux("set-environment", "-g", "STAGES_OUT", str(out))
+    tmux("new-session", "-d", "-s", "stage", "-x", "100", "-y", "30", "-c", str(cwd), command)
+    deadline = time.perf_counter() + 30
+    while not out.exists() or len(out.read_text().splitlines()) == before:
+        if time.perf_counter() > deadline:
+            tmux("kill-session", "-t", "stage", check=False)
+            raise SystemExit(f"{argv[-1]}: no first frame in 30 s")
+        time.sleep(0.01)
+    while tmux.has("stage"):
+        time.sleep(0.01)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
