@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import REPO, clean_env
 from bench.startup import interpreter
-from bench.tui_startup import HELLO, Tmux, _quote
+from bench.tui_startup import Tmux, prepare_home, quote
 
 #: runs ``argv[1:]`` as ``python -m``-less script or the console script's ``main``, and writes
 #: {"run": ms, "frame": ms} (process CPU) to $STAGES_OUT once the first frame is written
@@ -88,19 +86,8 @@ def main() -> int:
     print(py.describe())
     with tempfile.TemporaryDirectory(prefix="convoai-stages-") as tmp, Tmux() as tmux:
         home = Path(tmp)
-        project = home / "convoai"
-        shutil.copytree(REPO / "examples" / "convoai", project)
-        (home / "hello.py").write_text(HELLO)
+        project = prepare_home(home, tmux)
         (home / "stages.py").write_text(WRAPPER)
-        env = clean_env(home)
-        env.update(
-            TERM="xterm-256color",
-            CONVOAI_SETUP_KEYRING="vault",
-            CONVOAI_SETUP_VAULT=str(home / "vault.json"),
-            CONVOAI_SETUP_PASSPHRASE="benchmark passphrase",
-        )
-        for name, value in env.items():
-            tmux("set-environment", "-g", name, value)
         wrapper = [str(py.python), str(home / "stages.py")]
         cases = {
             "hello": [*wrapper, str(home / "hello.py")],
@@ -133,7 +120,7 @@ def main() -> int:
 def run_once(tmux: Tmux, argv: list[str], cwd: Path, out: Path) -> None:
     """One run in a new tmux session; returns once its stages are written."""
     before = len(out.read_text().splitlines()) if out.exists() else 0
-    command = " ".join(["exec", *map(_quote, argv)])
+    command = " ".join(["exec", *map(quote, argv)])
     tmux("set-environment", "-g", "STAGES_OUT", str(out))
     tmux("new-session", "-d", "-s", "stage", "-x", "100", "-y", "30", "-c", str(cwd), command)
     deadline = time.perf_counter() + 30

@@ -93,7 +93,7 @@ def first_frame(
     rss_file = cwd / "rss"
     rss_file.unlink(missing_ok=True)
     command = " ".join(
-        ["exec", "/usr/bin/time", "-f", "%M", "-o", str(rss_file), *map(_quote, argv)]
+        ["exec", "/usr/bin/time", "-f", "%M", "-o", str(rss_file), *map(quote, argv)]
     )
     start = time.perf_counter()
     tmux("new-session", "-d", "-s", "run", "-x", "100", "-y", "30", "-c", str(cwd), command)
@@ -130,7 +130,26 @@ def app_cpu_seconds(pane_pid: int) -> float:
     return total / 1e9
 
 
-def _quote(arg: str) -> str:
+def prepare_home(home: Path, tmux: Tmux) -> Path:
+    """``home`` as both apps see it: the example project (returned), ``hello.py``, the vault
+    settings, and the environment every tmux session starts its command with."""
+    project = home / "convoai"
+    shutil.copytree(REPO / "examples" / "convoai", project)
+    (home / "hello.py").write_text(HELLO)
+    env = clean_env(home)
+    env.update(
+        TERM="xterm-256color",
+        CONVOAI_SETUP_KEYRING="vault",
+        CONVOAI_SETUP_VAULT=str(home / "vault.json"),
+        CONVOAI_SETUP_PASSPHRASE="benchmark passphrase",
+    )
+    # tmux starts each session's command with the server's environment: give it ours.
+    for name, value in env.items():
+        tmux("set-environment", "-g", name, value)
+    return project
+
+
+def quote(arg: str) -> str:
     return "'" + arg.replace("'", "'\\''") + "'"
 
 
@@ -143,19 +162,7 @@ def main() -> int:
     print(py.describe())
     with tempfile.TemporaryDirectory(prefix="convoai-bench-") as tmp, Tmux() as tmux:
         home = Path(tmp)
-        project = home / "convoai"
-        shutil.copytree(REPO / "examples" / "convoai", project)
-        (home / "hello.py").write_text(HELLO)
-        env = clean_env(home)
-        env.update(
-            TERM="xterm-256color",
-            CONVOAI_SETUP_KEYRING="vault",
-            CONVOAI_SETUP_VAULT=str(home / "vault.json"),
-            CONVOAI_SETUP_PASSPHRASE="benchmark passphrase",
-        )
-        # tmux starts each session's command with the server's environment: give it ours.
-        for name, value in env.items():
-            tmux("set-environment", "-g", name, value)
+        project = prepare_home(home, tmux)
         cases = {
             "hello": ([str(py.python), str(home / "hello.py")], ("Hello, world",)),
             "wizard": ([py.script(), "--project", str(project)], PHASE_TITLES),

@@ -108,14 +108,13 @@ def read_flags(argv: list[str]) -> argparse.Namespace | None:
             found[_dest(word)] = True
         else:
             return None
-    handler = None
-    if command is not None:
+    if command is not None:  # (none for the wizard itself: ``_main`` runs it without one)
         __import__(COMMANDS[command][0])
-        handler = sys.modules[COMMANDS[command][0]].run
-    # A Namespace in all but name: argparse itself is what this avoids importing. (argparse
-    # sets no handler when no command is given: ``_main`` then runs the wizard.)
+        found["handler"] = sys.modules[COMMANDS[command][0]].run
+    # A Namespace in all but name: argparse itself is what this avoids importing. The handlers
+    # only read its attributes, and tests/core/test_cli_flags.py holds them to argparse's.
     parsed: argparse.Namespace = SimpleNamespace(  # type: ignore[assignment]
-        command=command, **found, **({"handler": handler} if handler else {})
+        command=command, **found
     )
     return parsed
 
