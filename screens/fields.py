@@ -80,6 +80,11 @@ class FieldRow(Vertical):
         self.saved = value or ""
         self.source = source
         self.input.value = self.saved
+        if self.input.has_focus and self.input.select_on_focus:
+            # The value comes from a worker, before or after the Focus event of the field the
+            # screen focused on opening: selected either way, as Tab into a filled field leaves
+            # it (one keystroke or paste replaces it), and not one or the other by timing.
+            self.input.select_all()
         self.show_problems()
 
     @property
