@@ -19,6 +19,7 @@ from textual.screen import Screen
 from screens.nav import FINISH, phase_statuses, resume_step
 from screens.overview import OverviewScreen
 from screens.text import BREAKPOINTS
+from screens.widgets import ActionBar
 from wizard.phases import PHASE_IDS
 
 if TYPE_CHECKING:
@@ -221,6 +222,21 @@ class WizardApp(App[int], inherit_bindings=False):
 
     def on_error_reported(self, message: ErrorReported) -> None:
         self.report_error_text(message.text, message.title)
+
+    def action_focus_next(self) -> None:
+        # Each button of an ActionBar is a Tab stop, as separate buttons would be.
+        if isinstance(self.focused, ActionBar) and self.focused.step(1):
+            return
+        self.screen.focus_next()
+        if isinstance(self.focused, ActionBar):
+            self.focused.choose(0)
+
+    def action_focus_previous(self) -> None:
+        if isinstance(self.focused, ActionBar) and self.focused.step(-1):
+            return
+        self.screen.focus_previous()
+        if isinstance(self.focused, ActionBar):
+            self.focused.choose(-1)
 
     def action_help(self) -> None:
         from screens.modals import HelpModal

@@ -72,6 +72,8 @@ HELP_TEXT = """\
   Ctrl+N / Ctrl+B   next / previous phase       Esc      back to the overview
   Tab / Shift+Tab   next / previous field       Ctrl+P   command palette
   F2 … F5           the tabs, left to right     PgUp/PgDn scroll
+[b]On the overview[/b]
+  Up/Down Home/End  move through the phases     Enter    open the phase
 [b]On a phase[/b]
   Ctrl+S  save the changed fields (secrets go to the secret store)
   Ctrl+R  validate: run this phase's live checks (press again to restart)

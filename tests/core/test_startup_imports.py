@@ -207,6 +207,9 @@ NOT_FOR_FIRST_FRAME = {
     "screens.phase",
     "screens.finish",
     "screens.commands",
+    # the overview's Footer is mounted once the first frame is shown (OptionList and Button,
+    # which the overview does without, are imported by textual.app itself)
+    "textual.widgets._footer",
 }
 
 

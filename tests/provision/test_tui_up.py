@@ -24,7 +24,7 @@ from tests.conftest import scan_for_secrets
 from tests.provision.stripe_standin import StripeStandIn
 from tests.push.conftest import store
 from tests.push.test_tui_push import until
-from tests.ui.conftest import SIZE, settle
+from tests.ui.conftest import SIZE, click_button, settle
 from tests.ui.test_palette import palette
 from tests.up.world import STEP_IDS
 from wizard.project import Project
@@ -72,7 +72,7 @@ async def deploy_screen(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
-        await pilot.click("#deploy")
+        await click_button(pilot, "deploy")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DeployScreen)

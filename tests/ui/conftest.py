@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from screens.app import WizardApp
+from screens.overview import OverviewScreen
 from screens.run import prepare_answers
+from screens.widgets import ActionBar
 from tests.conftest import EXAMPLE
 
 SIZE = (100, 30)
@@ -53,3 +56,20 @@ async def fill(pilot: Pilot[object], name: str, value: str) -> None:
     field.focus()
     field.value = value
     await pilot.pause()
+
+
+async def click_button(pilot: Pilot[object], button_id: str) -> None:
+    """Click one of the overview's buttons (``resume``, ``summary``, ``deploy``) on its label."""
+    bar = pilot.app.screen.query_one("#overview-actions", ActionBar)
+    await pilot.click(bar, offset=bar.button_offset(button_id))
+
+
+@asynccontextmanager
+async def overview_of(
+    app: WizardApp, size: tuple[int, int] = SIZE
+) -> AsyncIterator[tuple[Pilot[object], OverviewScreen]]:
+    """``app`` running at ``size``, settled on its overview."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        yield pilot, app.screen

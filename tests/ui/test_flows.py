@@ -14,10 +14,11 @@ from screens.app import WizardApp
 from screens.checks_panel import ChecksPanel
 from screens.overview import OverviewScreen
 from screens.phase import PhaseScreen
+from screens.widgets import ActionBar
 from tests.conftest import FAKE_SECRETS, scan_for_secrets
 from tests.fixtures.redis_tls import RedisServer
 from tests.providers.world import World, build_world
-from tests.ui.conftest import SIZE, fill, settle
+from tests.ui.conftest import SIZE, click_button, fill, settle
 from wizard.done import all_status
 from wizard.project import Project
 from wizard.state import StateFile
@@ -53,7 +54,7 @@ async def test_first_time_setup_to_all_done(
     v = world.values
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.click("#resume")
+        await click_button(pilot, "resume")
         await settle(pilot)
         assert isinstance(app.screen, PhaseScreen) and app.screen.phase.id == "supabase"
         for name in ("SUPABASE_URL", "SUPABASE_SERVICE_KEY"):
@@ -161,9 +162,9 @@ async def test_resumed_session_shows_previous_state(
         assert isinstance(overview, OverviewScreen)
         assert "done" in overview.status_text("supabase")
         assert "pending" in overview.status_text("render")
-        resume = app.screen.query_one("#resume")
-        assert "Resume: Render backend" in str(resume.label)  # type: ignore[attr-defined]
-        await pilot.click("#resume")
+        buttons = app.screen.query_one("#overview-actions", ActionBar)
+        assert buttons.label("resume") == "Resume: Render backend"
+        await click_button(pilot, "resume")
         await settle(pilot)
         assert app.current_step() == "render"
         assert app.screen.query_one("#input-PORT").value == "10001"  # type: ignore[attr-defined]

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.widgets import OptionList
-
 from screens.app import WizardApp
 from screens.overview import OverviewScreen
-from tests.ui.conftest import SIZE, settle
+from screens.widgets import RowList
+from tests.ui.conftest import SIZE, click_button, settle
 
 
 def layout(screen: OverviewScreen) -> tuple[set[str], int, str]:
     """(the width classes, the phase list's right edge, the first phase row as shown)."""
-    phases = screen.query_one("#phases", OptionList)
+    phases = screen.query_one("#phases", RowList)
     classes = {c for c in ("-narrow", "-wide") if screen.has_class(c)}
-    return classes, phases.region.right, str(phases.get_option_at_index(0).prompt)
+    return classes, phases.region.right, str(phases.row(phases.row_ids[0]))
 
 
 async def test_the_overview_is_laid_out_again_at_every_resize(
@@ -42,7 +41,7 @@ async def test_the_overview_is_laid_out_again_at_every_resize(
         assert classes == {"-wide"} and 100 < right <= 120
 
         # a phase opened, the terminal made narrow there, then back: the overview is narrow too
-        await pilot.click("#resume")
+        await click_button(pilot, "resume")
         await settle(pilot)
         assert app.current_step() == "supabase"
         await pilot.resize_terminal(80, 24)

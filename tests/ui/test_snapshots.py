@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from screens.app import WizardApp
 from tests.conftest import FAKE_SECRETS
-from tests.ui.conftest import SIZE, settle
+from tests.ui.conftest import SIZE, click_button, settle
 from wizard.phases import PHASE_IDS
 from wizard.project import Project
 from wizard.values import Answers
@@ -163,7 +163,7 @@ def test_deploy_everything_plan(
         from tests.push.test_tui_push import until
 
         await pilot.pause()
-        await pilot.click("#deploy")
+        await click_button(pilot, "deploy")
         await until(pilot, lambda: getattr(pilot.app.screen, "state", "") == "asking")
         await pilot.pause(0.1)
 
