@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
+from screens.advice import for_screen
 from screens.messages import ChangesPlanned, ErrorReported, ExportRequested, ShowOverview
 from screens.nav import phase_statuses
 from screens.phase_widgets import Pane, PhaseNav
@@ -91,24 +92,40 @@ class FinishScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def load_rows(self) -> None:
         """Reads every secret (masked for display) and diffs every file: off the UI thread."""
-        from checklists.errors import describe
+        from checklists.errors import UsageError, describe
         from wizard.checklist import build_rows
-        from wizard.outputs import plan
+        from wizard.outputs import PATHS, TARGETS, plan
 
         try:
             rows = build_rows(self.answers, reveal=False)
-            changes = plan(self.answers.project, self.answers.values())
+            values = self.answers.values()
+            # One file at a time: a file that can't be made yet (vercel.json before APP_URL is
+            # set, as on every new project) is shown as such, not as an error for them all.
+            files: list[tuple[str, str, str]] = []  # (path, badge status, what it says)
+            blocked: list[str] = []
+            for target in TARGETS:
+                try:
+                    [change] = plan(self.answers.project, values, [target])
+                except UsageError as exc:
+                    files.append((PATHS[target], "pending", "can't be written yet"))
+                    why = exc.message.split(";")[0].rstrip(".")  # (not "nothing was written")
+                    blocked.append(f"{PATHS[target]} can't be written yet: {why}. {exc.hint}")
+                    continue
+                files.append((change.relpath, change.status, _file_status(change)))
         except Exception as exc:
             self.post_message(ChangesPlanned([], describe(exc)))
             return
-        self.post_message(ChangesPlanned([rows, changes]))
+        self.post_message(ChangesPlanned([rows, files, blocked]))
 
     @on(ChangesPlanned)
     def loaded(self, message: ChangesPlanned) -> None:
         if message.error:
             self.post_message(ErrorReported("Summary", message.error))
             return
-        rows, changes = message.changes
+        rows, files_shown, blocked = message.changes
+        if blocked:
+            summary = self.query_one("#finish-summary", Static)
+            summary.update("\n".join([str(summary.render()), *map(for_screen, blocked)]))
         from checklists.catalog import catalog
 
         table = self.query_one("#variables", DataTable)
@@ -131,8 +148,8 @@ class FinishScreen(Screen[None]):
             )
         files = self.query_one("#files", DataTable)
         files.clear()
-        for change in changes:
-            files.add_row(change.relpath, badge(change.status, _file_status(change)))
+        for relpath, status, words in files_shown:
+            files.add_row(relpath, badge(status, words))
 
     @on(Button.Pressed, ".export")
     def export_pressed(self, event: Button.Pressed) -> None:
