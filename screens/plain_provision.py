@@ -101,11 +101,23 @@ def after_values(wizard: PlainWizard, before: dict[str, Attempt]) -> list[str]:
     for vendor, attempt in before.items():
         tokens, unset = missing(wizard, vendor)
         if attempt.happened in ("no-token", "blocked") and not tokens and unset:
-            question = f"Create it for me now ({row(vendor).label}: {', '.join(unset)} not set)?"
-            if confirm(question, default=True):
+            label = row(vendor).label
+            question = f"Create it for me now ({label}: {', '.join(unset)} not set)?"
+            if attempt.happened == "blocked" and attempt.seen == values_seen(wizard):
+                # The same values would fail the same way: say so once, don't ask again.
+                say(f"{label}: Create it for me is not offered again: no value changed since.")
+            elif confirm(question, default=True):
                 attempt = create(wizard, vendor)
         failed += attempt.failed
     return failed
+
+
+def values_seen(wizard: PlainWizard) -> str:
+    """A fingerprint of every value (kept in memory only): what a failed attempt could read."""
+    import hashlib
+
+    values = sorted(wizard.answers.values().items())
+    return hashlib.sha256(repr(values).encode()).hexdigest()
 
 
 @dataclass
@@ -115,6 +127,8 @@ class Attempt:
     happened: str
     #: what failed, one line each (printed as it happened)
     failed: list[str] = field(default_factory=list)
+    #: blocked: ``values_seen`` then (offered again after the values only if one changed)
+    seen: str = ""
 
 
 def create(wizard: PlainWizard, vendor: str) -> Attempt:
@@ -130,7 +144,7 @@ def create(wizard: PlainWizard, vendor: str) -> Attempt:
                 provision(wizard.answers, [vendor], front_end(wizard, failed), options=options)
             )
         except Exception as exc:
-            return Attempt("blocked", [*failed, fail(describe(exc))])
+            return Attempt("blocked", [*failed, fail(describe(exc))], values_seen(wizard))
         stored = [n for r in outcome.results for n in r.stored]
         wizard.saved += len(stored)
         if stored:
@@ -139,6 +153,8 @@ def create(wizard: PlainWizard, vendor: str) -> Attempt:
             return Attempt("declined")
         offered = [o for o in follow_ups(outcome.plans) if o not in options]
         if not offered or not confirm(OPTIONS[offered[0]], default=False):
-            return Attempt("created" if outcome.ok else "blocked", failed)
+            if outcome.ok:
+                return Attempt("created", failed)
+            return Attempt("blocked", failed, values_seen(wizard))
         options[offered[0]] = True
         failed = []

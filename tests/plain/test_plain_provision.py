@@ -90,3 +90,39 @@ def test_without_the_token_it_says_how_then_offers_after_the_values_and_a_no_sen
     assert Answers(Project(project)).resolve("UPSTASH_EMAIL").value == EMAIL
     assert [n for n, v in SECRETS.items() if v in out] == []
     assert scan_for_secrets(project, SECRETS) == []
+
+
+def test_a_refused_key_is_said_once_and_create_is_offered_again_only_for_a_new_key(
+    project: Path, upstash: UpstashStandIn, env: dict[str, str], redis_tls: RedisServer
+) -> None:
+    refused = "FAKEwrongUpstashKey-000000000000"
+    store(
+        project, {"UPSTASH_EMAIL": EMAIL, "UPSTASH_API_KEY": refused, "RENDER_REGION": "frankfurt"}
+    )
+    # Kept as it was: the same key would be refused again, so it is not offered again.
+    child = spawn(project, "phase", "upstash", env=env)
+    answer(child, r"create it for me, or paste the values\?", "\r")
+    child.expect(r"Upstash refused the Developer API credentials \(401\)")
+    keep_values(child, "upstash")
+    child.expect("Create it for me is not offered again: no value changed since")
+    answer(child, r"Verify Upstash Redis now", "n\r")
+    child.expect(r"Upstash Redis: not done yet .*\(and 1 failed above\)")
+    assert finish(child) == 0
+    out = transcript(child)
+    assert out.count("refused the Developer API credentials") == 1
+    assert "Create it for me now" not in out and upstash.writes() == []
+
+    # A new key typed at its prompt: offered again, and it creates the database.
+    child = spawn(project, "phase", "upstash", env=env)
+    answer(child, r"create it for me, or paste the values\?", "\r")
+    child.expect(r"Upstash refused the Developer API credentials \(401\)")
+    keep_values(child, "upstash", {"UPSTASH_API_KEY": API_KEY})
+    answer(child, r"Create it for me now \(Upstash: REDIS_URL not set\)\?", "\r")
+    answer(child, r"Create Upstash database convoai\?", "y\r")
+    child.expect("stored REDIS_URL")
+    answer(child, r"Verify Upstash Redis now", "n\r")
+    assert finish(child) == 0
+    assert redis_url(project) == f"rediss://default:{REDIS_PASSWORD}@127.0.0.1:{redis_tls.port}"
+    out = transcript(child)
+    assert [n for n, v in {**SECRETS, "refused": refused}.items() if v in out] == []
+    assert scan_for_secrets(project, {**SECRETS, "refused": refused}) == []
