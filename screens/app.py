@@ -224,19 +224,22 @@ class WizardApp(App[int], inherit_bindings=False):
         self.report_error_text(message.text, message.title)
 
     def action_focus_next(self) -> None:
-        # Each button of an ActionBar is a Tab stop, as separate buttons would be.
-        if isinstance(self.focused, ActionBar) and self.focused.step(1):
-            return
-        self.screen.focus_next()
-        if isinstance(self.focused, ActionBar):
-            self.focused.choose(0)
+        self._tab(1)
 
     def action_focus_previous(self) -> None:
-        if isinstance(self.focused, ActionBar) and self.focused.step(-1):
+        self._tab(-1)
+
+    def _tab(self, step: int) -> None:
+        """Tab (+1) or Shift+Tab (-1). Each button of an ActionBar is a Tab stop, as separate
+        buttons would be: entered at its first button going forward, its last going back."""
+        if isinstance(self.focused, ActionBar) and self.focused.step(step):
             return
-        self.screen.focus_previous()
+        if step > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
         if isinstance(self.focused, ActionBar):
-            self.focused.choose(-1)
+            self.focused.choose(0 if step > 0 else -1)
 
     def action_help(self) -> None:
         from screens.modals import HelpModal

@@ -36,6 +36,8 @@ class FinishScreen(Screen[None]):
     def __init__(self, answers: Answers) -> None:
         super().__init__()
         self.answers = answers
+        #: "N of 7 phases done.", the summary's first line
+        self._done_line = ""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -86,6 +88,7 @@ class FinishScreen(Screen[None]):
             if done == len(statuses)
             else f"{done} of {len(statuses)} phases done."
         )
+        self._done_line = text
         self.query_one("#finish-summary", Static).update(text)
         self.load_rows()
 
@@ -99,13 +102,14 @@ class FinishScreen(Screen[None]):
         try:
             rows = build_rows(self.answers, reveal=False)
             values = self.answers.values()
+            state = self.answers.state_file.read()  # once, for the four files
             # One file at a time: a file that can't be made yet (vercel.json before APP_URL is
             # set, as on every new project) is shown as such, not as an error for them all.
             files: list[tuple[str, str, str]] = []  # (path, badge status, what it says)
             blocked: list[str] = []
             for target in TARGETS:
                 try:
-                    [change] = plan(self.answers.project, values, [target])
+                    [change] = plan(self.answers.project, values, [target], state)
                 except UsageError as exc:
                     files.append((PATHS[target], "pending", "can't be written yet"))
                     why = exc.message.split(";")[0].rstrip(".")  # (not "nothing was written")
@@ -124,8 +128,8 @@ class FinishScreen(Screen[None]):
             return
         rows, files_shown, blocked = message.changes
         if blocked:
-            summary = self.query_one("#finish-summary", Static)
-            summary.update("\n".join([str(summary.render()), *map(for_screen, blocked)]))
+            lines = [self._done_line, *map(for_screen, blocked)]
+            self.query_one("#finish-summary", Static).update("\n".join(lines))
         from checklists.catalog import catalog
 
         table = self.query_one("#variables", DataTable)
