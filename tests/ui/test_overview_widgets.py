@@ -5,14 +5,17 @@ OptionList and the three buttons they replaced."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Footer
+from textual.widgets import Footer, Tooltip
 from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast, ToastRack
 
 from screens.app import WizardApp
 from screens.overview import OverviewScreen
+from screens.run import prepare_answers
 from screens.widgets import ActionBar, RowList
 from tests.ui.conftest import click_button, overview_of, settle
 from wizard.phases import PHASE_IDS
@@ -162,3 +165,40 @@ async def test_the_footer_shows_the_keys_once_the_first_frame_is_up(
         footer = overview.query_one(Footer)
         shown = {key.description for key in footer.query(FooterKey)}
         assert {"Export", "Help", "Next", "Back", "Quit"} <= shown
+
+
+async def test_textuals_toast_rack_and_tooltip_join_the_overview_after_its_first_frame(
+    make_app: Callable[..., WizardApp],
+) -> None:
+    # (run_test leaves both out unless asked; a user's app has them)
+    app = make_app()
+    async with app.run_test(size=(100, 30), notifications=True, tooltips=True) as pilot:
+        await settle(pilot)
+        overview = app.screen
+        assert isinstance(overview, OverviewScreen)
+        # where Textual's own compose puts them: first, on their own layers
+        first_two = [type(child) for child in overview.children[:2]]
+        assert first_two == [ToastRack, Tooltip]
+        app.notify("Stored SUPABASE_URL.", title="Saved")
+        await settle(pilot)
+        toasts = overview.query(Toast)
+        assert [str(toast.render()) for toast in toasts] == ["Saved\nStored SUPABASE_URL."]
+        assert toasts.first().region.width > 0  # laid out on screen, not just mounted
+
+
+class QuitsAtOnce(WizardApp):
+    """Told to quit as its first frame is shown (a typed-ahead Ctrl+Q, the benchmark's probe)."""
+
+    def on_ready(self) -> None:  # (runs before WizardApp.on_ready)
+        self.exit(return_code=7)
+
+
+async def test_what_follows_the_first_frame_is_not_mounted_once_the_app_has_quit(
+    ui_project: Path,
+) -> None:
+    # The mount queued for after the first frame then runs on a screen the app has already
+    # taken off: it raised MountError, and "unexpected MountError" was the user's last line.
+    app = QuitsAtOnce(prepare_answers(ui_project))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 7
