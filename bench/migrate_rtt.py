@@ -24,7 +24,6 @@ start-up: on a busy machine the Supabase CLI's 1–3 s of CPU-bound start-up swi
 
 from __future__ import annotations
 
-import argparse
 import os
 import secrets
 import shutil
@@ -37,6 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.cli import bench_parser
 from bench.common import REPO, clean_env, tcp_postgres
 from bench.latency_proxy import LatencyProxy
 from bench.venv import bench_venv, check_interpreter
@@ -138,13 +138,11 @@ def report(tools: list[Tool], rtt_ms: float, runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per tool and RTT")
+    parser = bench_parser(__doc__ or "", runs=3)  # (timed runs per tool and RTT)
     parser.add_argument("--rtt-ms", type=float, default=100.0, help="the slow setting's RTT")
     parser.add_argument(
         "--wizard-repo", type=Path, default=REPO, help="checkout whose wizard to run (read only)"
     )
-    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
     parser.add_argument("--no-supabase", action="store_true", help="skip the Supabase CLI")
     parser.add_argument(
         "--trace", type=Path, help="write every chunk the proxy relays to this file (per run)"

@@ -22,7 +22,6 @@ four round trips, so >= 4x by construction.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import statistics
@@ -33,8 +32,8 @@ from typing import Any
 
 from pytest_httpserver import HTTPServer
 
+from bench.cli import bench_parser, parse
 from bench.push_client import KEY
-from bench.startup import interpreter
 from tests.push.fake_render import FakeRender
 
 CLIENT = Path(__file__).with_name("push_client.py")
@@ -51,13 +50,9 @@ def _client(python: Path, scratch: str, *args: str) -> Any:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
+    parser = bench_parser(__doc__ or "", runs=7)
     parser.add_argument("--delay", type=float, default=0.1)
-    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
-    args = parser.parse_args()
-    py = interpreter(args.python)
-    print(py.describe())
+    args, py = parse(parser)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     fake = FakeRender(KEY, delay=args.delay)
     server = HTTPServer(host="127.0.0.1", threaded=True)

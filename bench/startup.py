@@ -12,30 +12,20 @@ Targets (issue 19): ``convoai-setup --help`` <= 2x, ``convoai-setup status`` <= 
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import statistics
 import tempfile
 from pathlib import Path
 
-from bench.common import REPO, clean_env, interleaved, ratio
-from bench.venv import Interpreter, bench_venv, check_interpreter
+from bench.cli import bench_parser, parse
+from bench.common import REPO, clean_env, describe_ratio, interleaved, verdict
 
 TARGETS = {"convoai-setup --help": 2.0, "convoai-setup status": 2.5}
 
 
-def interpreter(python: str | None) -> Interpreter:
-    """``--python`` checked, or the benchmark venv (built when the project changed)."""
-    return check_interpreter(python) if python else bench_venv()
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=21)
-    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
-    args = parser.parse_args()
-    py = interpreter(args.python)
-    print(py.describe())
+    parser = bench_parser(__doc__ or "", runs=21)
+    args, py = parse(parser)
     with tempfile.TemporaryDirectory(prefix="convoai-bench-") as tmp:
         home = Path(tmp)
         project = home / "convoai"
@@ -53,12 +43,10 @@ def main() -> int:
     for name, runs in samples.items():
         line = f"{name:30s} {statistics.median(runs) * 1000:7.1f} ms"
         if name != "python -c pass":
-            r = ratio(runs, base)
             target = TARGETS.get(name) or TARGETS.get(name.removesuffix(" --json"))
-            line += f"   {r:5.2f}x bare python"
+            line += f"   {describe_ratio(runs, base)} bare python"
             if target:
-                verdict = "OK" if r <= target else "OVER TARGET"
-                line += f"   (target <= {target:.1f}x: {verdict})"
+                line += f"   (target <= {target:.1f}x: {verdict(runs, base, target)})"
         print(line)
     return 0
 

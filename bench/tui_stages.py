@@ -15,15 +15,14 @@ spread on a busy machine can hide a change of a few per cent.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ratio
-from bench.startup import interpreter
+from bench.cli import bench_parser, parse
+from bench.common import describe_ratio, turns
 from bench.tui_startup import Tmux, prepare_home, quote
 
 #: runs ``argv[1:]`` as ``python -m``-less script or the console script's ``main``, and writes
@@ -83,12 +82,8 @@ exec(compile(open(sys.argv[0]).read(), sys.argv[0], "exec"), {"__name__": "__mai
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=11)
-    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
-    args = parser.parse_args()
-    py = interpreter(args.python)
-    print(py.describe())
+    parser = bench_parser(__doc__ or "", runs=11)
+    args, py = parse(parser)
     with tempfile.TemporaryDirectory(prefix="convoai-stages-") as tmp, Tmux() as tmux:
         home = Path(tmp)
         project = prepare_home(home, tmux)
@@ -101,9 +96,8 @@ def main() -> int:
         for runs in (1, args.runs):  # a warm-up round (the OS file cache), then the runs
             for name in cases:
                 (home / f"{name}.jsonl").unlink(missing_ok=True)
-            for _ in range(runs):
-                for name, argv in cases.items():  # interleaved
-                    run_once(tmux, argv, home, home / f"{name}.jsonl")
+            for _, name in turns(list(cases), runs):
+                run_once(tmux, cases[name], home, home / f"{name}.jsonl")
         found = {
             name: [json.loads(line) for line in (home / f"{name}.jsonl").read_text().splitlines()]
             for name in cases
@@ -124,9 +118,10 @@ def main() -> int:
         "wall time from spawn to the first frame written (no tmux capture in it): "
         f"hello {statistics.median(walls['hello']):.0f} ms, "
         f"wizard {statistics.median(walls['wizard']):.0f} ms, "
-        f"ratio {ratio(walls['wizard'], walls['hello']):.2f}x; "
-        f"CPU ratio {ratio([m['frame'] for m in found['wizard']], [m['frame'] for m in found['hello']]):.2f}x"
+        f"ratio {describe_ratio(walls['wizard'], walls['hello'])}"
     )
+    cpu = {name: [m["frame"] for m in marks] for name, marks in found.items()}
+    print(f"process CPU to the first frame: ratio {describe_ratio(cpu['wizard'], cpu['hello'])}")
     return 0
 
 

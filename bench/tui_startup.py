@@ -17,7 +17,6 @@ swings with the load, their CPU time much less, so it tells a real change from n
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -26,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import REPO, clean_env, ratio
-from bench.startup import interpreter
+from bench.cli import bench_parser, parse
+from bench.common import REPO, clean_env, describe_ratio, turns, verdict
 
 TIME_TARGET, MEMORY_TARGET = 1.0, 1.3
 #: what the wizard's overview shows once its phase list is drawn (``wizard.phases.PHASES``)
@@ -154,12 +153,8 @@ def quote(arg: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=11)
-    parser.add_argument("--python", help="an interpreter with convoai-setup installed (not -e)")
-    args = parser.parse_args()
-    py = interpreter(args.python)
-    print(py.describe())
+    parser = bench_parser(__doc__ or "", runs=11)
+    args, py = parse(parser)
     with tempfile.TemporaryDirectory(prefix="convoai-bench-") as tmp, Tmux() as tmux:
         home = Path(tmp)
         project = prepare_home(home, tmux)
@@ -170,9 +165,9 @@ def main() -> int:
         results: dict[str, list[tuple[float, int, float]]] = {name: [] for name in cases}
         for argv, texts in cases.values():  # warm-up: the OS file cache
             first_frame(tmux, argv, texts, home)
-        for _ in range(args.runs):
-            for name, (argv, texts) in cases.items():  # interleaved: drift affects both alike
-                results[name].append(first_frame(tmux, argv, texts, home))
+        for _, name in turns(list(cases), args.runs):  # drift affects both alike
+            argv, texts = cases[name]
+            results[name].append(first_frame(tmux, argv, texts, home))
     times = {k: [r[0] for r in v] for k, v in results.items()}
     peaks = {k: [r[1] for r in v] for k, v in results.items()}
     cpus = {k: [r[2] for r in v] for k, v in results.items()}
@@ -183,13 +178,11 @@ def main() -> int:
             f"peak RSS {statistics.median(peaks[name]) / 1024:6.1f} MiB   "
             f"CPU {statistics.median(cpus[name]) * 1000:5.0f} ms"
         )
-    time_ratio = ratio(times["wizard"], times["hello"])
-    memory_ratio = ratio(peaks["wizard"], peaks["hello"])
-    cpu_ratio = ratio(cpus["wizard"], cpus["hello"])
-    print(
-        f"  ratio   {time_ratio:7.2f}x (target <= {TIME_TARGET}x)   "
-        f"{memory_ratio:.2f}x (target <= {MEMORY_TARGET}x)   CPU {cpu_ratio:.2f}x"
-    )
+    time_verdict = verdict(times["wizard"], times["hello"], TIME_TARGET)
+    memory_verdict = verdict(peaks["wizard"], peaks["hello"], MEMORY_TARGET)
+    print(f"  time    {describe_ratio(times['wizard'], times['hello'])}: {time_verdict}")
+    print(f"  memory  {describe_ratio(peaks['wizard'], peaks['hello'])}: {memory_verdict}")
+    print(f"  CPU     {describe_ratio(cpus['wizard'], cpus['hello'])}")
     return 0
 
 
