@@ -16,9 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def turns(names: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
     """``(round, name)`` for every run: the names take turns, forwards in even rounds and
-    backwards in odd ones (A B, B A, A B ...). In a fixed order the one that always runs
-    second ran a few per cent apart from an identical program on this machine (the run before
-    still settling, caches): alternating spreads that over both."""
+    backwards in odd ones (A B, B A, A B ...), so that no command always runs right after the
+    same other one (its exit still settling, the caches it left)."""
     for i in range(rounds):
         for name in names if i % 2 == 0 else reversed(names):
             yield i, name

@@ -23,7 +23,7 @@ from pathlib import Path
 import psycopg
 
 from bench.cli import bench_parser, parse
-from bench.common import REPO, clean_env
+from bench.common import REPO, clean_env, turns
 
 PSQL = "/usr/bin/psql"
 #: run by the venv's interpreter: apply the migrations, print the seconds apply() took
@@ -44,15 +44,16 @@ DB = "bench_migrate"
 def _interleaved(
     cases: Mapping[str, tuple[Callable[[], None], Callable[[], None]]], runs: int, warmup: int = 1
 ) -> dict[str, float]:
-    """Median seconds of each ``run`` (``setup`` untimed before it), the cases taking turns."""
+    """Median seconds of each ``run`` (``setup`` untimed before it), the cases taking turns
+    (``bench.common.turns``)."""
     samples: dict[str, list[float]] = {name: [] for name in cases}
-    for i in range(warmup + runs):
-        for name, (run, setup) in cases.items():
-            setup()
-            start = time.perf_counter()
-            run()
-            if i >= warmup:
-                samples[name].append(time.perf_counter() - start)
+    for i, name in turns(list(cases), warmup + runs):
+        run, setup = cases[name]
+        setup()
+        start = time.perf_counter()
+        run()
+        if i >= warmup:
+            samples[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
