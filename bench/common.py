@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+PSQL = "/usr/bin/psql"
 
 
 def turns(names: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
@@ -137,3 +138,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def migration_files(project: Path) -> list[Path]:
+    """What ``convoai-setup migrate`` applies, in its order: the schema, then the migrations."""
+    return [project / "supabase" / "schema.sql", *sorted(project.glob("supabase/migrations/*.sql"))]
+
+
+def psql_file(url: str, file: Path) -> list[str]:
+    """``psql`` applying one file as one transaction, stopping at its first error: the
+    baseline the migrate benchmarks time ``convoai-setup migrate`` against."""
+    return [
+        PSQL,
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "--single-transaction",
+        "-d",
+        url,
+        "-f",
+        str(file),
+    ]

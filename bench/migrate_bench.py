@@ -23,9 +23,8 @@ from pathlib import Path
 import psycopg
 
 from bench.cli import bench_parser, parse
-from bench.common import REPO, clean_env, turns
+from bench.common import REPO, clean_env, migration_files, psql_file, turns
 
-PSQL = "/usr/bin/psql"
 #: run by the venv's interpreter: apply the migrations, print the seconds apply() took
 INPROCESS = """
 import sys, time
@@ -91,25 +90,11 @@ def main() -> None:
             )
             script = py.script()
             _call([script, "--project", str(project), "vars", "set", "SUPABASE_DB_URL"], env, url)
-            files = [project / "supabase" / "schema.sql"]
-            files += sorted((project / "supabase" / "migrations").glob("*.sql"))
+            files = migration_files(project)
 
             def run_psql() -> None:
                 for f in files:
-                    _call(
-                        [
-                            PSQL,
-                            "-X",
-                            "-q",
-                            "-v",
-                            "ON_ERROR_STOP=1",
-                            "--single-transaction",
-                            "-d",
-                            url,
-                            "-f",
-                            str(f),
-                        ]
-                    )
+                    _call(psql_file(url, f))
 
             def run_cli() -> None:
                 _call([script, "--project", str(project), "migrate"], env)

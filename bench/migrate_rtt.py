@@ -37,11 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.cli import bench_parser
-from bench.common import REPO, clean_env, tcp_postgres
+from bench.common import REPO, clean_env, migration_files, psql_file, tcp_postgres
 from bench.latency_proxy import LatencyProxy
 from bench.venv import bench_venv, check_interpreter
 
-PSQL = "/usr/bin/psql"
 DB = "bench_rtt"
 SUPABASE_VERSION = "2.117.0"
 CACHE = REPO / "bench" / ".cache"
@@ -198,28 +197,14 @@ def _tools(base: Path, url: str, script: str, cli: Path | None, cli_note: str) -
     env = _wizard_env(base)
     wizard = [script, "--project", str(project)]
     _call([*wizard, "vars", "set", "SUPABASE_DB_URL"], cwd=base, env=env, stdin=url)
-    files = [example / "supabase" / "schema.sql"]
-    files += sorted((example / "supabase" / "migrations").glob("*.sql"))
+    files = migration_files(example)
 
     def run_wizard() -> None:
         _call([*wizard, "migrate"], cwd=base, env=env)
 
     def run_psql() -> None:
         for f in files:
-            _call(
-                [
-                    PSQL,
-                    "-X",
-                    "-q",
-                    "-v",
-                    "ON_ERROR_STOP=1",
-                    "--single-transaction",
-                    "-d",
-                    url,
-                    "-f",
-                    str(f),
-                ]
-            )
+            _call(psql_file(url, f))
 
     tools = [Tool("convoai-setup migrate", run_wizard), Tool(f"psql -f (x{len(files)})", run_psql)]
     name = f"supabase db push ({SUPABASE_VERSION})"
