@@ -111,6 +111,9 @@ def _start(conn: Any, lock_wait: float | None) -> _Start:
 
     from providers.postgres import VectorInfo
 
+    # Where a failed query in the pipeline raises depends on psycopg's version: at its own
+    # execute (3.2.1) or when the pipeline ends (3.3). Either way ``rows`` may hold no result.
+    rows = None
     try:
         with conn.pipeline():
             if lock_wait is not None:
@@ -130,7 +133,7 @@ def _start(conn: Any, lock_wait: float | None) -> _Start:
     row = state.fetchone()
     assert row is not None  # a one-row query
     vector = VectorInfo(row[0], row[1], row[2])
-    if rows.pgresult is not None:
+    if rows is not None and rows.pgresult is not None:
         recorded = history.rows_of(rows.fetchall())
     elif row[4]:  # one table only (e.g. a database the Supabase CLI migrated): table by table
         recorded = history.read(conn)
