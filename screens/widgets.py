@@ -280,15 +280,13 @@ class RowList(Parts, can_focus=True):
         # The width the layout gave: ``content_size`` would look the widget up in the
         # compositor's full map, which building costs more than the whole rendering.
         width = self.outer_size.width - self.styles.gutter.width
+        # the row under the mouse, and the highlighted one (which wins if they are the same)
+        marked = {self.hovered: "row-list--hover", self.highlighted: "row-list--highlighted"}
         lines = []
         for index, (_, text) in enumerate(self._rows):
-            if index == self.highlighted:
+            if index in marked:
                 text = text.pad_right(width - text.cell_length).stylize_before(
-                    self.get_visual_style("row-list--highlighted")
-                )
-            elif index == self.hovered:
-                text = text.pad_right(width - text.cell_length).stylize_before(
-                    self.get_visual_style("row-list--hover")
+                    self.get_visual_style(marked[index])
                 )
             lines.append(text)
         return Content("\n").join(lines)
