@@ -26,11 +26,14 @@ from bench.common import describe_ratio, turns
 from bench.tui_startup import Tmux, prepare_home, quote
 
 #: runs ``argv[1:]`` as ``python -m``-less script or the console script's ``main``, and writes
-#: {"run": ms, "frame": ms} (process CPU) to $STAGES_OUT once the first frame is written
+#: {"run": ms, "frame": ms} (process CPU) to $STAGES_OUT once the first frame is written; or,
+#: with $STAGES_STOP, ends the process at ``App.run`` or the first frame
 WRAPPER = """\
 import importlib.abc, importlib.util, json, os, sys, time
 
-out = os.environ["STAGES_OUT"]
+out = os.environ.get("STAGES_OUT", "")
+#: "run" or "frame": end the process right there, unrecorded (bench.tui_instructions)
+stop = os.environ.get("STAGES_STOP")
 marks = {}
 
 
@@ -39,11 +42,15 @@ def patch(app_module):
     run, display = App.run, App._display
 
     def timed_run(self, *args, **kwargs):
+        if stop == "run":
+            os._exit(0)
         marks["run"] = time.process_time() * 1000
         return run(self, *args, **kwargs)
 
     def timed_display(self, *args, **kwargs):
         result = display(self, *args, **kwargs)
+        if stop == "frame":
+            os._exit(0)
         if "frame" not in marks:
             marks["frame"] = time.process_time() * 1000
             marks["wall"] = (time.time() - float(os.environ["STAGES_T0"])) * 1000
