@@ -1,5 +1,6 @@
 """pyproject.toml's lower bounds are what .ci/minimums tests: the constraints it installs are
-exactly those bounds, one for each runtime dependency (and for psycopg's binary extra)."""
+exactly those bounds, one for each runtime dependency (and for psycopg's binary extra) and for
+each tool of the test extra."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def floors() -> dict[str, Version]:
-    """Each runtime dependency's lower bound (``>=``), by canonical name."""
+def requirements() -> list[str]:
+    """The runtime dependencies and the test extra, as pyproject.toml writes them."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["test"]]
+
+
+def floors() -> dict[str, Version]:
+    """Each requirement's lower bound (``>=``), by canonical name."""
     found: dict[str, Version] = {}
-    for text in project["dependencies"]:
+    for text in requirements():
         requirement = Requirement(text)
         [bound] = [s.version for s in requirement.specifier if s.operator == ">="]
         found[canonicalize_name(requirement.name)] = Version(bound)
@@ -42,8 +48,7 @@ def test_every_lower_bound_is_pinned_in_the_minimums_run_and_nothing_else() -> N
     assert constraints() == floors()
 
 
-def test_every_runtime_dependency_has_a_lower_bound() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    for text in project["dependencies"]:
+def test_every_requirement_has_a_lower_bound() -> None:
+    for text in requirements():
         operators = {s.operator for s in Requirement(text).specifier}
         assert ">=" in operators, f"{text}: no lower bound"
