@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.cli import bench_parser, parse
-from bench.tui_stages import WRAPPER
+from bench.tui_stages import staged_cases
 from bench.tui_startup import Tmux, prepare_home, quote
 
 #: callgrind's summary line: "==123== Collected : 936594222"
@@ -67,12 +67,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="convoai-instr-") as tmp, Tmux() as tmux:
         home = Path(tmp)
         project = prepare_home(home, tmux)
-        (home / "stages.py").write_text(WRAPPER)
-        wrapper = [str(py.python), str(home / "stages.py")]
-        cases = {
-            "hello": [*wrapper, str(home / "hello.py")],
-            "wizard": [*wrapper, "--wizard", "--project", str(project)],
-        }
+        cases = staged_cases(home, project, py.python)
         for argv in cases.values():  # warm-up: the OS file cache, the catalog's parse cache
             count(tmux, argv, "frame", home)
         counts = {

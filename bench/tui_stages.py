@@ -94,12 +94,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="convoai-stages-") as tmp, Tmux() as tmux:
         home = Path(tmp)
         project = prepare_home(home, tmux)
-        (home / "stages.py").write_text(WRAPPER)
-        wrapper = [str(py.python), str(home / "stages.py")]
-        cases = {
-            "hello": [*wrapper, str(home / "hello.py")],
-            "wizard": [*wrapper, "--wizard", "--project", str(project)],
-        }
+        cases = staged_cases(home, project, py.python)
         for runs in (1, args.runs):  # a warm-up round (the OS file cache), then the runs
             for name in cases:
                 (home / f"{name}.jsonl").unlink(missing_ok=True)
@@ -130,6 +125,16 @@ def main() -> int:
     cpu = {name: [m["frame"] for m in marks] for name, marks in found.items()}
     print(f"process CPU to the first frame: ratio {describe_ratio(cpu['wizard'], cpu['hello'])}")
     return 0
+
+
+def staged_cases(home: Path, project: Path, python: Path) -> dict[str, list[str]]:
+    """The command lines of both apps, each started by ``WRAPPER`` (written to ``home``)."""
+    (home / "stages.py").write_text(WRAPPER)
+    wrapper = [str(python), str(home / "stages.py")]
+    return {
+        "hello": [*wrapper, str(home / "hello.py")],
+        "wizard": [*wrapper, "--wizard", "--project", str(project)],
+    }
 
 
 def run_once(tmux: Tmux, argv: list[str], cwd: Path, out: Path) -> None:
