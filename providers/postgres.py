@@ -207,6 +207,9 @@ def _probe_queries(
     The history read goes last: on a database without the table it fails, and in a pipeline a
     failure only skips what follows it. The server version came with the connection start-up.
     """
+    # psycopg may raise the history query's error at that query's execute (by timing) as well as
+    # when the pipeline ends: until then the cursor is None.
+    history: psycopg.Cursor[Any] | None = None
     with contextlib.suppress(psycopg.errors.UndefinedTable), conn.pipeline():
         conn.execute(
             "SELECT set_config('statement_timeout', %s, false)", (f"{int(timeout * 1000)}",)
@@ -217,7 +220,7 @@ def _probe_queries(
         )
     row = vector.fetchone()
     assert row is not None  # a one-row query
-    rows = history.fetchall() if history.pgresult is not None else None
+    rows = history.fetchall() if history is not None and history.pgresult is not None else None
     return VectorInfo(row[0], row[1], row[2]), None if rows is None else [str(r[0]) for r in rows]
 
 
